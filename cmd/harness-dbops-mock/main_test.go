@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"maps"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
+)
+
+// lockedBuffer collects run's output while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+var listening = regexp.MustCompile(`^harness-dbops-mock listening on (http://127\.0\.0\.1:[1-9][0-9]*) \(account acct_1\)\n$`)
+
+// start runs the mock on port 0 and returns its base URL and a stop function that
+// cancels the context and returns run's error.
+func start(t *testing.T, args ...string) (string, *lockedBuffer, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	var stdout, stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"-listen", "127.0.0.1:0", "-account", "acct_1", "-api-key", "key_1"}, args...), &stdout, &stderr)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := listening.FindStringSubmatch(stdout.String()); m != nil {
+			return m[1], &stderr, func() error {
+				cancel()
+				select {
+				case err := <-done:
+					return err
+				case <-time.After(10 * time.Second):
+					t.Fatal("run did not return after cancel")
+					return nil
+				}
+			}
+		}
+		select {
+		case err := <-done:
+			cancel()
+			t.Fatalf("run returned early: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("no listening line; stdout: %q", stdout.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func get(t *testing.T, url string, hdr map[string]string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), "GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = res.Body.Close() }()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, b
+}
+
+func TestRun(t *testing.T) {
+	stateFile := filepath.Join(t.TempDir(), "state.json")
+	url, stderr, stop := start(t, "-state-file", stateFile)
+	auth := map[string]string{"x-api-key": "key_1", "Harness-Account": "acct_1"}
+
+	status, body := get(t, url+"/gateway/v1/dbops/execution-config/get-default-config", auth)
+	var cfg map[string]string
+	if err := json.Unmarshal(body, &cfg); status != 200 || err != nil || !maps.Equal(cfg, mockserver.DefaultImages()) {
+		t.Fatalf("default config: %d %s (%v)", status, body, err)
+	}
+	status, body = get(t, url+"/gateway/v1/dbops/execution-config/get-default-config", nil)
+	if status != 401 || !strings.Contains(string(body), "x-api-key") {
+		t.Fatalf("without a key: %d %s", status, body)
+	}
+	// Change the state through a hook so the saved file has something in it.
+	req, _ := http.NewRequestWithContext(t.Context(), "PUT", url+"/_mock/execution-config/overrides/gitCloneTag", strings.NewReader(`{"value":"harness/drone-git:1.7.0"}`))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("hook: %v %v", res, err)
+	}
+	_ = res.Body.Close()
+
+	if err := stop(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if n := strings.Count(stderr.String(), "/v1/dbops/execution-config/get-default-config"); n != 2 {
+		t.Errorf("want one log line per request on stderr, got:\n%s", stderr.String())
+	}
+	b, err := os.ReadFile(stateFile)
+	if err != nil {
+		t.Fatalf("state file not written: %v", err)
+	}
+	var st mockserver.State
+	if err := json.Unmarshal(b, &st); err != nil || st.Overrides["gitCloneTag"] != "harness/drone-git:1.7.0" {
+		t.Fatalf("state file: %v %s", err, b)
+	}
+
+	// A second run loads the file.
+	url, _, stop = start(t, "-state-file", stateFile)
+	_, body = get(t, url+"/v1/dbops/execution-config/get-customer-config", auth)
+	if string(body) != `{"gitCloneTag":"harness/drone-git:1.7.0"}` {
+		t.Fatalf("state not loaded: %s", body)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRunFlags(t *testing.T) {
+	var out lockedBuffer
+	if err := run(t.Context(), []string{"-help"}, &out, &out); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-help: %v", err)
+	}
+	for _, want := range []string{"-listen", "-account", "-api-key", "-state-file", `"dbops_demo"`, `"pat.dbops_demo.mock-key"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("-help output lacks %s:\n%s", want, out.String())
+		}
+	}
+	var usage usageError
+	if err := run(t.Context(), []string{"-bogus"}, io.Discard, io.Discard); !errors.As(err, &usage) {
+		t.Errorf("unknown flag: %v", err)
+	}
+	if err := run(t.Context(), []string{"extra"}, io.Discard, io.Discard); err == nil {
+		t.Error("positional arguments must be refused")
+	}
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	_ = os.WriteFile(bad, []byte("{nope"), 0o600)
+	if err := run(t.Context(), []string{"-listen", "127.0.0.1:0", "-state-file", bad}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "load mock state") {
+		t.Errorf("a corrupt state file must stop the start: %v", err)
+	}
+	if err := run(t.Context(), []string{"-listen", "256.0.0.1:99999"}, io.Discard, io.Discard); err == nil {
+		t.Error("a bad listen address must fail")
+	}
+}

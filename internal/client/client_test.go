@@ -1,0 +1,344 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+const testKey = "pat.secret-key-value"
+
+// newTestClient points a client with fast retries at h.
+func newTestClient(t *testing.T, h http.Handler, mod ...func(*Config)) (*Client, *httptest.Server) {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	cfg := Config{
+		Endpoint: srv.URL + "/gateway", AccountID: "acc", APIKey: testKey, Version: "1.2.3",
+		MaxRetries: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond,
+	}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, srv
+}
+
+func jsonReply(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+func TestNewValidates(t *testing.T) {
+	for _, tt := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Endpoint: "app.harness.io", AccountID: "a", APIKey: "k"}, "not an http(s) URL"},
+		{Config{Endpoint: "ftp://x", AccountID: "a", APIKey: "k"}, "not an http(s) URL"},
+		{Config{APIKey: "k"}, "account ID is empty"},
+		{Config{AccountID: "a"}, "API key is empty"},
+		{Config{AccountID: "a", APIKey: "k", MaxRetries: -1}, "must not be negative"},
+	} {
+		if _, err := New(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("New(%+v) = %v, want error containing %q", tt.cfg, err, tt.want)
+		}
+	}
+	c, err := New(Config{AccountID: "a", APIKey: "k"})
+	if err != nil || c.base.String() != DefaultEndpoint {
+		t.Fatalf("default endpoint: %v %v", c, err)
+	}
+}
+
+func TestHeadersAndPath(t *testing.T) {
+	var got *http.Request
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Clone(context.Background())
+		jsonReply(w, 200, `{"defaultTag":"plugins/drone-liquibase:1"}`)
+	}))
+	cfg, err := c.GetCustomerConfig(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg["defaultTag"] != "plugins/drone-liquibase:1" {
+		t.Fatalf("decoded %v", cfg)
+	}
+	for k, want := range map[string]string{
+		"x-api-key":       testKey,
+		"Harness-Account": "acc",
+		"Accept":          "application/json",
+		"User-Agent":      "terraform-provider-harness/1.2.3",
+	} {
+		if v := got.Header.Get(k); v != want {
+			t.Errorf("header %s = %q, want %q", k, v, want)
+		}
+	}
+	if got.URL.Path != "/gateway/v1/dbops/execution-config/get-customer-config" || got.URL.Query().Get("overridesOnly") != "false" {
+		t.Errorf("request URL %s", got.URL)
+	}
+}
+
+func TestPathEscaping(t *testing.T) {
+	var gotPath string
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotPath = r.URL.EscapedPath()
+		jsonReply(w, 200, `{"identifier":"x","name":"x"}`)
+	}))
+	if _, err := c.GetSchema(context.Background(), "o/rg", "p?x", "s#1"); err != nil {
+		t.Fatal(err)
+	}
+	if want := "/gateway/v1/orgs/o%2Frg/projects/p%3Fx/dbschema/s%231"; gotPath != want {
+		t.Fatalf("path %s, want %s", gotPath, want)
+	}
+}
+
+func TestErrorDecoding(t *testing.T) {
+	tests := []struct {
+		name        string
+		status      int
+		contentType string
+		body        string
+		check       func(error) bool
+		wantMsg     string
+		wantInError []string
+	}{
+		{"json message verbatim", 400, "application/json", `{"message":"identifier \"overview\" is reserved"}`, IsBadRequest,
+			`identifier "overview" is reserved`, []string{"400 Bad Request", `identifier "overview" is reserved`, "[request ID req-1]"}},
+		{"not found", 404, "application/json", `{"message":"schema s not found"}`, IsNotFound, "schema s not found", []string{"404 Not Found"}},
+		{"unauthorized hint", 401, "application/json", `{"message":"Invalid API key"}`, IsUnauthorized, "Invalid API key", []string{"HARNESS_PLATFORM_API_KEY"}},
+		{"forbidden hint", 403, "application/json", `{"message":"no"}`, IsForbidden, "no", []string{"HARNESS_ACCOUNT_ID"}},
+		{"html from a proxy", 400, "text/html", `<html><body><h1>Bad gateway config</h1></body></html>`, IsBadRequest,
+			"Bad gateway config; the answer is not JSON: " + notHarnessHint, []string{"Bad gateway config", "endpoint points at the Harness gateway"}},
+		{"empty body", 400, "application/json", ``, IsBadRequest, "(empty body)", nil},
+		{"already exists", 400, "application/json", `{"message":"DB schema s already exists"}`, IsAlreadyExists, "DB schema s already exists", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Request-Id", "req-1")
+				w.Header().Set("Content-Type", tt.contentType)
+				w.WriteHeader(tt.status)
+				_, _ = w.Write([]byte(tt.body))
+			}))
+			_, err := c.GetSchema(context.Background(), "o", "p", "s")
+			var ae *APIError
+			if !errors.As(err, &ae) {
+				t.Fatalf("err = %v (%T), want *APIError", err, err)
+			}
+			if !tt.check(err) {
+				t.Errorf("helper did not match %v", err)
+			}
+			if ae.Message != tt.wantMsg || ae.StatusCode != tt.status || ae.RequestID != "req-1" {
+				t.Errorf("APIError = %+v, want message %q", ae, tt.wantMsg)
+			}
+			for _, want := range tt.wantInError {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("Error() = %q, want it to contain %q", err.Error(), want)
+				}
+			}
+		})
+	}
+}
+
+func TestNonJSONSuccessIsAClearError(t *testing.T) {
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<html>login</html>"))
+	}), func(cfg *Config) { cfg.MaxRetries = 0 })
+	_, err := c.GetDefaultConfig(context.Background())
+	var de *DecodeError
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "not JSON") || !strings.Contains(err.Error(), "endpoint") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// scripted answers the i-th request with steps[i] (the last one repeats).
+func scripted(steps ...func(http.ResponseWriter)) (http.Handler, *atomic.Int32) {
+	var n atomic.Int32
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := int(n.Add(1)) - 1
+		steps[min(i, len(steps)-1)](w)
+	}), &n
+}
+
+func status(code int, headers ...string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		for i := 0; i+1 < len(headers); i += 2 {
+			w.Header().Set(headers[i], headers[i+1])
+		}
+		jsonReply(w, code, `{"message":"status `+http.StatusText(code)+`"}`)
+	}
+}
+
+func ok(body string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) { jsonReply(w, 200, body) }
+}
+
+func TestRetries(t *testing.T) {
+	tests := []struct {
+		name      string
+		steps     []func(http.ResponseWriter)
+		wantCalls int32
+		wantErr   func(error) bool
+	}{
+		{"429 then ok", []func(http.ResponseWriter){status(429), ok(`{}`)}, 2, nil},
+		{"502 503 504 then ok", []func(http.ResponseWriter){status(502), status(503), status(504), ok(`{}`)}, 4, nil},
+		{"500 retried on a read", []func(http.ResponseWriter){status(500), ok(`{}`)}, 2, nil},
+		{"garbled body retried on a read", []func(http.ResponseWriter){ok(`{"defaultTag":`), ok(`{}`)}, 2, nil},
+		{"400 not retried", []func(http.ResponseWriter){status(400), ok(`{}`)}, 1, IsBadRequest},
+		{"404 not retried", []func(http.ResponseWriter){status(404), ok(`{}`)}, 1, IsNotFound},
+		{"gives up after max_retries with the last answer", []func(http.ResponseWriter){status(503)}, 4, func(err error) bool { return statusOf(err) == 503 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, n := scripted(tt.steps...)
+			c, _ := newTestClient(t, h)
+			_, err := c.GetDefaultConfig(context.Background())
+			if got := n.Load(); got != tt.wantCalls {
+				t.Errorf("calls = %d, want %d", got, tt.wantCalls)
+			}
+			if tt.wantErr == nil && err != nil {
+				t.Fatalf("err = %v", err)
+			}
+			if tt.wantErr != nil && !tt.wantErr(err) {
+				t.Fatalf("err = %v did not match", err)
+			}
+		})
+	}
+}
+
+// The wait before a retry follows Retry-After, not the (tiny) configured backoff.
+func TestRetryAfterIsHonoured(t *testing.T) {
+	h, n := scripted(status(429, "Retry-After", "1"), ok(`{}`))
+	c, _ := newTestClient(t, h)
+	start := time.Now()
+	if _, err := c.GetDefaultConfig(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited < 900*time.Millisecond {
+		t.Fatalf("retried after %v, want about 1s (Retry-After: 1)", waited)
+	}
+	if n.Load() != 2 {
+		t.Fatalf("calls = %d", n.Load())
+	}
+}
+
+// A ctx deadline ends the wait for a long Retry-After at once, with an error that says so.
+func TestCtxDeadlineBoundsRetries(t *testing.T) {
+	h, _ := scripted(status(429, "Retry-After", "30"))
+	c, _ := newTestClient(t, h)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetDefaultConfig(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want deadline exceeded", err)
+	}
+	if waited := time.Since(start); waited > 5*time.Second {
+		t.Fatalf("waited %v past a 200ms deadline", waited)
+	}
+}
+
+func TestCtxCancelDuringRequest(t *testing.T) {
+	release := make(chan struct{})
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer close(release)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	_, err := c.GetDefaultConfig(ctx)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	var re *RequestError
+	if !errors.As(err, &re) || re.Method != http.MethodGet {
+		t.Fatalf("err = %#v, want *RequestError naming the call", err)
+	}
+}
+
+// A per-attempt timeout is a transient failure: the next attempt may succeed.
+func TestRequestTimeoutIsRetried(t *testing.T) {
+	var n atomic.Int32
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			select {
+			case <-time.After(2 * time.Second):
+			case <-r.Context().Done():
+			}
+			return
+		}
+		jsonReply(w, 200, `{}`)
+	}), func(cfg *Config) { cfg.RequestTimeout = 100 * time.Millisecond })
+	if _, err := c.GetDefaultConfig(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() != 2 {
+		t.Fatalf("calls = %d, want 2", n.Load())
+	}
+}
+
+func TestRateLimitSpacesRequests(t *testing.T) {
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { jsonReply(w, 200, `{}`) }),
+		func(cfg *Config) { cfg.RateLimit = 20 })
+	start := time.Now()
+	for range 25 { // a burst of 20, then 5 more at 20/s
+		if _, err := c.GetDefaultConfig(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if took := time.Since(start); took < 200*time.Millisecond {
+		t.Fatalf("25 requests at 20/s took %v", took)
+	}
+}
+
+// The hook sees every attempt with method, path, status and request ID, and never the
+// key, even in bodies that carry it.
+func TestLoggerHookNeverSeesKey(t *testing.T) {
+	var mu sync.Mutex
+	var events []string
+	logger := func(_ context.Context, level Level, msg string, fields map[string]any) {
+		mu.Lock()
+		defer mu.Unlock()
+		var b strings.Builder
+		b.WriteString(msg)
+		for k, v := range fields {
+			b.WriteString(" " + k + "=")
+			b.WriteString(strings.TrimSpace(strings.ReplaceAll(toString(v), "\n", " ")))
+		}
+		events = append(events, b.String())
+	}
+	h, _ := scripted(status(503), func(w http.ResponseWriter) {
+		w.Header().Set("X-Request-Id", "rid-9")
+		jsonReply(w, 200, `true`)
+	})
+	c, _ := newTestClient(t, h, func(cfg *Config) { cfg.Logger = logger })
+	if err := c.UpdateConfig(context.Background(), []ConfigOperation{{Field: "defaultTag", Value: "x/" + testKey}}); err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(events, "\n")
+	if strings.Contains(all, testKey) {
+		t.Fatalf("the key reached the log hook:\n%s", all)
+	}
+	for _, want := range []string{"status=503", "status=200", "request_id=rid-9", "retrying", "path=/gateway/v1/dbops/execution-config/update-config", "x/***"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("log lacks %q:\n%s", want, all)
+		}
+	}
+}
+
+func toString(v any) string { return fmt.Sprint(v) }

@@ -1,0 +1,253 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// The test hooks give HTTP access to what the Go API offers in-process, for the
+// standalone mock (shell scripts, manual drift tests). They live under /_mock/ (also
+// /gateway/_mock/), need no API key, are never faulted and never recorded as API
+// requests. They speak JSON in and out; errors are {"message": "..."}.
+//
+//	GET    /_mock/state                                   State JSON
+//	PUT    /_mock/state                                   replace the state (validated)
+//	PUT    /_mock/execution-config/overrides/{field}      {"value": "..."}
+//	DELETE /_mock/execution-config/overrides/{field}
+//	PUT    /_mock/execution-config/defaults/{field}       {"value": "..."}
+//	PATCH  /_mock/orgs/{org}/projects/{project}/dbschema/{dbschema}                          JSON merge patch of wire fields
+//	DELETE /_mock/orgs/{org}/projects/{project}/dbschema/{dbschema}                          cascades to instances
+//	PATCH  /_mock/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}    JSON merge patch
+//	DELETE /_mock/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}
+//	GET    /_mock/requests                                {"requests": [...], "counts": {route: n}}
+//	DELETE /_mock/requests
+//	GET    /_mock/faults                                  armed faults
+//	POST   /_mock/faults                                  a Fault (see Fault for the JSON form)
+//	DELETE /_mock/faults
+func (s *Server) registerHooks() {
+	const sp = "/_mock/orgs/{org}/projects/{project}/dbschema/{dbschema}"
+	m := s.hooks
+	m.HandleFunc("GET /_mock/state", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Snapshot()) })
+	m.HandleFunc("PUT /_mock/state", s.hookPutState)
+	m.HandleFunc("PUT /_mock/execution-config/overrides/{field}", s.hookSetConfig(s.SetOverride))
+	m.HandleFunc("PUT /_mock/execution-config/defaults/{field}", s.hookSetConfig(s.SetDefault))
+	m.HandleFunc("DELETE /_mock/execution-config/overrides/{field}", s.hookDeleteOverride)
+	m.HandleFunc("PATCH "+sp, s.hookPatchSchema)
+	m.HandleFunc("DELETE "+sp, s.hookDeleteSchema)
+	m.HandleFunc("PATCH "+sp+"/instance/{dbinstance}", s.hookPatchInstance)
+	m.HandleFunc("DELETE "+sp+"/instance/{dbinstance}", s.hookDeleteInstance)
+	m.HandleFunc("GET /_mock/requests", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"requests": s.Requests(), "counts": s.RouteCounts()})
+	})
+	m.HandleFunc("DELETE /_mock/requests", func(w http.ResponseWriter, r *http.Request) {
+		s.ResetRequests()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	m.HandleFunc("GET /_mock/faults", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Faults()) })
+	m.HandleFunc("POST /_mock/faults", s.hookAddFault)
+	m.HandleFunc("DELETE /_mock/faults", func(w http.ResponseWriter, r *http.Request) {
+		s.ClearFaults()
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// serveHook dispatches a /_mock/ request, answering unknown hooks with JSON errors.
+func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
+	if _, p := s.hooks.Handler(r); p == "" {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no test hook matches %s %s (see the mockserver package docs for the list)", r.Method, r.URL.Path))
+		return
+	}
+	s.hooks.ServeHTTP(w, r)
+}
+
+func (s *Server) hookPutState(w http.ResponseWriter, r *http.Request) {
+	var st State
+	if !decodeHookBody(w, r, &st) {
+		return
+	}
+	if err := st.Validate(); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid state: "+err.Error())
+		return
+	}
+	s.Restore(st)
+	writeJSON(w, http.StatusOK, s.Snapshot())
+}
+
+func (s *Server) hookSetConfig(set func(field, value string) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Value *string `json:"value"`
+		}
+		if !decodeHookBody(w, r, &body) {
+			return
+		}
+		if body.Value == nil {
+			writeError(w, http.StatusBadRequest, `body must be {"value": "..."}`)
+			return
+		}
+		if err := set(r.PathValue("field"), *body.Value); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"defaults": s.Defaults(), "overrides": s.Overrides()})
+	}
+}
+
+func (s *Server) hookDeleteOverride(w http.ResponseWriter, r *http.Request) {
+	f := r.PathValue("field")
+	if !isField(f) {
+		writeError(w, http.StatusBadRequest, unknownFieldError(f).Error())
+		return
+	}
+	s.DeleteOverride(f)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// hookPatchSchema applies an RFC 7386 JSON merge patch (null removes a key) onto the
+// stored schema's wire form, without API validation: the Harness UI can produce states
+// the API would refuse, and drift tests need them. Computed fields are recomputed;
+// updated is bumped unless the patch sets it.
+func (s *Server) hookPatchSchema(w http.ResponseWriter, r *http.Request) {
+	org, project, id := r.PathValue("org"), r.PathValue("project"), r.PathValue("dbschema")
+	patch, ok := readPatch(w, r)
+	if !ok {
+		return
+	}
+	err := s.updateSchema(org, project, id, func(sc *Schema) error { return applyPatch(sc, patch) })
+	switch {
+	case errors.Is(err, ErrNotFound):
+		writeError(w, http.StatusNotFound, schemaNotFound(scope{org, project}, id))
+	case err != nil:
+		writeError(w, http.StatusBadRequest, err.Error())
+	default:
+		out, _ := s.Schema(org, project, id)
+		writeJSON(w, http.StatusOK, out)
+	}
+}
+
+func (s *Server) hookDeleteSchema(w http.ResponseWriter, r *http.Request) {
+	org, project, id := r.PathValue("org"), r.PathValue("project"), r.PathValue("dbschema")
+	if !s.DeleteSchema(org, project, id) {
+		writeError(w, http.StatusNotFound, schemaNotFound(scope{org, project}, id))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) hookPatchInstance(w http.ResponseWriter, r *http.Request) {
+	org, project, schema, id := r.PathValue("org"), r.PathValue("project"), r.PathValue("dbschema"), r.PathValue("dbinstance")
+	patch, ok := readPatch(w, r)
+	if !ok {
+		return
+	}
+	err := s.updateInstance(org, project, schema, id, func(in *Instance) error { return applyPatch(in, patch) })
+	switch {
+	case errors.Is(err, ErrNotFound):
+		writeError(w, http.StatusNotFound, instanceNotFound(scope{org, project}, schema, id))
+	case err != nil:
+		writeError(w, http.StatusBadRequest, err.Error())
+	default:
+		out, _ := s.Instance(org, project, schema, id)
+		writeJSON(w, http.StatusOK, out)
+	}
+}
+
+func (s *Server) hookDeleteInstance(w http.ResponseWriter, r *http.Request) {
+	org, project, schema, id := r.PathValue("org"), r.PathValue("project"), r.PathValue("dbschema"), r.PathValue("dbinstance")
+	if !s.DeleteInstance(org, project, schema, id) {
+		writeError(w, http.StatusNotFound, instanceNotFound(scope{org, project}, schema, id))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) hookAddFault(w http.ResponseWriter, r *http.Request) {
+	var f Fault
+	if !decodeHookBody(w, r, &f) {
+		return
+	}
+	if err := f.validate(); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.AddFault(f)
+	writeJSON(w, http.StatusCreated, s.Faults())
+}
+
+// decodeHookBody strictly decodes the body into v, answering 400 on failure.
+func decodeHookBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	b, err := readBody(r)
+	if err == nil {
+		if u, ok := v.(json.Unmarshaler); ok {
+			err = u.UnmarshalJSON(b) // Fault: strict on its own
+		} else {
+			err = decodeStrict(b, v)
+		}
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return false
+	}
+	return true
+}
+
+// readPatch reads the request body as a JSON merge patch (an object).
+func readPatch(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	b, err := readBody(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return nil, false
+	}
+	var patch map[string]any
+	if err := decodeOne(b, &patch, false); err != nil {
+		writeError(w, http.StatusBadRequest, "the body must be a JSON object (a JSON merge patch): "+err.Error())
+		return nil, false
+	}
+	return patch, true
+}
+
+// applyPatch merges patch onto the wire form of *v (a *Schema or *Instance) and decodes
+// the result strictly back into *v, so unknown keys are refused. It runs under the
+// store lock (inside UpdateSchema/UpdateInstance), so concurrent changes are not lost.
+func applyPatch[T any](v *T, patch map[string]any) error {
+	cur, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(cur, &doc); err != nil {
+		return err
+	}
+	mergePatch(doc, patch)
+	merged, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	var next T
+	if err := decodeStrict(merged, &next); err != nil {
+		return fmt.Errorf("cannot apply the patch: %w", err)
+	}
+	*v = next
+	return nil
+}
+
+// mergePatch applies an RFC 7386 merge patch onto dst.
+func mergePatch(dst, patch map[string]any) {
+	for k, v := range patch {
+		switch pv := v.(type) {
+		case nil:
+			delete(dst, k)
+		case map[string]any:
+			dm, ok := dst[k].(map[string]any)
+			if !ok {
+				dm = map[string]any{}
+			}
+			mergePatch(dm, pv)
+			dst[k] = dm
+		default:
+			dst[k] = v
+		}
+	}
+}

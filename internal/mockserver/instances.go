@@ -1,0 +1,404 @@
+package mockserver
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Instance is DBInstanceOut on the wire, and the stored instance.
+// lastDeployedChangeSetTag and toOnboard are always emitted, as in the real sample.
+type Instance struct {
+	Identifier               string            `json:"identifier"`
+	Name                     string            `json:"name"`
+	Tags                     map[string]string `json:"tags,omitempty"`
+	Branch                   string            `json:"branch,omitempty"`
+	CommitSha                string            `json:"commitSha,omitempty"`
+	GitTag                   string            `json:"gitTag,omitempty"`
+	Connector                string            `json:"connector"`
+	Context                  string            `json:"context,omitempty"`
+	SubstituteProperties     map[string]string `json:"substituteProperties,omitempty"`
+	Created                  int64             `json:"created"` // epoch seconds
+	Updated                  int64             `json:"updated"` // epoch seconds
+	LastAppliedTag           string            `json:"lastAppliedTag,omitempty"`
+	LastDeployedChangeSetTag string            `json:"lastDeployedChangeSetTag"`
+	ToOnboard                bool              `json:"toOnboard"`
+	SchemaID                 string            `json:"schemaId"`         // computed: the parent schema's stable id
+	SchemaIdentifier         string            `json:"schemaIdentifier"` // computed: the parent schema's identifier
+}
+
+// instanceIn is the create body, DBInstanceIn.
+type instanceIn struct {
+	Identifier           string            `json:"identifier"`
+	Name                 string            `json:"name"`
+	Tags                 map[string]string `json:"tags"`
+	Branch               string            `json:"branch"`
+	CommitSha            string            `json:"commitSha"`
+	GitTag               string            `json:"gitTag"`
+	Connector            string            `json:"connector"`
+	Context              string            `json:"context"`
+	SubstituteProperties map[string]string `json:"substituteProperties"`
+}
+
+// instanceUpdateIn is the PUT body, DBInstanceUpdateRequest. version ("version of the
+// changelog applied to the database") is accepted and ignored: nothing in
+// DBInstanceOut reflects it. identifier is accepted only if it matches the path.
+type instanceUpdateIn struct {
+	Identifier           *string           `json:"identifier"`
+	Name                 string            `json:"name"`
+	Tags                 map[string]string `json:"tags"`
+	Branch               string            `json:"branch"`
+	CommitSha            string            `json:"commitSha"`
+	GitTag               string            `json:"gitTag"`
+	Connector            string            `json:"connector"`
+	Context              string            `json:"context"`
+	SubstituteProperties map[string]string `json:"substituteProperties"`
+	Version              string            `json:"version"`
+}
+
+// checkInstanceBody validates the fields create and update share.
+func checkInstanceBody(in *Instance) []string {
+	p := checkNameTags(in.Name, in.Tags)
+	if strings.TrimSpace(in.Connector) == "" {
+		p = append(p, "connector is required: the identifier of the database (JDBC) connector")
+	}
+	var set []string
+	for _, f := range []struct{ name, v string }{{"branch", in.Branch}, {"commitSha", in.CommitSha}, {"gitTag", in.GitTag}} {
+		if f.v != "" {
+			set = append(set, f.name)
+		}
+	}
+	if len(set) > 1 {
+		p = append(p, fmt.Sprintf("branch, commitSha and gitTag are mutually exclusive, but %s are all set: give at most one", strings.Join(set, " and ")))
+	}
+	return p
+}
+
+// storedInstance deep-copies in and zeroes the computed fields.
+func storedInstance(in Instance) Instance {
+	in.Tags = cloneTags(in.Tags)
+	in.SubstituteProperties = cloneTags(in.SubstituteProperties)
+	in.SchemaID, in.SchemaIdentifier = "", ""
+	return in
+}
+
+// instanceOut is the response form of a stored instance. Caller holds s.mu.
+func (s *Server) instanceOut(sk scope, rec *schemaRec, in *Instance) Instance {
+	out := storedInstance(*in)
+	out.SchemaID = s.schemaUUID(sk, rec.sc.Identifier)
+	out.SchemaIdentifier = rec.sc.Identifier
+	return out
+}
+
+func instanceNotFound(sk scope, schema, id string) string {
+	return fmt.Sprintf("database instance %q not found in schema %q (org %q, project %q)", id, schema, sk.org, sk.project)
+}
+
+func (s *Server) handleCreateInstance(w http.ResponseWriter, r *http.Request) {
+	sk, schema := pathScope(r), r.PathValue("dbschema")
+	b, err := readBody(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	var in instanceIn
+	if err := decodeStrict(b, &in); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	var p []string
+	if err := checkIdentifier("instance", in.Identifier); err != nil {
+		p = append(p, err.Error())
+	}
+	inst := Instance{
+		Identifier: in.Identifier, Name: in.Name, Tags: cloneTags(in.Tags),
+		Branch: in.Branch, CommitSha: in.CommitSha, GitTag: in.GitTag,
+		Connector: in.Connector, Context: in.Context, SubstituteProperties: cloneTags(in.SubstituteProperties),
+		ToOnboard: true,
+	}
+	p = append(p, checkInstanceBody(&inst)...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.st.schema(sk.org, sk.project, schema)
+	if rec == nil {
+		writeError(w, http.StatusNotFound, schemaNotFound(sk, schema))
+		return
+	}
+	if len(p) > 0 {
+		writeError(w, http.StatusBadRequest, "invalid database instance: "+strings.Join(p, "; "))
+		return
+	}
+	if rec.instances[inst.Identifier] != nil {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("database instance %q already exists in schema %q (org %q, project %q)", inst.Identifier, schema, sk.org, sk.project))
+		return
+	}
+	inst.Created = s.unix()
+	inst.Updated = inst.Created
+	v := storedInstance(inst)
+	rec.instances[v.Identifier] = &v
+	writeJSON(w, http.StatusCreated, s.instanceOut(sk, rec, &v))
+}
+
+func (s *Server) handleGetInstance(w http.ResponseWriter, r *http.Request) {
+	sk, schema, id := pathScope(r), r.PathValue("dbschema"), r.PathValue("dbinstance")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.st.schema(sk.org, sk.project, schema)
+	if rec == nil {
+		writeError(w, http.StatusNotFound, schemaNotFound(sk, schema))
+		return
+	}
+	in := rec.instances[id]
+	if in == nil {
+		writeError(w, http.StatusNotFound, instanceNotFound(sk, schema, id))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.instanceOut(sk, rec, in))
+}
+
+// handleUpdateInstance is a full replacement of the mutable fields: setting one of
+// branch/commitSha/gitTag and omitting the others clears the others.
+func (s *Server) handleUpdateInstance(w http.ResponseWriter, r *http.Request) {
+	sk, schema, id := pathScope(r), r.PathValue("dbschema"), r.PathValue("dbinstance")
+	b, err := readBody(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	var in instanceUpdateIn
+	if err := decodeStrict(b, &in); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.st.schema(sk.org, sk.project, schema)
+	if rec == nil {
+		writeError(w, http.StatusNotFound, schemaNotFound(sk, schema))
+		return
+	}
+	old := rec.instances[id]
+	if old == nil {
+		writeError(w, http.StatusNotFound, instanceNotFound(sk, schema, id))
+		return
+	}
+	var p []string
+	if in.Identifier != nil && *in.Identifier != id {
+		p = append(p, fmt.Sprintf("identifier %q in the body does not match %q in the path: identifiers cannot be changed", *in.Identifier, id))
+	}
+	inst := *old
+	inst.Name, inst.Tags = in.Name, cloneTags(in.Tags)
+	inst.Branch, inst.CommitSha, inst.GitTag = in.Branch, in.CommitSha, in.GitTag
+	inst.Connector, inst.Context = in.Connector, in.Context
+	inst.SubstituteProperties = cloneTags(in.SubstituteProperties)
+	inst.Updated = s.unix()
+	p = append(p, checkInstanceBody(&inst)...)
+	if len(p) > 0 {
+		writeError(w, http.StatusBadRequest, "invalid database instance update: "+strings.Join(p, "; "))
+		return
+	}
+	v := storedInstance(inst)
+	rec.instances[id] = &v
+	writeJSON(w, http.StatusOK, s.instanceOut(sk, rec, &v))
+}
+
+func (s *Server) handleDeleteInstance(w http.ResponseWriter, r *http.Request) {
+	sk, schema, id := pathScope(r), r.PathValue("dbschema"), r.PathValue("dbinstance")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.st.schema(sk.org, sk.project, schema)
+	if rec == nil {
+		writeError(w, http.StatusNotFound, schemaNotFound(sk, schema))
+		return
+	}
+	if rec.instances[id] == nil {
+		writeError(w, http.StatusNotFound, instanceNotFound(sk, schema, id))
+		return
+	}
+	delete(rec.instances, id)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// instanceFilter is the optional instancelist body, DBInstanceFilterIn.
+type instanceFilter struct {
+	FilterType   string `json:"filterType"`
+	InstanceTags []struct {
+		Key   *string `json:"key"`
+		Value *string `json:"value"` // null or absent: any value of the key
+	} `json:"instanceTags"`
+}
+
+// match reports whether tags pass the filter: Equals = has ALL listed tags,
+// NotEquals = has none of them.
+func (f *instanceFilter) match(tags map[string]string) bool {
+	if len(f.InstanceTags) == 0 {
+		return true
+	}
+	has := func(i int) bool {
+		t := f.InstanceTags[i]
+		v, ok := tags[*t.Key]
+		return ok && (t.Value == nil || *t.Value == v)
+	}
+	for i := range f.InstanceTags {
+		if has(i) != (f.FilterType == "Equals") {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) handleListInstances(w http.ResponseWriter, r *http.Request) {
+	sk, schema := pathScope(r), r.PathValue("dbschema")
+	lq, err := parseListQuery(r.URL.Query(), []string{"name", "updated", "created", "identifier"}, "identifier", "ASC")
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	f := instanceFilter{FilterType: "Equals"}
+	b, err := readBody(r)
+	switch {
+	case errors.Is(err, errEmptyBody): // the filter is optional
+	case err != nil:
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	default:
+		if err := decodeStrict(b, &f); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		if f.FilterType == "" {
+			f.FilterType = "Equals"
+		}
+		if f.FilterType != "Equals" && f.FilterType != "NotEquals" {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("filterType %q is invalid: use Equals or NotEquals", f.FilterType))
+			return
+		}
+		for i, t := range f.InstanceTags {
+			if t.Key == nil || *t.Key == "" {
+				writeError(w, http.StatusBadRequest, fmt.Sprintf("instanceTags[%d].key is required", i))
+				return
+			}
+		}
+	}
+	var items []Instance
+	s.mu.Lock()
+	rec := s.st.schema(sk.org, sk.project, schema)
+	if rec != nil {
+		for _, in := range rec.instances {
+			if f.match(in.Tags) && lq.matches(in.Identifier, in.Name) {
+				items = append(items, s.instanceOut(sk, rec, in))
+			}
+		}
+	}
+	s.mu.Unlock()
+	if rec == nil {
+		writeError(w, http.StatusNotFound, schemaNotFound(sk, schema))
+		return
+	}
+	page := sortAndPage(items, lq, func(a, b Instance) int {
+		switch lq.sort {
+		case "name":
+			return cmp.Compare(a.Name, b.Name)
+		case "updated":
+			return cmp.Compare(a.Updated, b.Updated)
+		case "created":
+			return cmp.Compare(a.Created, b.Created)
+		}
+		return cmp.Compare(a.Identifier, b.Identifier)
+	}, func(in Instance) string { return in.Identifier })
+	writeList(w, page, len(items), lq)
+}
+
+// Instance returns a copy of a stored instance, with its computed fields.
+func (s *Server) Instance(org, project, schema, id string) (Instance, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.st.schema(org, project, schema)
+	if rec == nil || rec.instances[id] == nil {
+		return Instance{}, false
+	}
+	return s.instanceOut(scope{org, project}, rec, rec.instances[id]), true
+}
+
+// Instances returns copies of every instance of a schema, sorted by identifier.
+func (s *Server) Instances(org, project, schema string) []Instance {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.st.schema(org, project, schema)
+	if rec == nil {
+		return []Instance{}
+	}
+	out := make([]Instance, 0, len(rec.instances))
+	for _, id := range sortedKeys(rec.instances) {
+		out = append(out, s.instanceOut(scope{org, project}, rec, rec.instances[id]))
+	}
+	return out
+}
+
+// PutInstance creates or replaces an instance out of band, without validation. Zero
+// created/updated are filled in; toOnboard is stored as given; computed fields are
+// ignored. It returns ErrNotFound if the schema is missing.
+func (s *Server) PutInstance(org, project, schema string, in Instance) error {
+	in = storedInstance(in)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.st.schema(org, project, schema)
+	if rec == nil {
+		return fmt.Errorf("schema %s/%s/%s: %w", org, project, schema, ErrNotFound)
+	}
+	if in.Created == 0 {
+		in.Created = s.unix()
+		if old := rec.instances[in.Identifier]; old != nil {
+			in.Created = old.Created
+		}
+	}
+	if in.Updated == 0 {
+		in.Updated = s.unix()
+	}
+	rec.instances[in.Identifier] = &in
+	return nil
+}
+
+// UpdateInstance changes a stored instance out of band through fn, which gets a copy.
+// updated is bumped unless fn set it; the identifier cannot be changed.
+func (s *Server) UpdateInstance(org, project, schema, id string, fn func(*Instance)) error {
+	return s.updateInstance(org, project, schema, id, func(in *Instance) error { fn(in); return nil })
+}
+
+// updateInstance is UpdateInstance with an fn that can abort the change.
+func (s *Server) updateInstance(org, project, schema, id string, fn func(*Instance) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.st.schema(org, project, schema)
+	if rec == nil || rec.instances[id] == nil {
+		return fmt.Errorf("instance %s/%s/%s/%s: %w", org, project, schema, id, ErrNotFound)
+	}
+	old := rec.instances[id]
+	in := storedInstance(*old)
+	if err := fn(&in); err != nil {
+		return err
+	}
+	if in.Identifier != id {
+		return fmt.Errorf("instance %s/%s/%s/%s: the identifier cannot be changed (got %q)", org, project, schema, id, in.Identifier)
+	}
+	if in.Updated == old.Updated {
+		in.Updated = s.unix()
+	}
+	v := storedInstance(in)
+	rec.instances[id] = &v
+	return nil
+}
+
+// DeleteInstance removes an instance out of band and reports whether it existed.
+func (s *Server) DeleteInstance(org, project, schema, id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.st.schema(org, project, schema)
+	if rec == nil || rec.instances[id] == nil {
+		return false
+	}
+	delete(rec.instances, id)
+	return true
+}

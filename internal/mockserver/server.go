@@ -1,0 +1,390 @@
+// Package mockserver is a stateful, in-memory fake of the Harness Database DevOps
+// REST API: execution config (image tags), DB schemas and DB instances.
+//
+// It exists so the client and the provider can be tested end to end over real HTTP
+// without a Harness account. It follows the public API facts (paths, JSON field
+// names, status codes) and, where Harness documents nothing, the choices written in
+// DESIGN.md. It also offers what a real server cannot: out-of-band state changes (as a
+// change in the Harness UI would do), a request log, fault injection and a state file.
+//
+// The package uses only the standard library and has its own wire types on purpose:
+// sharing types with internal/client would let a client bug hide behind a matching
+// mock bug.
+package mockserver
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Route constants are the ServeMux patterns of the API, without the /gateway prefix.
+// They name routes in the request log and in faults.
+const (
+	RouteGetDefaultConfig  = "GET /v1/dbops/execution-config/get-default-config"
+	RouteGetCustomerConfig = "GET /v1/dbops/execution-config/get-customer-config"
+	RouteUpdateConfig      = "POST /v1/dbops/execution-config/update-config"
+	RouteResetConfig       = "POST /v1/dbops/execution-config/reset-config"
+	RouteDeleteConfig      = "DELETE /v1/dbops/execution-config"
+
+	RouteListSchemas    = "GET /v1/orgs/{org}/projects/{project}/dbschema"
+	RouteCreateSchema   = "POST /v1/orgs/{org}/projects/{project}/dbschema"
+	RouteGetSchema      = "GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}"
+	RouteUpdateSchema   = "PUT /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}"
+	RouteDeleteSchema   = "DELETE /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}"
+	RouteSchemaOverview = "GET /v1/orgs/{org}/projects/{project}/dbschema/overview"
+
+	RouteCreateInstance = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance"
+	RouteGetInstance    = "GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}"
+	RouteUpdateInstance = "PUT /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}"
+	RouteDeleteInstance = "DELETE /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}"
+	RouteListInstances  = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instancelist"
+)
+
+// gatewayPrefix is the prefix app.harness.io puts in front of the API; the mock serves
+// every path with and without it, because Harness's own docs use both forms.
+const gatewayPrefix = "/gateway"
+
+// Options configures a Server.
+type Options struct {
+	AccountID  string           // required: the account the API key belongs to
+	APIKey     string           // required: the only accepted x-api-key value
+	Now        func() time.Time // nil: time.Now
+	RequestLog io.Writer        // nil: no per-request log lines; else one line per request: time method path status duration [fault]
+	Seed       int64            // seeds the random source used by Fraction faults (deterministic tests)
+}
+
+// Server is the fake API. It implements http.Handler and is safe for concurrent use.
+type Server struct {
+	accountID string
+	apiKey    string
+	now       func() time.Time
+	logw      io.Writer
+	logwMu    sync.Mutex
+
+	api      *http.ServeMux
+	hooks    *http.ServeMux
+	handlers map[string]http.HandlerFunc // route -> handler, for Routes()
+
+	mu sync.Mutex // guards st
+	st store
+
+	faultMu sync.Mutex // guards faults and rng
+	faults  []*Fault
+	rng     *rand.Rand
+
+	reqMu   sync.Mutex // guards records and counts
+	records []RequestRecord
+	counts  map[string]int
+
+	reqSeq atomic.Uint64
+}
+
+// New returns a Server with the seeded default images and no schemas. It panics if
+// AccountID or APIKey is empty: a mock that accepts any key would hide auth bugs.
+func New(opts Options) *Server {
+	if opts.AccountID == "" || opts.APIKey == "" {
+		panic("mockserver.New: Options.AccountID and Options.APIKey are required")
+	}
+	s := &Server{
+		accountID: opts.AccountID,
+		apiKey:    opts.APIKey,
+		now:       opts.Now,
+		logw:      opts.RequestLog,
+		api:       http.NewServeMux(),
+		hooks:     http.NewServeMux(),
+		rng:       rand.New(rand.NewPCG(uint64(opts.Seed), 0x6d6f636b)),
+		counts:    map[string]int{},
+		st:        newStore(),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.handlers = map[string]http.HandlerFunc{
+		RouteGetDefaultConfig:  s.handleGetDefaultConfig,
+		RouteGetCustomerConfig: s.handleGetCustomerConfig,
+		RouteUpdateConfig:      s.handleUpdateConfig,
+		RouteResetConfig:       s.handleResetConfig,
+		RouteDeleteConfig:      s.handleDeleteConfig,
+		RouteListSchemas:       s.handleListSchemas,
+		RouteCreateSchema:      s.handleCreateSchema,
+		RouteGetSchema:         s.handleGetSchema,
+		RouteUpdateSchema:      s.handleUpdateSchema,
+		RouteDeleteSchema:      s.handleDeleteSchema,
+		RouteSchemaOverview:    s.handleSchemaOverview,
+		RouteCreateInstance:    s.handleCreateInstance,
+		RouteGetInstance:       s.handleGetInstance,
+		RouteUpdateInstance:    s.handleUpdateInstance,
+		RouteDeleteInstance:    s.handleDeleteInstance,
+		RouteListInstances:     s.handleListInstances,
+	}
+	for pattern, h := range s.handlers {
+		s.api.HandleFunc(pattern, h)
+	}
+	s.registerHooks()
+	return s
+}
+
+// Routes returns every API route constant, sorted.
+func Routes() []string {
+	r := []string{
+		RouteGetDefaultConfig, RouteGetCustomerConfig, RouteUpdateConfig, RouteResetConfig, RouteDeleteConfig,
+		RouteListSchemas, RouteCreateSchema, RouteGetSchema, RouteUpdateSchema, RouteDeleteSchema, RouteSchemaOverview,
+		RouteCreateInstance, RouteGetInstance, RouteUpdateInstance, RouteDeleteInstance, RouteListInstances,
+	}
+	sort.Strings(r)
+	return r
+}
+
+func isRoute(route string) bool {
+	for _, r := range Routes() {
+		if r == route {
+			return true
+		}
+	}
+	return false
+}
+
+// ServeHTTP strips /gateway, sends test hooks to their own mux, and otherwise runs
+// the API pipeline: match route, inject a fault if one is armed, check auth, handle.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	w.Header().Set("X-Request-Id", fmt.Sprintf("mock-%d", s.reqSeq.Add(1)))
+	r2 := stripGateway(r)
+	sw := &statusWriter{ResponseWriter: w}
+
+	if p := r2.URL.Path; p == "/_mock" || strings.HasPrefix(p, "/_mock/") {
+		s.serveHook(sw, r2)
+		s.logLine(r, sw.status, time.Since(start), "(test hook)")
+		return
+	}
+
+	// Keep the request body for the log (tests assert what the client sent), and give
+	// the handler an identical copy.
+	var body []byte
+	if r2.Body != nil {
+		body, _ = io.ReadAll(io.LimitReader(r2.Body, maxBody+1))
+	}
+	r2 = r2.WithContext(r2.Context())
+	r2.Body = io.NopCloser(bytes.NewReader(body))
+
+	route := s.matchRoute(r2)
+	var fault string
+	var closeConn func()
+	if route == "" {
+		s.serveUnmatched(sw, r2, r.URL.Path)
+	} else if f := s.pickFault(route); f != nil {
+		fault, closeConn = s.serveFault(sw, r2, f, http.HandlerFunc(s.serveAPI))
+	} else {
+		s.serveAPI(sw, r2)
+	}
+	s.record(RequestRecord{Time: s.now(), Method: r.Method, Path: r.URL.Path, Route: route, Status: sw.status, Fault: fault, Body: string(body[:min(len(body), maxRecordedBody)])})
+	note := ""
+	if fault != "" {
+		note = "fault=" + fault
+	}
+	s.logLine(r, sw.status, time.Since(start), note)
+	if closeConn != nil {
+		closeConn()
+	}
+}
+
+// serveAPI checks the credentials, then lets the API mux (which sets path values)
+// dispatch to the handler.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	if !s.authorize(w, r) {
+		return
+	}
+	s.api.ServeHTTP(w, r)
+}
+
+// authorize enforces DESIGN.md: a missing or wrong x-api-key is 401; a Harness-Account
+// header naming another account is 403; an absent Harness-Account is fine (the x-api-key
+// already identifies the account, as the Harness spec says).
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
+	key := r.Header.Get("x-api-key")
+	if key == "" {
+		writeError(w, http.StatusUnauthorized, "missing x-api-key header: send a Harness API key (PAT or SAT) in the x-api-key header")
+		return false
+	}
+	if subtle.ConstantTimeCompare([]byte(key), []byte(s.apiKey)) != 1 {
+		writeError(w, http.StatusUnauthorized, "invalid API key: the x-api-key header does not hold a valid token for this account")
+		return false
+	}
+	if acct := r.Header.Get("Harness-Account"); acct != "" && acct != s.accountID {
+		writeError(w, http.StatusForbidden, fmt.Sprintf("Harness-Account header names account %q, but the API key belongs to another account", acct))
+		return false
+	}
+	return true
+}
+
+// matchRoute returns the route constant the request maps to, or "".
+func (s *Server) matchRoute(r *http.Request) string {
+	_, pattern := s.api.Handler(r)
+	if _, ok := s.handlers[pattern]; ok {
+		return pattern
+	}
+	return ""
+}
+
+// serveUnmatched answers 405 (with Allow) when the path exists for another method,
+// else 404, both as JSON so clients always get the documented error shape.
+func (s *Server) serveUnmatched(w http.ResponseWriter, r *http.Request, path string) {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, p := s.api.Handler(probe); p != "" {
+			if _, ok := s.handlers[p]; ok {
+				allowed = append(allowed, m)
+			}
+		}
+	}
+	if len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed on %s; allowed: %s", r.Method, path, strings.Join(allowed, ", ")))
+		return
+	}
+	writeError(w, http.StatusNotFound, fmt.Sprintf("no API route matches %s %s (paths start at /v1/..., optionally under /gateway)", r.Method, path))
+}
+
+// stripGateway returns r with a leading /gateway removed from its path.
+func stripGateway(r *http.Request) *http.Request {
+	p := r.URL.Path
+	if p != gatewayPrefix && !strings.HasPrefix(p, gatewayPrefix+"/") {
+		return r
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = strings.TrimPrefix(p, gatewayPrefix)
+	if r2.URL.Path == "" {
+		r2.URL.Path = "/"
+	}
+	r2.URL.RawPath = ""
+	return r2
+}
+
+// unix is the API's timestamp format: epoch seconds.
+func (s *Server) unix() int64 { return s.now().Unix() }
+
+// writeJSON sends v as JSON with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "mock: cannot encode response: "+err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// writeError sends the documented error shape {"message": "..."}.
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"message": msg})
+}
+
+// statusWriter remembers the status for the request log and passes Hijack through so
+// Drop faults work.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer (Hijack).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// RequestRecord is one API request as the mock saw it. Test hooks are not recorded.
+type RequestRecord struct {
+	Time   time.Time `json:"time"`
+	Method string    `json:"method"`
+	Path   string    `json:"path"`   // as received, including any /gateway prefix
+	Route  string    `json:"route"`  // a Route* constant; "" if no route matched
+	Status int       `json:"status"` // 0 when no response was sent (Drop, or the client went away)
+	Fault  string    `json:"fault"`  // "" or what was injected, e.g. "status=503", "drop-after"
+	Body   string    `json:"body"`   // the request body as sent (first 64 KiB), "" if none
+}
+
+// maxRecordedBody caps RequestRecord.Body.
+const maxRecordedBody = 64 << 10
+
+func (s *Server) record(rec RequestRecord) {
+	s.reqMu.Lock()
+	defer s.reqMu.Unlock()
+	s.records = append(s.records, rec)
+	if rec.Route != "" {
+		s.counts[rec.Route]++
+	}
+}
+
+// Requests returns a copy of the request log, oldest first.
+func (s *Server) Requests() []RequestRecord {
+	s.reqMu.Lock()
+	defer s.reqMu.Unlock()
+	return append([]RequestRecord(nil), s.records...)
+}
+
+// RouteCount is how many requests matched route (whatever their status).
+func (s *Server) RouteCount(route string) int {
+	s.reqMu.Lock()
+	defer s.reqMu.Unlock()
+	return s.counts[route]
+}
+
+// RouteCounts returns a copy of the per-route request counts.
+func (s *Server) RouteCounts() map[string]int {
+	s.reqMu.Lock()
+	defer s.reqMu.Unlock()
+	out := make(map[string]int, len(s.counts))
+	for k, v := range s.counts {
+		out[k] = v
+	}
+	return out
+}
+
+// ResetRequests empties the request log and the counts.
+func (s *Server) ResetRequests() {
+	s.reqMu.Lock()
+	defer s.reqMu.Unlock()
+	s.records = nil
+	s.counts = map[string]int{}
+}
+
+// logLine writes one human-readable line per request to Options.RequestLog.
+func (s *Server) logLine(r *http.Request, status int, d time.Duration, note string) {
+	if s.logw == nil {
+		return
+	}
+	line := fmt.Sprintf("%s %s %s %d %s", s.now().UTC().Format(time.RFC3339Nano), r.Method, r.URL.Path, status, d.Round(time.Microsecond))
+	if note != "" {
+		line += " " + note
+	}
+	s.logwMu.Lock()
+	defer s.logwMu.Unlock()
+	_, _ = io.WriteString(s.logw, line+"\n")
+}

@@ -1,0 +1,103 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+func TestAccDefaultImagesDataSource_basic(t *testing.T) {
+	srv := newAccTestServer(t)
+	// A changed default and a field this provider does not know prove that the values
+	// come from the server and that the map carries every field it returns.
+	if err := srv.SetDefault("gitCloneTag", "harness/drone-git:1.7.0-rootless"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SetDefault("futureTag", "plugins/future:1.0.0"); err != nil {
+		t.Fatal(err)
+	}
+	const ds = "data.harness_dbops_default_images.this"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(srv) + `data "harness_dbops_default_images" "this" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("default_tag"), knownvalue.StringExact("plugins/drone-liquibase:1.18.0-4.33")),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("artifactory_tag"), knownvalue.StringExact("plugins/download-artifactory:1.0.0")),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("git_clone_tag"), knownvalue.StringExact("harness/drone-git:1.7.0-rootless")),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("images").AtMapKey("futureTag"), knownvalue.StringExact("plugins/future:1.0.0")),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("images").AtMapKey("mongoTag"), knownvalue.StringExact("plugins/drone-liquibase:1.18.0-4.33-mongo")),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("images"), knownvalue.MapSizeExact(18)),
+			},
+		}},
+	})
+	if n := srv.RouteCount("GET /v1/dbops/execution-config/get-default-config"); n == 0 {
+		t.Fatal("the data source never called get-default-config")
+	}
+}
+
+// A rejected key surfaces the server's 401 with a hint naming the setting to fix.
+func TestAccProvider_rejectedKey(t *testing.T) {
+	srv := newAccTestServer(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "harness" {
+  endpoint   = "` + srv.URL + `"
+  account_id = "` + srv.AccountID + `"
+  api_key    = "not-the-key"
+}
+data "harness_dbops_default_images" "this" {}
+`,
+			ExpectError: regexp.MustCompile(`(?s)401 Unauthorized.*api_key or HARNESS_PLATFORM_API_KEY`),
+		}},
+	})
+}
+
+// Settings missing everywhere are attribute errors that name the environment variable.
+func TestAccProvider_missingSettings(t *testing.T) {
+	t.Setenv(envAccountID, "")
+	t.Setenv(envAPIKey, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      `data "harness_dbops_default_images" "this" {}`,
+			ExpectError: regexp.MustCompile(`(?s)Missing Harness account ID.*HARNESS_ACCOUNT_ID`),
+		}},
+	})
+}
+
+func TestAccProvider_invalidSettings(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+provider "harness" {
+  endpoint        = "app.harness.io/gateway"
+  account_id      = "a"
+  api_key         = "k"
+}
+data "harness_dbops_default_images" "this" {}
+`,
+				ExpectError: regexp.MustCompile(`"app.harness.io/gateway" is not an http\(s\) URL`),
+			},
+			{
+				Config: `
+provider "harness" {
+  account_id      = "a"
+  api_key         = "k"
+  request_timeout = "ten seconds"
+}
+data "harness_dbops_default_images" "this" {}
+`,
+				ExpectError: regexp.MustCompile(`"ten seconds" is not usable: value must be a positive duration`),
+			},
+		},
+	})
+}

@@ -1,0 +1,217 @@
+// Package provider implements the Terraform provider for Harness Database DevOps.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/client"
+)
+
+// The environment variables of the official Harness provider, so that pipelines that
+// already hold these secrets work unchanged.
+const (
+	envEndpoint  = "HARNESS_ENDPOINT"
+	envAccountID = "HARNESS_ACCOUNT_ID"
+	envAPIKey    = "HARNESS_PLATFORM_API_KEY"
+)
+
+const (
+	defaultMaxRetries     = 4
+	defaultRequestTimeout = 60 * time.Second
+)
+
+var _ provider.Provider = (*harnessProvider)(nil)
+
+type harnessProvider struct {
+	version string
+}
+
+type harnessProviderModel struct {
+	Endpoint           types.String  `tfsdk:"endpoint"`
+	AccountID          types.String  `tfsdk:"account_id"`
+	APIKey             types.String  `tfsdk:"api_key"`
+	MaxRetries         types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout     types.String  `tfsdk:"request_timeout"`
+	RateLimitPerSecond types.Float64 `tfsdk:"rate_limit_per_second"`
+}
+
+// New returns the provider factory; version is set by the release build's ldflags.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &harnessProvider{version: version} }
+}
+
+func (p *harnessProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "harness"
+	resp.Version = p.version
+}
+
+func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages Harness Database DevOps: the account's execution config (the images its " +
+			"pipelines run), DB schemas and DB instances. It uses the same environment variables as the official " +
+			"Harness provider.",
+		Attributes: map[string]schema.Attribute{
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the Harness API; API paths (`/v1/...`) are joined to it. Defaults to " +
+					"the `" + envEndpoint + "` environment variable, then to `" + client.DefaultEndpoint + "`.",
+				Optional:   true,
+				Validators: []validator.String{urlValidator{}},
+			},
+			"account_id": schema.StringAttribute{
+				MarkdownDescription: "Harness account identifier, sent as the `Harness-Account` header. Defaults to the `" +
+					envAccountID + "` environment variable; one of the two is required.",
+				Optional: true,
+			},
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "Harness API key (a personal or service-account token), sent as the `x-api-key` " +
+					"header and never logged. Defaults to the `" + envAPIKey + "` environment variable; one of the two is required.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after 429, 502, 503, 504 or a "+
+					"connection error (and 500 for calls that are safe to repeat), honouring `Retry-After`. Default %d.", defaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "Time limit of one HTTP attempt, as a Go duration such as `30s` or `2m`; a timed-out " +
+					"attempt is retried. Default `" + defaultRequestTimeout.String() + "`.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator{}},
+			},
+			"rate_limit_per_second": schema.Float64Attribute{
+				MarkdownDescription: "Client-side limit on requests per second across this provider instance, retries " +
+					"included, for busy accounts that share Harness's rate limits. `0` (the default) means no limit.",
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.AtLeast(0)},
+			},
+		},
+	}
+}
+
+// Configure builds the API client. It makes no network call, so `terraform validate`
+// and plans of unrelated resources never need Harness to be reachable.
+func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg harnessProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	for _, a := range []struct {
+		name    string
+		unknown bool
+	}{
+		{"endpoint", cfg.Endpoint.IsUnknown()},
+		{"account_id", cfg.AccountID.IsUnknown()},
+		{"api_key", cfg.APIKey.IsUnknown()},
+		{"max_retries", cfg.MaxRetries.IsUnknown()},
+		{"request_timeout", cfg.RequestTimeout.IsUnknown()},
+		{"rate_limit_per_second", cfg.RateLimitPerSecond.IsUnknown()},
+	} {
+		if a.unknown {
+			resp.Diagnostics.AddAttributeError(path.Root(a.name), "Unknown provider setting "+a.name,
+				"The provider needs "+a.name+" to build its Harness API client, but its value is only known after "+
+					"apply. Set it from a literal, a variable or its environment variable, not from a resource attribute.")
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	endpoint := stringOrEnv(cfg.Endpoint, envEndpoint)
+	accountID := stringOrEnv(cfg.AccountID, envAccountID)
+	apiKey := stringOrEnv(cfg.APIKey, envAPIKey)
+	if accountID == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Missing Harness account ID",
+			"Set account_id in the provider block or the "+envAccountID+" environment variable.")
+	}
+	if apiKey == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing Harness API key",
+			"Set api_key in the provider block or the "+envAPIKey+" environment variable.")
+	}
+	if cfg.Endpoint.IsNull() && endpoint != "" && !isHTTPURL(endpoint) { // a configured value is checked by urlValidator
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Harness endpoint",
+			fmt.Sprintf("The %s environment variable holds %q, which is not an http(s) URL such as %s.", envEndpoint, endpoint, client.DefaultEndpoint))
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	timeout := defaultRequestTimeout
+	if !cfg.RequestTimeout.IsNull() {
+		timeout, _ = time.ParseDuration(cfg.RequestTimeout.ValueString()) // validated by durationValidator
+	}
+	retries := int64(defaultMaxRetries)
+	if !cfg.MaxRetries.IsNull() {
+		retries = cfg.MaxRetries.ValueInt64()
+	}
+
+	c, err := client.New(client.Config{
+		Endpoint:       endpoint,
+		AccountID:      accountID,
+		APIKey:         apiKey,
+		Version:        p.version,
+		MaxRetries:     int(retries),
+		RequestTimeout: timeout,
+		RateLimit:      cfg.RateLimitPerSecond.ValueFloat64(),
+		Logger:         apiLogger(apiKey),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to configure the Harness API client", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "configured Harness API client", map[string]any{
+		"endpoint": endpointOrDefault(endpoint), "account_id": accountID, "max_retries": retries, "request_timeout": timeout.String(),
+	})
+	resp.DataSourceData = c
+	resp.ResourceData = c
+}
+
+func (p *harnessProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		newImageConfigResource,
+	}
+}
+
+func (p *harnessProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		newDefaultImagesDataSource,
+		newImageConfigDataSource,
+	}
+}
+
+func stringOrEnv(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+func endpointOrDefault(e string) string {
+	if e == "" {
+		return client.DefaultEndpoint
+	}
+	return e
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}

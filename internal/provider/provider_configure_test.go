@@ -1,0 +1,118 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/client"
+)
+
+// configure runs the provider's Configure on a config built from attrs; absent
+// attributes are null, and the string tftypes.UnknownValue marks an unknown one.
+func configure(t *testing.T, attrs map[string]tftypes.Value) *provider.ConfigureResponse {
+	t.Helper()
+	ctx := context.Background()
+	p := New("test")()
+	var sresp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
+	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	vals := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+		if v, ok := attrs[name]; ok {
+			vals[name] = v
+		}
+	}
+	resp := &provider.ConfigureResponse{}
+	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, vals)}}, resp)
+	return resp
+}
+
+func str(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+func TestConfigure(t *testing.T) {
+	for _, env := range []string{envEndpoint, envAccountID, envAPIKey} {
+		t.Setenv(env, "")
+	}
+	full := map[string]tftypes.Value{"account_id": str("acc"), "api_key": str("key")}
+	with := func(k string, v tftypes.Value) map[string]tftypes.Value {
+		m := map[string]tftypes.Value{}
+		for kk, vv := range full {
+			m[kk] = vv
+		}
+		if v.IsNull() {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+		return m
+	}
+	tests := []struct {
+		name      string
+		attrs     map[string]tftypes.Value
+		env       map[string]string
+		wantError []string // substrings of the summary+detail; none means success
+	}{
+		{name: "complete", attrs: full},
+		{name: "from environment", env: map[string]string{envAccountID: "acc", envAPIKey: "key", envEndpoint: "http://127.0.0.1:1/gateway"}},
+		{name: "missing account", attrs: with("account_id", tftypes.NewValue(tftypes.String, nil)), wantError: []string{"Missing Harness account ID", "HARNESS_ACCOUNT_ID"}},
+		{name: "missing api key", attrs: with("api_key", tftypes.NewValue(tftypes.String, nil)), wantError: []string{"Missing Harness API key", "HARNESS_PLATFORM_API_KEY"}},
+		{name: "both missing", wantError: []string{"HARNESS_ACCOUNT_ID", "HARNESS_PLATFORM_API_KEY"}},
+		{name: "unknown api key", attrs: with("api_key", tftypes.NewValue(tftypes.String, tftypes.UnknownValue)), wantError: []string{"Unknown provider setting api_key", "only known after apply"}},
+		{name: "unknown endpoint", attrs: with("endpoint", tftypes.NewValue(tftypes.String, tftypes.UnknownValue)), wantError: []string{"Unknown provider setting endpoint"}},
+		{name: "unknown max_retries", attrs: with("max_retries", tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)), wantError: []string{"Unknown provider setting max_retries"}},
+		{name: "bad endpoint from env", attrs: full, env: map[string]string{envEndpoint: "app.harness.io"}, wantError: []string{"HARNESS_ENDPOINT", "not an http(s) URL"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			resp := configure(t, tt.attrs)
+			var got strings.Builder
+			for _, d := range resp.Diagnostics.Errors() {
+				got.WriteString(d.Summary() + ": " + d.Detail() + "\n")
+			}
+			if len(tt.wantError) == 0 {
+				if resp.Diagnostics.HasError() {
+					t.Fatalf("unexpected errors:\n%s", got.String())
+				}
+				if _, ok := resp.ResourceData.(*client.Client); !ok {
+					t.Fatalf("ResourceData = %T, want *client.Client", resp.ResourceData)
+				}
+				if resp.DataSourceData != resp.ResourceData {
+					t.Fatal("data sources and resources must share one client")
+				}
+				return
+			}
+			for _, want := range tt.wantError {
+				if !strings.Contains(got.String(), want) {
+					t.Errorf("errors do not mention %q:\n%s", want, got.String())
+				}
+			}
+			if resp.ResourceData != nil {
+				t.Error("a failed Configure must not hand out a client")
+			}
+		})
+	}
+}
+
+// The API key must never appear in any diagnostic, even when Configure fails on
+// another setting.
+func TestConfigureNeverEchoesKey(t *testing.T) {
+	t.Setenv(envAccountID, "")
+	resp := configure(t, map[string]tftypes.Value{"api_key": str("super-secret-key"), "endpoint": str("ftp://nope")})
+	for _, d := range resp.Diagnostics {
+		if strings.Contains(d.Summary()+d.Detail(), "super-secret-key") {
+			t.Fatalf("diagnostic leaks the key: %s: %s", d.Summary(), d.Detail())
+		}
+	}
+	if !resp.Diagnostics.HasError() {
+		t.Fatal("expected an error for the missing account ID")
+	}
+}
