@@ -168,7 +168,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	}
 	resp, err := rc.Do(req)
 	if resp != nil {
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 	}
 	if err != nil {
 		var de *DecodeError

@@ -16,7 +16,7 @@ import (
 const testKey = "pat.secret-key-value"
 
 // newTestClient points a client with fast retries at h.
-func newTestClient(t *testing.T, h http.Handler, mod ...func(*Config)) (*Client, *httptest.Server) {
+func newTestClient(t *testing.T, h http.Handler, mod ...func(*Config)) *Client {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -31,7 +31,7 @@ func newTestClient(t *testing.T, h http.Handler, mod ...func(*Config)) (*Client,
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, srv
+	return c
 }
 
 func jsonReply(w http.ResponseWriter, status int, body string) {
@@ -63,7 +63,7 @@ func TestNewValidates(t *testing.T) {
 
 func TestHeadersAndPath(t *testing.T) {
 	var got *http.Request
-	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.Clone(context.Background())
 		jsonReply(w, 200, `{"defaultTag":"plugins/drone-liquibase:1"}`)
 	}))
@@ -91,7 +91,7 @@ func TestHeadersAndPath(t *testing.T) {
 
 func TestPathEscaping(t *testing.T) {
 	var gotPath string
-	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gotPath = r.URL.EscapedPath()
 		jsonReply(w, 200, `{"identifier":"x","name":"x"}`)
 	}))
@@ -125,7 +125,7 @@ func TestErrorDecoding(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("X-Request-Id", "req-1")
 				w.Header().Set("Content-Type", tt.contentType)
 				w.WriteHeader(tt.status)
@@ -152,7 +152,7 @@ func TestErrorDecoding(t *testing.T) {
 }
 
 func TestNonJSONSuccessIsAClearError(t *testing.T) {
-	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		_, _ = w.Write([]byte("<html>login</html>"))
 	}), func(cfg *Config) { cfg.MaxRetries = 0 })
@@ -203,7 +203,7 @@ func TestRetries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h, n := scripted(tt.steps...)
-			c, _ := newTestClient(t, h)
+			c := newTestClient(t, h)
 			_, err := c.GetDefaultConfig(context.Background())
 			if got := n.Load(); got != tt.wantCalls {
 				t.Errorf("calls = %d, want %d", got, tt.wantCalls)
@@ -221,7 +221,7 @@ func TestRetries(t *testing.T) {
 // The wait before a retry follows Retry-After, not the (tiny) configured backoff.
 func TestRetryAfterIsHonoured(t *testing.T) {
 	h, n := scripted(status(429, "Retry-After", "1"), ok(`{}`))
-	c, _ := newTestClient(t, h)
+	c := newTestClient(t, h)
 	start := time.Now()
 	if _, err := c.GetDefaultConfig(context.Background()); err != nil {
 		t.Fatal(err)
@@ -237,7 +237,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 // A ctx deadline ends the wait for a long Retry-After at once, with an error that says so.
 func TestCtxDeadlineBoundsRetries(t *testing.T) {
 	h, _ := scripted(status(429, "Retry-After", "30"))
-	c, _ := newTestClient(t, h)
+	c := newTestClient(t, h)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -252,7 +252,7 @@ func TestCtxDeadlineBoundsRetries(t *testing.T) {
 
 func TestCtxCancelDuringRequest(t *testing.T) {
 	release := make(chan struct{})
-	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-release:
 		case <-r.Context().Done():
@@ -274,7 +274,7 @@ func TestCtxCancelDuringRequest(t *testing.T) {
 // A per-attempt timeout is a transient failure: the next attempt may succeed.
 func TestRequestTimeoutIsRetried(t *testing.T) {
 	var n atomic.Int32
-	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) == 1 {
 			select {
 			case <-time.After(2 * time.Second):
@@ -293,7 +293,7 @@ func TestRequestTimeoutIsRetried(t *testing.T) {
 }
 
 func TestRateLimitSpacesRequests(t *testing.T) {
-	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { jsonReply(w, 200, `{}`) }),
+	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { jsonReply(w, 200, `{}`) }),
 		func(cfg *Config) { cfg.RateLimit = 20 })
 	start := time.Now()
 	for range 25 { // a burst of 20, then 5 more at 20/s
@@ -311,7 +311,7 @@ func TestRateLimitSpacesRequests(t *testing.T) {
 func TestLoggerHookNeverSeesKey(t *testing.T) {
 	var mu sync.Mutex
 	var events []string
-	logger := func(_ context.Context, level Level, msg string, fields map[string]any) {
+	logger := func(_ context.Context, _ Level, msg string, fields map[string]any) {
 		mu.Lock()
 		defer mu.Unlock()
 		var b strings.Builder
@@ -326,7 +326,7 @@ func TestLoggerHookNeverSeesKey(t *testing.T) {
 		w.Header().Set("X-Request-Id", "rid-9")
 		jsonReply(w, 200, `true`)
 	})
-	c, _ := newTestClient(t, h, func(cfg *Config) { cfg.Logger = logger })
+	c := newTestClient(t, h, func(cfg *Config) { cfg.Logger = logger })
 	if err := c.UpdateConfig(context.Background(), []ConfigOperation{{Field: "defaultTag", Value: "x/" + testKey}}); err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func createOnce[T any](ctx context.Context, c *Client, post call, get func(conte
 		if err == nil {
 			return out, nil
 		}
-		if ctx.Err() != nil || !(isAmbiguous(err) || (ambiguous && IsAlreadyExists(err))) {
+		if retry := isAmbiguous(err) || (ambiguous && IsAlreadyExists(err)); ctx.Err() != nil || !retry {
 			return nil, err
 		}
 		ambiguous = true
@@ -42,9 +42,9 @@ func createOnce[T any](ctx context.Context, c *Client, post call, get func(conte
 		case gerr == nil && same(found):
 			return found, nil
 		case gerr == nil:
-			return nil, fmt.Errorf("%s %s: %w (the first answer was lost: %v)", post.method, post.path, ErrCreateConflict, err)
+			return nil, fmt.Errorf("%s %s: %w (the first answer was lost: %w)", post.method, post.path, ErrCreateConflict, err)
 		case !IsNotFound(gerr):
-			return nil, fmt.Errorf("%w; reading back whether it was created also failed: %v", err, gerr)
+			return nil, fmt.Errorf("%w; reading back whether it was created also failed: %w", err, gerr)
 		}
 		if attempt >= c.maxRetries {
 			return nil, err

@@ -24,7 +24,7 @@ func checkImageRef(s string) error {
 	}
 	named, err := reference.ParseNormalizedNamed(s)
 	if err != nil {
-		return fmt.Errorf("it is not a valid image reference (%v); expected registry/repository:tag or repository@sha256:<digest>", err)
+		return fmt.Errorf("it is not a valid image reference (%w); expected registry/repository:tag or repository@sha256:<digest>", err)
 	}
 	_, tagged := named.(reference.Tagged)
 	_, digested := named.(reference.Digested)

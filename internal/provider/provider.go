@@ -187,6 +187,8 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 func (p *harnessProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newImageConfigResource,
+		newDBSchemaResource,
+		newDBInstanceResource,
 	}
 }
 
@@ -194,6 +196,10 @@ func (p *harnessProvider) DataSources(_ context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		newDefaultImagesDataSource,
 		newImageConfigDataSource,
+		newDBSchemaDataSource,
+		newDBInstanceDataSource,
+		newDBSchemasDataSource,
+		newDBInstancesDataSource,
 	}
 }
 

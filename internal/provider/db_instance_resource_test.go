@@ -1,0 +1,640 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
+)
+
+const dbInstanceAddr = "harness_dbops_db_instance.test"
+
+// dbInstanceConfig renders two schemas, "main" and "other", and a
+// harness_dbops_db_instance "test" in the test org and project; body is the HCL after
+// org_id and project_id.
+func dbInstanceConfig(srv *mockserver.TestServer, body string) string {
+	return providerConfig(srv) + fmt.Sprintf(`
+resource "harness_dbops_db_schema" "main" {
+  org_id     = %[1]q
+  project_id = %[2]q
+  identifier = "main"
+  name       = "Main"
+  schema_source = {
+    connector = "github"
+    location  = "changelog.yaml"
+  }
+}
+
+resource "harness_dbops_db_schema" "other" {
+  org_id     = %[1]q
+  project_id = %[2]q
+  identifier = "other"
+  name       = "Other"
+  schema_source = {
+    connector = "github"
+    location  = "other/changelog.yaml"
+  }
+}
+
+resource "harness_dbops_db_instance" "test" {
+  org_id     = %[1]q
+  project_id = %[2]q
+%[3]s
+}
+`, dbTestOrg, dbTestProject, body)
+}
+
+// checkDBInstancesDestroyed is a CheckDestroy: no instance and no schema is left.
+func checkDBInstancesDestroyed(srv *mockserver.TestServer) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, schema := range []string{"main", "other"} {
+			if left := srv.Instances(dbTestOrg, dbTestProject, schema); len(left) > 0 {
+				return fmt.Errorf("%d DB instance(s) of %q left in the mock after destroy", len(left), schema)
+			}
+		}
+		return checkDBSchemasDestroyed(srv)(s)
+	}
+}
+
+// checkMockInstance runs fn on the mock's copy of an instance; a missing one fails.
+func checkMockInstance(srv *mockserver.TestServer, schema, id string, fn func(mockserver.Instance) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		in, ok := srv.Instance(dbTestOrg, dbTestProject, schema, id)
+		if !ok {
+			return fmt.Errorf("DB instance %q of %q is not in the mock", id, schema)
+		}
+		return fn(in)
+	}
+}
+
+// revisionIs checks that the mock holds exactly this branch, commit and tag.
+func revisionIs(srv *mockserver.TestServer, branch, commit, tag string) resource.TestCheckFunc {
+	return checkMockInstance(srv, "main", "pg", func(in mockserver.Instance) error {
+		if in.Branch != branch || in.CommitSha != commit || in.GitTag != tag {
+			return fmt.Errorf("mock revision: branch %q, commitSha %q, gitTag %q; want %q, %q, %q",
+				in.Branch, in.CommitSha, in.GitTag, branch, commit, tag)
+		}
+		return nil
+	})
+}
+
+func TestAccDBInstanceResource_lifecycle(t *testing.T) {
+	srv := newAccTestServer(t)
+	sameCreated := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: dbInstanceConfig(srv, `
+  schema     = harness_dbops_db_schema.main.identifier
+  identifier = "pg"
+  name       = "Postgres"
+  connector  = "org.jdbc_pg"
+  branch     = "main"
+  context    = "dev"
+  tags       = { env = "dev" }
+  substitute_properties = { DB_NAME = "orders" }
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameCreated.AddStateValue(dbInstanceAddr, tfjsonpath.New("created")),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/main/pg")),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("schema"), knownvalue.StringExact("main")),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("name"), knownvalue.StringExact("Postgres")),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("connector"), knownvalue.StringExact("org.jdbc_pg")),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("branch"), knownvalue.StringExact("main")),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("commit_sha"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("git_tag"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("context"), knownvalue.StringExact("dev")),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("tags"), knownStringMap("env", "dev")),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("substitute_properties"), knownStringMap("DB_NAME", "orders")),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("last_applied_tag"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("last_deployed_change_set_tag"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("created"), knownvalue.NotNull()),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkRouteCounts(srv, map[string]int{mockserver.RouteCreateInstance: 1, mockserver.RouteGetInstance: 0}),
+					checkMockInstance(srv, "main", "pg", func(in mockserver.Instance) error {
+						if in.Name != "Postgres" || in.Connector != "org.jdbc_pg" || in.Branch != "main" || in.Context != "dev" ||
+							in.Tags["env"] != "dev" || in.SubstituteProperties["DB_NAME"] != "orders" {
+							return fmt.Errorf("mock holds %+v", in)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				PreConfig: srv.ResetRequests,
+				Config: dbInstanceConfig(srv, `
+  schema     = harness_dbops_db_schema.main.identifier
+  identifier = "pg"
+  name       = "Postgres primary"
+  connector  = "account.jdbc_pg"
+  branch     = "release"
+  context    = "prod"
+  tags       = { env = "prod", tier = "1" }
+  substitute_properties = { DB_NAME = "orders", SCHEMA = "public" }
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("harness_dbops_db_schema.main", plancheck.ResourceActionNoop),
+					plancheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("created"), knownvalue.NotNull()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameCreated.AddStateValue(dbInstanceAddr, tfjsonpath.New("created")),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("name"), knownvalue.StringExact("Postgres primary")),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("connector"), knownvalue.StringExact("account.jdbc_pg")),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("tags"), knownStringMap("env", "prod", "tier", "1")),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("substitute_properties"), knownStringMap("DB_NAME", "orders", "SCHEMA", "public")),
+					// The parent's instance_count moved from 0 to 1 on the server; refresh shows it without a diff.
+					statecheck.ExpectKnownValue("harness_dbops_db_schema.main", tfjsonpath.New("instance_count"), knownvalue.Int64Exact(1)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkRouteCounts(srv, map[string]int{mockserver.RouteGetInstance: 1, mockserver.RouteUpdateInstance: 1, mockserver.RouteCreateInstance: 0}),
+					checkMockInstance(srv, "main", "pg", func(in mockserver.Instance) error {
+						if in.Name != "Postgres primary" || in.Connector != "account.jdbc_pg" || in.Branch != "release" || in.Context != "prod" ||
+							!maps.Equal(in.Tags, map[string]string{"env": "prod", "tier": "1"}) || in.SubstituteProperties["SCHEMA"] != "public" {
+							return fmt.Errorf("mock holds %+v", in)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				ResourceName:      dbInstanceAddr,
+				ImportState:       true,
+				ImportStateKind:   resource.ImportCommandWithID,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:    dbInstanceAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionNoop),
+				}},
+			},
+		},
+	})
+}
+
+// Switching between branch, commit_sha and git_tag clears the previous one on the
+// server, and each shape imports with an empty plan.
+func TestAccDBInstanceResource_revisionSwitch(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := func(revision string) string {
+		return dbInstanceConfig(srv, `
+  schema     = harness_dbops_db_schema.main.identifier
+  identifier = "pg"
+  name       = "Postgres"
+  connector  = "jdbc_pg"
+  `+revision)
+	}
+	step := func(revision string, check resource.TestCheckFunc, attr string, want knownvalue.Check) []resource.TestStep {
+		return []resource.TestStep{
+			{
+				Config: cfg(revision),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New(attr), want),
+				},
+				Check: check,
+			},
+			{ResourceName: dbInstanceAddr, ImportState: true, ImportStateKind: resource.ImportCommandWithID, ImportStateVerify: true},
+			{
+				ResourceName: dbInstanceAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionNoop),
+				}},
+			},
+		}
+	}
+	var steps []resource.TestStep
+	steps = append(steps, step(`commit_sha = "0a1b2c3d"`, revisionIs(srv, "", "0a1b2c3d", ""), "commit_sha", knownvalue.StringExact("0a1b2c3d"))...)
+	steps = append(steps, step(`branch = "main"`, revisionIs(srv, "main", "", ""), "commit_sha", knownvalue.Null())...)
+	steps = append(steps, step(`git_tag = "<+trigger.tag>"`, revisionIs(srv, "", "", "<+trigger.tag>"), "branch", knownvalue.Null())...)
+	steps = append(steps, step(``, revisionIs(srv, "", "", ""), "git_tag", knownvalue.Null())...)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		Steps:                    steps,
+	})
+}
+
+// Removing tags, context and substitute_properties clears them on the server.
+func TestAccDBInstanceResource_clearValues(t *testing.T) {
+	srv := newAccTestServer(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: dbInstanceConfig(srv, `
+  schema     = harness_dbops_db_schema.main.identifier
+  identifier = "pg"
+  name       = "Postgres"
+  connector  = "jdbc_pg"
+  context    = "dev"
+  tags       = { env = "dev" }
+  substitute_properties = { A = "1" }
+`),
+			},
+			{
+				Config: dbInstanceConfig(srv, `
+  schema     = harness_dbops_db_schema.main.identifier
+  identifier = "pg"
+  name       = "Postgres"
+  connector  = "jdbc_pg"
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("context"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("substitute_properties"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+				},
+				Check: checkMockInstance(srv, "main", "pg", func(in mockserver.Instance) error {
+					if in.Context != "" || len(in.Tags) != 0 || len(in.SubstituteProperties) != 0 {
+						return fmt.Errorf("values not cleared on the server: context %q, tags %v, substituteProperties %v", in.Context, in.Tags, in.SubstituteProperties)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// identifier and schema force a new instance; the old one is deleted.
+func TestAccDBInstanceResource_replace(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := func(schema, id string) string {
+		return dbInstanceConfig(srv, fmt.Sprintf(`
+  schema     = harness_dbops_db_schema.%s.identifier
+  identifier = %q
+  name       = "Postgres"
+  connector  = "jdbc_pg"
+`, schema, id))
+	}
+	gone := func(schema, id string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if _, ok := srv.Instance(dbTestOrg, dbTestProject, schema, id); ok {
+				return fmt.Errorf("the replaced instance %s/%s is still in the mock", schema, id)
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: cfg("main", "pg")},
+			{
+				Config: cfg("main", "pg2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/main/pg2")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(gone("main", "pg"),
+					checkMockInstance(srv, "main", "pg2", func(mockserver.Instance) error { return nil })),
+			},
+			{
+				Config: cfg("other", "pg2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/other/pg2")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(gone("main", "pg2"),
+					checkMockInstance(srv, "other", "pg2", func(mockserver.Instance) error { return nil })),
+			},
+		},
+	})
+}
+
+func TestAccDBInstanceResource_disappears(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := dbInstanceConfig(srv, `
+  schema     = harness_dbops_db_schema.main.identifier
+  identifier = "pg"
+  name       = "Postgres"
+  connector  = "jdbc_pg"
+  branch     = "main"
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					if !srv.DeleteInstance(dbTestOrg, dbTestProject, "main", "pg") {
+						t.Fatal("the instance was not in the mock")
+					}
+				},
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("harness_dbops_db_schema.main", plancheck.ResourceActionNoop),
+				}},
+				Check: revisionIs(srv, "main", "", ""),
+			},
+		},
+	})
+}
+
+// Changes made in Harness to configured values show as a diff and the apply restores
+// them; what pipelines change (last applied tags, updated) never shows a diff.
+func TestAccDBInstanceResource_drift(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := dbInstanceConfig(srv, `
+  schema     = harness_dbops_db_schema.main.identifier
+  identifier = "pg"
+  name       = "Postgres"
+  connector  = "jdbc_pg"
+  branch     = "main"
+  tags       = { env = "dev" }
+`)
+	update := func(fn func(*mockserver.Instance)) func() {
+		return func() {
+			if err := srv.UpdateInstance(dbTestOrg, dbTestProject, "main", "pg", fn); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	restored := checkMockInstance(srv, "main", "pg", func(in mockserver.Instance) error {
+		if in.Name != "Postgres" || in.Connector != "jdbc_pg" || !maps.Equal(in.Tags, map[string]string{"env": "dev"}) || in.Branch != "main" || in.GitTag != "" {
+			return fmt.Errorf("drift not corrected: %+v", in)
+		}
+		return nil
+	})
+	driftStep := func(fn func(*mockserver.Instance), attr string, before any) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: update(fn),
+			Config:    cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionUpdate),
+				expectBefore{dbInstanceAddr, attr, before},
+			}},
+			Check: restored,
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			driftStep(func(in *mockserver.Instance) { in.Name = "Renamed" }, "name", "Renamed"),
+			driftStep(func(in *mockserver.Instance) { in.Tags = nil }, "tags", map[string]any{}),
+			driftStep(func(in *mockserver.Instance) { in.Connector = "account.other_jdbc" }, "connector", "account.other_jdbc"),
+			driftStep(func(in *mockserver.Instance) { in.Branch, in.GitTag = "", "v1.0" }, "git_tag", "v1.0"),
+			{
+				// A pipeline deployed: only computed values moved.
+				PreConfig: update(func(in *mockserver.Instance) {
+					in.LastAppliedTag, in.LastDeployedChangeSetTag, in.ToOnboard = "v7", "changeset-42", false
+					in.Updated += 1000
+				}),
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("last_applied_tag"), knownvalue.StringExact("v7")),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("last_deployed_change_set_tag"), knownvalue.StringExact("changeset-42")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccDBInstanceResource_conflictingRevisions(t *testing.T) {
+	srv := newAccTestServer(t)
+	var steps []resource.TestStep
+	for _, revs := range []string{
+		`branch = "main"` + "\n" + `commit_sha = "abc"`,
+		`branch = "main"` + "\n" + `git_tag = "v1"`,
+		`commit_sha = "abc"` + "\n" + `git_tag = "v1"`,
+		`branch = "main"` + "\n" + `commit_sha = "abc"` + "\n" + `git_tag = "v1"`,
+	} {
+		steps = append(steps, resource.TestStep{
+			Config: dbInstanceConfig(srv, `
+  schema     = "main"
+  identifier = "pg"
+  name       = "Postgres"
+  connector  = "jdbc_pg"
+`+revs),
+			ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*` +
+				wrappedText("These attributes cannot be configured together: [branch,commit_sha,git_tag]")),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+	if n := len(srv.Requests()); n != 0 {
+		t.Fatalf("a plan-time error must not call the API; %d requests", n)
+	}
+}
+
+func TestAccDBInstanceResource_invalidConfig(t *testing.T) {
+	srv := newAccTestServer(t)
+	tests := []struct {
+		body string
+		want string
+	}{
+		{`schema = "main"` + "\n" + `identifier = "9pg"` + "\n" + `name = "x"` + "\n" + `connector = "c"`, `(?s)identifier.*must start with a letter`},
+		{`schema = "overview"` + "\n" + `identifier = "pg"` + "\n" + `name = "x"` + "\n" + `connector = "c"`, `(?s)"overview" cannot be used`},
+		{`schema = "main"` + "\n" + `identifier = "pg"` + "\n" + `name = "x"` + "\n" + `connector = "proj.c"`, `(?s)connector.*` + wrappedText(`prefixed with "org." or "account."`)},
+		{`schema = "main"` + "\n" + `identifier = "pg"` + "\n" + `name = "x"` + "\n" + `connector = ""`, `(?s)connector.*must be a connector identifier`},
+		{`schema = "main"` + "\n" + `identifier = "pg"` + "\n" + `name = "x"` + "\n" + `connector = "c"` + "\n" + `branch = ""`, `(?s)branch.*at least 1`},
+		{`schema = "main"` + "\n" + `identifier = "pg"` + "\n" + `name = ""` + "\n" + `connector = "c"`, `(?s)name.*between 1 and 128`},
+	}
+	steps := make([]resource.TestStep, len(tests))
+	for i, tt := range tests {
+		steps[i] = resource.TestStep{Config: dbInstanceConfig(srv, tt.body), ExpectError: regexp.MustCompile(tt.want)}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+}
+
+func TestAccDBInstanceResource_badImportID(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := dbInstanceConfig(srv, `
+  schema     = "main"
+  identifier = "pg"
+  name       = "Postgres"
+  connector  = "jdbc_pg"
+`)
+	var steps []resource.TestStep
+	for id, want := range map[string]string{
+		"a/b/c":     `Expected import ID "org_id/project_id/schema_id/instance_id", got "a/b/c" (3 parts). Example: my_org/my_project/my_schema/my_instance`,
+		"a/b/c/d/e": `got "a/b/c/d/e" (5 parts)`,
+		"a/b//d":    `got "a/b//d" (part 3, schema_id, is empty)`,
+		"/b/c/d":    `(part 1, org_id, is empty)`,
+	} {
+		steps = append(steps, resource.TestStep{
+			Config:          cfg,
+			ResourceName:    dbInstanceAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportCommandWithID,
+			ImportStateId:   id,
+			ExpectError:     regexp.MustCompile(`(?s)Invalid DB instance import ID.*` + wrappedText(want)),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+}
+
+func TestDBInstanceModel_mapping(t *testing.T) {
+	ctx := context.Background()
+	emptyMap := types.MapValueMust(types.StringType, map[string]attr.Value{})
+	t.Run("toAPI: null and empty are omitted on create and sent empty on update", func(t *testing.T) {
+		for _, m := range []types.Map{types.MapNull(types.StringType), emptyMap} {
+			model := dbInstanceModel{Name: types.StringValue("n"), Connector: types.StringValue("c"), Tags: m, SubstituteProperties: m,
+				Branch: types.StringNull(), CommitSha: types.StringNull(), GitTag: types.StringValue("v1"), Context: types.StringNull()}
+			in, d1 := model.toAPI(ctx)
+			up, d2 := model.toUpdateAPI(ctx)
+			if d1.HasError() || d2.HasError() {
+				t.Fatal(d1, d2)
+			}
+			if in.Tags != nil || in.SubstituteProperties != nil || in.GitTag != "v1" || in.Branch != "" {
+				t.Fatalf("create body %+v", in)
+			}
+			if up.Tags == nil || len(up.Tags) != 0 || up.SubstituteProperties == nil || len(up.SubstituteProperties) != 0 ||
+				up.Branch != "" || up.CommitSha != "" || up.GitTag != "v1" || up.Context != "" {
+				t.Fatalf("update body %+v", up)
+			}
+		}
+	})
+	t.Run("toAPI: set values", func(t *testing.T) {
+		model := dbInstanceModel{Identifier: types.StringValue("i"), Name: types.StringValue("n"), Connector: types.StringValue("org.c"),
+			Tags:                 types.MapValueMust(types.StringType, map[string]attr.Value{"a": types.StringValue("1")}),
+			SubstituteProperties: types.MapValueMust(types.StringType, map[string]attr.Value{"K": types.StringValue("V")}),
+			Branch:               types.StringValue("main"), Context: types.StringValue("ctx")}
+		in, diags := model.toAPI(ctx)
+		if diags.HasError() || in.Identifier != "i" || in.Tags["a"] != "1" || in.SubstituteProperties["K"] != "V" || in.Branch != "main" || in.Context != "ctx" || in.Connector != "org.c" {
+			t.Fatalf("create body %+v, %v", in, diags)
+		}
+	})
+	t.Run("fromAPI: empty strings are null, absent maps {}", func(t *testing.T) {
+		var m dbInstanceModel
+		diags := m.fromAPI(ctx, "o", "p", "s", &client.Instance{Identifier: "i", Name: "n", Connector: "c", Created: 1, Updated: 2, LastDeployedChangeSetTag: ""})
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		for name, v := range map[string]types.String{"context": m.Context, "branch": m.Branch, "commit_sha": m.CommitSha, "git_tag": m.GitTag,
+			"last_applied_tag": m.LastAppliedTag, "last_deployed_change_set_tag": m.LastDeployedChangeSetTag} {
+			if !v.IsNull() {
+				t.Errorf("%s = %v, want null", name, v)
+			}
+		}
+		if !m.Tags.Equal(emptyMap) || !m.SubstituteProperties.Equal(emptyMap) {
+			t.Errorf("tags %v, substitute_properties %v, want {}", m.Tags, m.SubstituteProperties)
+		}
+		if m.ID.ValueString() != "o/p/s/i" || m.Schema.ValueString() != "s" || m.Created.ValueInt64() != 1 || m.Updated.ValueInt64() != 2 {
+			t.Errorf("model %+v", m)
+		}
+	})
+	t.Run("fromAPI: set values", func(t *testing.T) {
+		var m dbInstanceModel
+		diags := m.fromAPI(ctx, "o", "p", "s", &client.Instance{Identifier: "i", Name: "n", Connector: "c", CommitSha: "abc", Context: "x",
+			Tags: map[string]string{"a": "1"}, SubstituteProperties: map[string]string{"K": "V"}, LastAppliedTag: "t1", LastDeployedChangeSetTag: "cs"})
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		if m.CommitSha.ValueString() != "abc" || m.Context.ValueString() != "x" || m.LastAppliedTag.ValueString() != "t1" ||
+			m.LastDeployedChangeSetTag.ValueString() != "cs" || len(m.Tags.Elements()) != 1 || len(m.SubstituteProperties.Elements()) != 1 {
+			t.Errorf("model %+v", m)
+		}
+	})
+}
+
+// The documentation's examples are valid configurations that apply against the mock
+// (org default, project default_project), so they cannot rot.
+func TestAccDBExamples(t *testing.T) {
+	read := func(t *testing.T, path string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join("..", "..", "examples", path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	seed := func(srv *mockserver.TestServer) {
+		srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "orders", Name: "Orders", Changelog: &mockserver.Changelog{Connector: "gh", Location: "c.yaml"}})
+		srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "billing", Name: "Billing", MigrationType: "Flyway", Changelog: &mockserver.Changelog{Location: "sql"}})
+		if err := srv.PutInstance(dbTestOrg, dbTestProject, "orders", mockserver.Instance{Identifier: "orders_prod", Name: "Orders", Connector: "jdbc",
+			Tags: map[string]string{"env": "prod"}, LastDeployedChangeSetTag: "cs-1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		path   string
+		seeded bool
+		checks []statecheck.StateCheck
+	}{
+		{path: "resources/harness_dbops_db_schema/resource.tf", checks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("harness_dbops_db_schema.billing", tfjsonpath.New("schema_source_type"), knownvalue.StringExact("HarnessCode")),
+			statecheck.ExpectKnownValue("harness_dbops_db_schema.inventory", tfjsonpath.New("type"), knownvalue.StringExact("Script")),
+		}},
+		{path: "resources/harness_dbops_db_instance/resource.tf", checks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("harness_dbops_db_instance.orders_prod", tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/orders/orders_prod")),
+		}},
+		{path: "data-sources/harness_dbops_db_schema/data-source.tf", seeded: true, checks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("orders_changelog_location", knownvalue.StringExact("c.yaml")),
+		}},
+		{path: "data-sources/harness_dbops_db_instance/data-source.tf", seeded: true, checks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("orders_prod_last_deployed", knownvalue.StringExact("cs-1")),
+		}},
+		{path: "data-sources/harness_dbops_db_schemas/data-source.tf", seeded: true, checks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("billing_schema_ids", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("billing")})),
+		}},
+		{path: "data-sources/harness_dbops_db_instances/data-source.tf", seeded: true, checks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("orders_prod_connectors", knownvalue.MapExact(map[string]knownvalue.Check{"orders_prod": knownvalue.StringExact("jdbc")})),
+		}},
+	} {
+		t.Run(filepath.Dir(tt.path), func(t *testing.T) {
+			srv := newAccTestServer(t)
+			tc := resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: providerConfig(srv) + read(t, tt.path), ConfigStateChecks: tt.checks}},
+			}
+			if tt.seeded {
+				seed(srv)
+			} else {
+				tc.CheckDestroy = checkDBSchemasDestroyed(srv)
+			}
+			resource.ParallelTest(t, tc)
+		})
+	}
+}

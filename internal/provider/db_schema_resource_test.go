@@ -1,0 +1,966 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
+)
+
+// The org and project of every DB schema and DB instance test.
+const (
+	dbTestOrg     = "default"
+	dbTestProject = "default_project"
+	dbSchemaAddr  = "harness_dbops_db_schema.test"
+)
+
+// dbSchemaConfig renders a harness_dbops_db_schema "test" in the test org and project;
+// body is the HCL after org_id and project_id.
+func dbSchemaConfig(srv *mockserver.TestServer, body string) string {
+	return providerConfig(srv) + fmt.Sprintf(`
+resource "harness_dbops_db_schema" "test" {
+  org_id     = %q
+  project_id = %q
+%s
+}
+`, dbTestOrg, dbTestProject, body)
+}
+
+// checkDBSchemasDestroyed is a CheckDestroy: the mock's project holds no schema.
+func checkDBSchemasDestroyed(srv *mockserver.TestServer) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if left := srv.Schemas(dbTestOrg, dbTestProject); len(left) > 0 {
+			ids := make([]string, len(left))
+			for i, s := range left {
+				ids[i] = s.Identifier
+			}
+			return fmt.Errorf("DB schemas left in the mock after destroy: %v", ids)
+		}
+		return nil
+	}
+}
+
+// checkMockSchema runs fn on the mock's copy of a schema; a missing one fails.
+func checkMockSchema(srv *mockserver.TestServer, id string, fn func(mockserver.Schema) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		s, ok := srv.Schema(dbTestOrg, dbTestProject, id)
+		if !ok {
+			return fmt.Errorf("DB schema %q is not in the mock", id)
+		}
+		return fn(s)
+	}
+}
+
+// checkRouteCounts asserts request counts per route since the last ResetRequests.
+func checkRouteCounts(srv *mockserver.TestServer, want map[string]int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for route, n := range want {
+			if got := srv.RouteCount(route); got != n {
+				return fmt.Errorf("%s: %d requests, want %d", route, got, n)
+			}
+		}
+		return nil
+	}
+}
+
+// wrappedText matches text as Terraform prints it in a diagnostic: any run of spaces
+// may have become a line break.
+func wrappedText(text string) string {
+	return strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`)
+}
+
+func knownStringMap(kv ...string) knownvalue.Check {
+	m := map[string]knownvalue.Check{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = knownvalue.StringExact(kv[i+1])
+	}
+	return knownvalue.MapExact(m)
+}
+
+func TestAccDBSchemaResource_lifecycle(t *testing.T) {
+	srv := newAccTestServer(t)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	sameCreated := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: dbSchemaConfig(srv, `
+  identifier  = "orders"
+  name        = "Orders"
+  service     = "orders_svc"
+  use_percona = true
+  tags        = { team = "payments", env = "dev" }
+  schema_source = {
+    connector = "account.github"
+    repo      = "db-changelogs"
+    location  = "orders/changelog.yaml"
+  }
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionCreate),
+					// type is computed from the block at plan time, not "known after apply".
+					plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Repository")),
+					plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("migration_type"), knownvalue.StringExact("Liquibase")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(dbSchemaAddr, tfjsonpath.New("id")),
+					sameCreated.AddStateValue(dbSchemaAddr, tfjsonpath.New("created")),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/orders")),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("name"), knownvalue.StringExact("Orders")),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("service"), knownvalue.StringExact("orders_svc")),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("use_percona"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("tags"), knownStringMap("team", "payments", "env", "dev")),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Repository")),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("connector"), knownvalue.StringExact("account.github")),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("archive_path"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("changelog_script"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("Git")),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("instance_count"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("parent_id"), knownvalue.StringRegexp(regexp.MustCompile(`^\S{22}$`))),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("created"), knownvalue.Int64Func(func(v int64) error {
+						if v <= 0 {
+							return fmt.Errorf("created = %d, want epoch seconds", v)
+						}
+						return nil
+					})),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// One POST and no follow-up GET: state comes from the create answer.
+					checkRouteCounts(srv, map[string]int{mockserver.RouteCreateSchema: 1, mockserver.RouteGetSchema: 0}),
+					checkMockSchema(srv, "orders", func(s mockserver.Schema) error {
+						if s.Changelog == nil || s.Changelog.Connector != "account.github" || s.Changelog.Repo != "db-changelogs" ||
+							s.Service != "orders_svc" || !s.UsePercona || s.Tags["team"] != "payments" || s.Type != "Repository" {
+							return fmt.Errorf("mock holds %+v (changelog %+v)", s, s.Changelog)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				PreConfig: srv.ResetRequests,
+				Config: dbSchemaConfig(srv, `
+  identifier  = "orders"
+  name        = "Orders v2"
+  service     = "orders_svc"
+  use_percona = true
+  tags        = { team = "payments", env = "prod" }
+  schema_source = {
+    connector    = "artifactory"
+    location     = "orders/changelog.yaml"
+    archive_path = "libs/orders.zip"
+    toml         = "flyway.toml"
+  }
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionUpdate),
+					// created and parent_id cannot change: they stay known in the plan.
+					plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("parent_id"), knownvalue.NotNull()),
+					plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("created"), knownvalue.NotNull()),
+					plancheck.ExpectUnknownValue(dbSchemaAddr, tfjsonpath.New("schema_source_type")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(dbSchemaAddr, tfjsonpath.New("id")),
+					sameCreated.AddStateValue(dbSchemaAddr, tfjsonpath.New("created")),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("name"), knownvalue.StringExact("Orders v2")),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("tags"), knownStringMap("team", "payments", "env", "prod")),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("repo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("archive_path"), knownvalue.StringExact("libs/orders.zip")),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("toml"), knownvalue.StringExact("flyway.toml")),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("Artifactory")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// The refresh of the plan, one PUT, and no follow-up GET.
+					checkRouteCounts(srv, map[string]int{mockserver.RouteGetSchema: 1, mockserver.RouteUpdateSchema: 1, mockserver.RouteCreateSchema: 0}),
+					checkMockSchema(srv, "orders", func(s mockserver.Schema) error {
+						if s.Name != "Orders v2" || s.Tags["env"] != "prod" || s.Changelog.Repo != "" || s.Changelog.ArchivePath != "libs/orders.zip" {
+							return fmt.Errorf("mock holds %+v (changelog %+v)", s, s.Changelog)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				ResourceName:      dbSchemaAddr,
+				ImportState:       true,
+				ImportStateKind:   resource.ImportCommandWithID,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:    dbSchemaAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionNoop),
+				}},
+			},
+		},
+	})
+}
+
+// A script schema (Flyway, with toml) round-trips every attribute through import, and
+// switching it to Harness Code Repository is an in-place update that imports cleanly
+// with connector omitted.
+func TestAccDBSchemaResource_scriptAndHarnessCode(t *testing.T) {
+	srv := newAccTestServer(t)
+	script := `
+  identifier     = "scripted"
+  name           = "Scripted"
+  migration_type = "Flyway"
+  changelog_script = {
+    image    = "plugins/image:latest"
+    command  = "curl -sO https://example.com/changelog.sql"
+    shell    = "Sh"
+    location = "changelog.sql"
+    toml     = "flyway.toml"
+  }
+`
+	hcr := `
+  identifier     = "scripted"
+  name           = "Scripted"
+  migration_type = "Flyway"
+  schema_source = {
+    repo     = "changelogs"
+    location = "db/changelog.sql"
+  }
+`
+	importSteps := func() []resource.TestStep {
+		return []resource.TestStep{
+			{ResourceName: dbSchemaAddr, ImportState: true, ImportStateKind: resource.ImportCommandWithID, ImportStateVerify: true},
+			{
+				ResourceName: dbSchemaAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionNoop),
+				}},
+			},
+		}
+	}
+	steps := []resource.TestStep{{
+		Config: dbSchemaConfig(srv, script),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Script")),
+		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Script")),
+			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("migration_type"), knownvalue.StringExact("Flyway")),
+			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("changelog_script"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"image":    knownvalue.StringExact("plugins/image:latest"),
+				"command":  knownvalue.StringExact("curl -sO https://example.com/changelog.sql"),
+				"shell":    knownvalue.StringExact("Sh"),
+				"location": knownvalue.StringExact("changelog.sql"),
+				"toml":     knownvalue.StringExact("flyway.toml"),
+			})),
+			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("Custom")),
+			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("service"), knownvalue.Null()),
+		},
+	}}
+	steps = append(steps, importSteps()...)
+	steps = append(steps, resource.TestStep{
+		Config: dbSchemaConfig(srv, hcr),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Repository")),
+		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("changelog_script"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("connector"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("HarnessCode")),
+		},
+		Check: checkMockSchema(srv, "scripted", func(s mockserver.Schema) error {
+			if s.Type != "Repository" || s.ChangeLogScript != nil || s.Changelog == nil || s.Changelog.Connector != "" || s.Changelog.Repo != "changelogs" {
+				return fmt.Errorf("mock holds type %q, script %+v, changelog %+v", s.Type, s.ChangeLogScript, s.Changelog)
+			}
+			return nil
+		}),
+	})
+	steps = append(steps, importSteps()...)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		Steps:                    steps,
+	})
+}
+
+// connector = "" (the official provider's way to say Harness Code Repository) is as
+// stable as an omitted connector, and switching between them and a connector works.
+func TestAccDBSchemaResource_emptyConnector(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := func(connector string) string {
+		return dbSchemaConfig(srv, `
+  identifier = "hcr"
+  name       = "HCR"
+  schema_source = {
+    `+connector+`
+    repo     = "changelogs"
+    location = "changelog.yaml"
+  }
+`)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg(`connector = ""`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("connector"), knownvalue.StringExact("")),
+				},
+			},
+			{Config: cfg(`connector = ""`), PlanOnly: true},
+			{
+				Config: cfg(`connector = "github"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: checkMockSchema(srv, "hcr", func(s mockserver.Schema) error {
+					if s.Changelog.Connector != "github" {
+						return fmt.Errorf("mock connector = %q, want github", s.Changelog.Connector)
+					}
+					return nil
+				}),
+			},
+			{
+				// Back to Harness Code Repository by omitting the connector: it is cleared.
+				Config: cfg(``),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("connector"), knownvalue.Null()),
+				},
+				Check: checkMockSchema(srv, "hcr", func(s mockserver.Schema) error {
+					if s.Changelog.Connector != "" {
+						return fmt.Errorf("mock connector = %q, want empty (Harness Code Repository)", s.Changelog.Connector)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// Removing tags, service, use_percona and toml from the configuration clears them on
+// the server, not just in state.
+func TestAccDBSchemaResource_clearValues(t *testing.T) {
+	srv := newAccTestServer(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: dbSchemaConfig(srv, `
+  identifier  = "full"
+  name        = "Full"
+  service     = "svc"
+  use_percona = true
+  tags        = { a = "1" }
+  schema_source = {
+    connector = "github"
+    repo      = "r"
+    location  = "changelog.yaml"
+    toml      = "x.toml"
+  }
+`),
+			},
+			{
+				Config: dbSchemaConfig(srv, `
+  identifier = "full"
+  name       = "Full"
+  schema_source = {
+    connector = "github"
+    location  = "changelog.yaml"
+  }
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("service"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("use_percona"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("repo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("toml"), knownvalue.Null()),
+				},
+				Check: checkMockSchema(srv, "full", func(s mockserver.Schema) error {
+					if len(s.Tags) != 0 || s.Service != "" || s.UsePercona || s.Changelog.Repo != "" || s.Changelog.Toml != "" {
+						return fmt.Errorf("values not cleared on the server: tags %v, service %q, usePercona %v, changelog %+v",
+							s.Tags, s.Service, s.UsePercona, s.Changelog)
+					}
+					return nil
+				}),
+			},
+			{
+				// An explicit empty map is the same as no tags: no diff.
+				Config: dbSchemaConfig(srv, `
+  identifier = "full"
+  name       = "Full"
+  tags       = {}
+  schema_source = {
+    connector = "github"
+    location  = "changelog.yaml"
+  }
+`),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// identifier and migration_type force a new resource; the old schema is deleted.
+func TestAccDBSchemaResource_replace(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := func(id, migration string) string {
+		return dbSchemaConfig(srv, fmt.Sprintf(`
+  identifier     = %q
+  name           = "Replace me"
+  migration_type = %q
+  schema_source = {
+    connector = "github"
+    location  = "changelog.yaml"
+  }
+`, id, migration))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: cfg("first", "Liquibase")},
+			{
+				Config: cfg("second", "Liquibase"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionReplace),
+					plancheck.ExpectUnknownValue(dbSchemaAddr, tfjsonpath.New("id")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/second")),
+				},
+				Check: func(*terraform.State) error {
+					if _, ok := srv.Schema(dbTestOrg, dbTestProject, "first"); ok {
+						return fmt.Errorf("the replaced schema %q is still in the mock", "first")
+					}
+					if _, ok := srv.Schema(dbTestOrg, dbTestProject, "second"); !ok {
+						return fmt.Errorf("the new schema %q is not in the mock", "second")
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: srv.ResetRequests,
+				Config:    cfg("second", "Flyway"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("migration_type"), knownvalue.StringExact("Flyway")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkRouteCounts(srv, map[string]int{mockserver.RouteDeleteSchema: 1, mockserver.RouteCreateSchema: 1, mockserver.RouteUpdateSchema: 0}),
+					checkMockSchema(srv, "second", func(s mockserver.Schema) error {
+						if s.MigrationType != "Flyway" {
+							return fmt.Errorf("mock migrationType = %q, want Flyway", s.MigrationType)
+						}
+						return nil
+					}),
+				),
+			},
+		},
+	})
+}
+
+// A schema deleted behind Terraform's back leaves state with a warning, plans a
+// create, and the next apply creates it again.
+func TestAccDBSchemaResource_disappears(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := dbSchemaConfig(srv, `
+  identifier = "ghost"
+  name       = "Ghost"
+  schema_source = {
+    connector = "github"
+    location  = "changelog.yaml"
+  }
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					if !srv.DeleteSchema(dbTestOrg, dbTestProject, "ghost") {
+						t.Fatal("the schema was not in the mock")
+					}
+				},
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: checkMockSchema(srv, "ghost", func(s mockserver.Schema) error {
+					if s.Name != "Ghost" {
+						return fmt.Errorf("recreated schema has name %q", s.Name)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// Changes made in Harness to configured values show as a diff and the apply restores
+// them; changes to computed values only (pipelines, instances) never show a diff.
+func TestAccDBSchemaResource_drift(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := dbSchemaConfig(srv, `
+  identifier = "drifty"
+  name       = "Drifty"
+  tags       = { env = "dev" }
+  schema_source = {
+    connector = "github"
+    location  = "changelog.yaml"
+  }
+`)
+	update := func(fn func(*mockserver.Schema)) func() {
+		return func() {
+			if err := srv.UpdateSchema(dbTestOrg, dbTestProject, "drifty", fn); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	restored := checkMockSchema(srv, "drifty", func(s mockserver.Schema) error {
+		if s.Name != "Drifty" || !maps.Equal(s.Tags, map[string]string{"env": "dev"}) || s.Changelog.Connector != "github" {
+			return fmt.Errorf("drift not corrected: name %q, tags %v, connector %q", s.Name, s.Tags, s.Changelog.Connector)
+		}
+		return nil
+	})
+	driftStep := func(fn func(*mockserver.Schema), attr string, before any, more ...plancheck.PlanCheck) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: update(fn),
+			Config:    cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append([]plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionUpdate),
+				expectBefore{dbSchemaAddr, attr, before},
+			}, more...)},
+			Check: restored,
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			driftStep(func(s *mockserver.Schema) { s.Name = "Renamed in the UI" }, "name", "Renamed in the UI",
+				// The source is unchanged, so its classification stays known in the plan.
+				plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("Git")),
+				plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Repository")),
+				plancheck.ExpectUnknownValue(dbSchemaAddr, tfjsonpath.New("updated"))),
+			driftStep(func(s *mockserver.Schema) { s.Tags = map[string]string{"env": "prod", "x": "y"} }, "tags", map[string]any{"env": "prod", "x": "y"}),
+			driftStep(func(s *mockserver.Schema) { s.Changelog.Connector = "gitlab" }, "schema_source",
+				map[string]any{"connector": "gitlab", "repo": nil, "location": "changelog.yaml", "archive_path": nil, "toml": nil}),
+			{
+				// A pipeline-side change: updated moves and an instance appears.
+				PreConfig: func() {
+					update(func(s *mockserver.Schema) { s.Updated += 1000 })()
+					if err := srv.PutInstance(dbTestOrg, dbTestProject, "drifty", mockserver.Instance{Identifier: "i1", Name: "i1", Connector: "jdbc"}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("instance_count"), knownvalue.Int64Exact(1)),
+				},
+			},
+			{
+				PreConfig: func() { srv.DeleteInstance(dbTestOrg, dbTestProject, "drifty", "i1") },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("instance_count"), knownvalue.Int64Exact(0)),
+				},
+			},
+		},
+	})
+}
+
+// An API error other than 404 keeps the resource in state and shows the server's
+// message; once the error is gone the plan is empty again.
+func TestAccDBSchemaResource_readErrorKeepsState(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := dbSchemaConfig(srv, `
+  identifier = "guarded"
+  name       = "Guarded"
+  schema_source = {
+    connector = "github"
+    location  = "changelog.yaml"
+  }
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteGetSchema, Status: 403, Message: "principal lacks core_dbschema_view"})
+				},
+				Config:      cfg,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Unable to read DB schema.*"guarded".*principal lacks core_dbschema_view`),
+			},
+			{
+				PreConfig: srv.ClearFaults,
+				Config:    cfg,
+				PlanOnly:  true, // an empty plan: the schema is still in state
+			},
+		},
+	})
+}
+
+// A failed delete keeps the schema in state and shows the server's message; a delete
+// answered 404 (already gone) succeeds.
+func TestAccDBSchemaResource_deleteErrors(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := dbSchemaConfig(srv, `
+  identifier = "sticky"
+  name       = "Sticky"
+  schema_source = {
+    connector = "github"
+    location  = "changelog.yaml"
+  }
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		// The 404 below was injected, so the schema is still in the mock: what proves the
+		// delete was attempted and accepted is the request count.
+		CheckDestroy: func(*terraform.State) error {
+			if n := srv.RouteCount(mockserver.RouteDeleteSchema); n != 2 {
+				return fmt.Errorf("%d deletes, want 2 (refused, then already gone)", n)
+			}
+			if !srv.DeleteSchema(dbTestOrg, dbTestProject, "sticky") {
+				return fmt.Errorf("the schema should still be in the mock (the 404 was injected)")
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteDeleteSchema, Status: 400, Message: "schema is locked by pipeline run 42", Times: 1})
+				},
+				Config:      cfg,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)Unable to delete DB schema.*"sticky".*` + wrappedText("schema is locked by pipeline run 42")),
+			},
+			{
+				// Still in state after the refused delete: an empty plan.
+				Config:   cfg,
+				PlanOnly: true,
+			},
+			{
+				PreConfig: func() {
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteDeleteSchema, Status: 404, Message: "not found", Times: 1})
+				},
+				Config:  cfg,
+				Destroy: true,
+			},
+		},
+	})
+}
+
+func TestAccDBSchemaResource_invalidConfig(t *testing.T) {
+	srv := newAccTestServer(t)
+	source := `
+  schema_source = {
+    connector = "github"
+    location  = "changelog.yaml"
+  }
+`
+	tests := []struct {
+		body string
+		want string
+	}{
+		{`identifier = "1bad"` + "\n" + `name = "x"` + source, `(?s)identifier.*must start with a letter`},
+		{`identifier = "has-dash"` + "\n" + `name = "x"` + source, `(?s)identifier.*` + wrappedText("(pattern ^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$), got: has-dash")},
+		{`identifier = "overview"` + "\n" + `name = "x"` + source, `(?s)"overview" cannot be used.*reserved by the Harness API`},
+		{`identifier = "ok"` + "\n" + `name = "x"`, `(?s)Missing Attribute Configuration.*` + wrappedText("Exactly one of these attributes must be configured: [schema_source,changelog_script]")},
+		{`identifier = "ok"` + "\n" + `name = "x"` + source + `
+  changelog_script = {
+    image    = "i"
+    command  = "c"
+    shell    = "Sh"
+    location = "l"
+  }`, `(?s)Invalid Attribute Combination.*` + wrappedText("Exactly one of these attributes must be configured: [schema_source,changelog_script]")},
+		{`identifier = "ok"` + "\n" + `name = "x"` + "\n" + `migration_type = "Sqitch"` + source, `(?s)migration_type.*value must be one of`},
+		{`identifier = "ok"` + "\n" + `name = "x"` + "\n" + `service = ""` + source, `(?s)service.*at least 1`},
+		{`identifier = "ok"` + "\n" + fmt.Sprintf("name = %q", strings.Repeat("n", 129)) + source, `(?s)name.*between 1 and 128`},
+		{`identifier = "ok"` + "\n" + `name = "x"` + `
+  schema_source = {
+    connector = "project.github"
+    location  = "changelog.yaml"
+  }`, `(?s)connector.*prefixed with "org." or "account."`},
+		{`identifier = "ok"` + "\n" + `name = "x"` + `
+  changelog_script = {
+    image    = "i"
+    command  = "c"
+    location = "l"
+  }`, wrappedText(`Inappropriate value for attribute "changelog_script": attribute "shell" is required.`)},
+	}
+	steps := make([]resource.TestStep, len(tests))
+	for i, tt := range tests {
+		steps[i] = resource.TestStep{Config: dbSchemaConfig(srv, tt.body), ExpectError: regexp.MustCompile(tt.want)}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+	if n := srv.RouteCount(mockserver.RouteCreateSchema); n != 0 {
+		t.Fatalf("invalid configurations reached the API: %d creates", n)
+	}
+}
+
+func TestAccDBSchemaResource_badImportID(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := dbSchemaConfig(srv, `
+  identifier = "imported"
+  name       = "Imported"
+  schema_source = {
+    connector = "github"
+    location  = "changelog.yaml"
+  }
+`)
+	var steps []resource.TestStep
+	for id, want := range map[string]string{
+		"a/b":      `Expected import ID "org_id/project_id/schema_id", got "a/b" (2 parts). Example: my_org/my_project/my_schema`,
+		"a/b/c/d":  `got "a/b/c/d" (4 parts)`,
+		"a//c":     `got "a//c" (part 2, project_id, is empty)`,
+		"imported": `got "imported" (1 part)`,
+	} {
+		steps = append(steps, resource.TestStep{
+			Config:          cfg,
+			ResourceName:    dbSchemaAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportCommandWithID,
+			ImportStateId:   id,
+			ExpectError:     regexp.MustCompile(`(?s)Invalid DB schema import ID.*` + wrappedText(want)),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+}
+
+// Importing an ID that does not exist is an error, not an empty resource.
+func TestAccDBSchemaResource_importMissing(t *testing.T) {
+	srv := newAccTestServer(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: dbSchemaConfig(srv, `
+  identifier = "nope"
+  name       = "Nope"
+  schema_source = {
+    location = "changelog.yaml"
+  }
+`),
+			ResourceName:    dbSchemaAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportCommandWithID,
+			ImportStateId:   "default/default_project/nope",
+			ExpectError:     regexp.MustCompile(`Cannot import non-existent remote object`),
+		}},
+	})
+}
+
+func TestDBSchemaModel_toAPI(t *testing.T) {
+	ctx := context.Background()
+	src := func(connector types.String) types.Object {
+		return types.ObjectValueMust(dbSchemaSourceAttrTypes, map[string]attr.Value{
+			"connector": connector, "repo": types.StringNull(), "location": types.StringValue("c.yaml"),
+			"archive_path": types.StringNull(), "toml": types.StringValue("f.toml"),
+		})
+	}
+	base := func() dbSchemaModel {
+		return dbSchemaModel{
+			Identifier: types.StringValue("s"), Name: types.StringValue("S"), MigrationType: types.StringValue("Liquibase"),
+			UsePercona: types.BoolValue(false), Tags: types.MapNull(types.StringType), Service: types.StringNull(),
+			SchemaSource: src(types.StringNull()), ChangelogScript: types.ObjectNull(dbChangelogScriptAttrTypes),
+		}
+	}
+	tests := []struct {
+		name   string
+		modify func(*dbSchemaModel)
+		check  func(client.SchemaInput, client.SchemaUpdate) error
+	}{
+		{"null tags and service: omitted on create, cleared on update", func(*dbSchemaModel) {}, func(in client.SchemaInput, up client.SchemaUpdate) error {
+			if in.Tags != nil || in.Service != "" || up.Tags == nil || len(up.Tags) != 0 || up.Service != "" {
+				return fmt.Errorf("create tags %v service %q; update tags %#v service %q", in.Tags, in.Service, up.Tags, up.Service)
+			}
+			return nil
+		}},
+		{"empty tags are the same as null", func(m *dbSchemaModel) { m.Tags = types.MapValueMust(types.StringType, map[string]attr.Value{}) },
+			func(in client.SchemaInput, up client.SchemaUpdate) error {
+				if in.Tags != nil || up.Tags == nil || len(up.Tags) != 0 {
+					return fmt.Errorf("create tags %#v, update tags %#v", in.Tags, up.Tags)
+				}
+				return nil
+			}},
+		{"set values", func(m *dbSchemaModel) {
+			m.Tags = types.MapValueMust(types.StringType, map[string]attr.Value{"a": types.StringValue("1")})
+			m.Service = types.StringValue("svc")
+			m.UsePercona = types.BoolValue(true)
+		}, func(in client.SchemaInput, up client.SchemaUpdate) error {
+			if in.Tags["a"] != "1" || up.Tags["a"] != "1" || in.Service != "svc" || up.Service != "svc" || !in.UsePercona || !up.UsePercona {
+				return fmt.Errorf("create %+v, update %+v", in, up)
+			}
+			return nil
+		}},
+		{"null connector is Harness Code Repository", func(*dbSchemaModel) {}, func(in client.SchemaInput, up client.SchemaUpdate) error {
+			if in.Type != "Repository" || in.Changelog == nil || in.Changelog.Connector != "" || in.Changelog.Toml != "f.toml" || in.ChangeLogScript != nil {
+				return fmt.Errorf("create %+v changelog %+v", in, in.Changelog)
+			}
+			if up.Type != "Repository" || up.Changelog == nil {
+				return fmt.Errorf("update %+v", up)
+			}
+			return nil
+		}},
+		{"script", func(m *dbSchemaModel) {
+			m.SchemaSource = types.ObjectNull(dbSchemaSourceAttrTypes)
+			m.ChangelogScript = types.ObjectValueMust(dbChangelogScriptAttrTypes, map[string]attr.Value{
+				"image": types.StringValue("i"), "command": types.StringValue("c"), "shell": types.StringValue("Sh"),
+				"location": types.StringValue("l"), "toml": types.StringNull(),
+			})
+		}, func(in client.SchemaInput, up client.SchemaUpdate) error {
+			if in.Type != "Script" || in.Changelog != nil || in.ChangeLogScript == nil || in.ChangeLogScript.Shell != "Sh" || in.ChangeLogScript.Toml != "" {
+				return fmt.Errorf("create %+v script %+v", in, in.ChangeLogScript)
+			}
+			if up.Type != "Script" || up.Changelog != nil || up.ChangeLogScript == nil {
+				return fmt.Errorf("update %+v", up)
+			}
+			return nil
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := base()
+			tt.modify(&m)
+			in, diags := m.toAPI(ctx)
+			up, diags2 := m.toUpdateAPI(ctx)
+			diags.Append(diags2...)
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			if err := tt.check(in, up); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestDBSchemaModel_fromAPI(t *testing.T) {
+	ctx := context.Background()
+	prior := func(connector types.String) types.Object {
+		return types.ObjectValueMust(dbSchemaSourceAttrTypes, map[string]attr.Value{
+			"connector": connector, "repo": types.StringNull(), "location": types.StringValue("old"),
+			"archive_path": types.StringNull(), "toml": types.StringNull(),
+		})
+	}
+	tests := []struct {
+		name  string
+		prior types.Object
+		api   client.Schema
+		check func(dbSchemaModel) error
+	}{
+		{"HCR with no prior form (import) is null; absent type and migrationType take the API defaults", types.ObjectNull(dbSchemaSourceAttrTypes),
+			client.Schema{Identifier: "s", Changelog: &client.Changelog{Location: "c"}},
+			func(m dbSchemaModel) error {
+				c := m.SchemaSource.Attributes()["connector"]
+				if !c.IsNull() || m.Type.ValueString() != "Repository" || m.MigrationType.ValueString() != "Liquibase" {
+					return fmt.Errorf("connector %v, type %v, migration type %v", c, m.Type, m.MigrationType)
+				}
+				return nil
+			}},
+		{"HCR keeps an empty-string prior form", prior(types.StringValue("")),
+			client.Schema{Identifier: "s", Type: "Repository", Changelog: &client.Changelog{Location: "c"}},
+			func(m dbSchemaModel) error {
+				if c := m.SchemaSource.Attributes()["connector"]; !c.Equal(types.StringValue("")) {
+					return fmt.Errorf("connector %v, want \"\"", c)
+				}
+				return nil
+			}},
+		{"HCR after a connector is null", prior(types.StringValue("github")),
+			client.Schema{Identifier: "s", Type: "Repository", Changelog: &client.Changelog{Location: "c"}},
+			func(m dbSchemaModel) error {
+				if c := m.SchemaSource.Attributes()["connector"]; !c.IsNull() {
+					return fmt.Errorf("connector %v, want null", c)
+				}
+				return nil
+			}},
+		{"empty optional values are null, empty tags {}", types.ObjectNull(dbSchemaSourceAttrTypes),
+			client.Schema{Identifier: "s", Name: "S", MigrationType: "Flyway", Type: "Script", Created: 5, Updated: 6, ParentID: "p",
+				ChangeLogScript: &client.ChangeLogScript{Image: "i", Command: "c", Shell: "Sh", Location: "l"}},
+			func(m dbSchemaModel) error {
+				script := m.ChangelogScript.Attributes()
+				switch {
+				case !m.Service.IsNull(), !m.SchemaSource.IsNull(), !script["toml"].IsNull(), !m.SchemaSourceType.IsNull():
+					return fmt.Errorf("want nulls, got service %v, source %v, toml %v, source type %v", m.Service, m.SchemaSource, script["toml"], m.SchemaSourceType)
+				case m.Tags.IsNull() || len(m.Tags.Elements()) != 0:
+					return fmt.Errorf("tags %v, want {}", m.Tags)
+				case m.ID.ValueString() != "o/p/s" || m.Created.ValueInt64() != 5 || m.Updated.ValueInt64() != 6 || m.ParentID.ValueString() != "p":
+					return fmt.Errorf("model %+v", m)
+				case !script["shell"].Equal(types.StringValue("Sh")) || m.Type.ValueString() != "Script" || m.MigrationType.ValueString() != "Flyway":
+					return fmt.Errorf("script %v, type %v", script, m.Type)
+				}
+				return nil
+			}},
+		{"set values", types.ObjectNull(dbSchemaSourceAttrTypes),
+			client.Schema{Identifier: "s", Tags: map[string]string{"a": "1"}, Service: "svc", UsePercona: true, InstanceCount: 3,
+				Changelog: &client.Changelog{Connector: "account.gh", Repo: "r", Location: "l", ArchivePath: "a", Toml: "t"}},
+			func(m dbSchemaModel) error {
+				src := m.SchemaSource.Attributes()
+				for k, want := range map[string]string{"connector": "account.gh", "repo": "r", "location": "l", "archive_path": "a", "toml": "t"} {
+					if !src[k].Equal(types.StringValue(want)) {
+						return fmt.Errorf("schema_source.%s = %v, want %q", k, src[k], want)
+					}
+				}
+				if !m.Tags.Elements()["a"].Equal(types.StringValue("1")) || m.Service.ValueString() != "svc" || !m.UsePercona.ValueBool() || m.InstanceCount.ValueInt64() != 3 {
+					return fmt.Errorf("model %+v", m)
+				}
+				return nil
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := dbSchemaModel{SchemaSource: tt.prior}
+			if diags := m.fromAPI(ctx, "o", "p", &tt.api); diags.HasError() {
+				t.Fatal(diags)
+			}
+			if err := tt.check(m); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

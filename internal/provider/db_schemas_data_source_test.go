@@ -1,0 +1,206 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
+)
+
+// listPagesFollowed asserts that every read of a list of n items at the client's page
+// size of 100 took ceil(n/100) requests: reads happen several times a step, so the
+// count is a non-zero multiple.
+func listPagesFollowed(srv *mockserver.TestServer, route string, pagesPerRead int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := srv.RouteCount(route); n == 0 || n%pagesPerRead != 0 {
+			return fmt.Errorf("%s: %d requests, want a non-zero multiple of %d pages", route, n, pagesPerRead)
+		}
+		return nil
+	}
+}
+
+// 130 schemas are two pages; the list follows both, and filters by search term and
+// migration type on the server.
+func TestAccDBSchemasDataSource_pagesAndFilters(t *testing.T) {
+	srv := newAccTestServer(t)
+	for i := range 130 {
+		sc := mockserver.Schema{
+			Identifier: fmt.Sprintf("s%03d", i), Name: fmt.Sprintf("Schema %d", i), MigrationType: "Liquibase",
+			Created: int64(1700000000 + i), Updated: int64(1700000000 + i),
+			Changelog: &mockserver.Changelog{Connector: "gh", Location: fmt.Sprintf("db/%d.yaml", i)},
+		}
+		if i%5 == 0 {
+			sc.MigrationType = "Flyway"
+		}
+		if i == 7 {
+			sc.Changelog, sc.Type = nil, "Script"
+			sc.ChangeLogScript = &mockserver.ChangeLogScript{Image: "alpine", Command: "get", Shell: "Sh", Location: "x.sql"}
+			sc.Tags = map[string]string{"k": "v"}
+		}
+		srv.PutSchema(dbTestOrg, dbTestProject, sc)
+	}
+	// Another project's schema must not show.
+	srv.PutSchema(dbTestOrg, "elsewhere", mockserver.Schema{Identifier: "s999", Name: "x", Changelog: &mockserver.Changelog{Location: "l"}})
+
+	const all, flyway, search = "data.harness_dbops_db_schemas.all", "data.harness_dbops_db_schemas.flyway", "data.harness_dbops_db_schemas.search"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: providerConfig(srv) + `
+data "harness_dbops_db_schemas" "all" {
+  org_id     = "default"
+  project_id = "default_project"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("schemas"), knownvalue.ListSizeExact(130)),
+					// Newest first, as the API sorts by default.
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("schemas").AtSliceIndex(0).AtMapKey("identifier"), knownvalue.StringExact("s129")),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("schemas").AtSliceIndex(129).AtMapKey("identifier"), knownvalue.StringExact("s000")),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("schemas").AtSliceIndex(0).AtMapKey("id"), knownvalue.StringExact("default/default_project/s129")),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("search_term"), knownvalue.Null()),
+				},
+				Check: listPagesFollowed(srv, mockserver.RouteListSchemas, 2),
+			},
+			{
+				PreConfig: srv.ResetRequests,
+				Config: providerConfig(srv) + `
+data "harness_dbops_db_schemas" "flyway" {
+  org_id         = "default"
+  project_id     = "default_project"
+  migration_type = "Flyway"
+}
+
+data "harness_dbops_db_schemas" "search" {
+  org_id      = "default"
+  project_id  = "default_project"
+  search_term = "S00"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(flyway, tfjsonpath.New("schemas"), knownvalue.ListSizeExact(26)),
+					statecheck.ExpectKnownValue(flyway, tfjsonpath.New("schemas").AtSliceIndex(0).AtMapKey("migration_type"), knownvalue.StringExact("Flyway")),
+					statecheck.ExpectKnownValue(flyway, tfjsonpath.New("schemas").AtSliceIndex(25).AtMapKey("identifier"), knownvalue.StringExact("s000")),
+					// search_term is case-insensitive: s000..s009.
+					statecheck.ExpectKnownValue(search, tfjsonpath.New("schemas"), knownvalue.ListSizeExact(10)),
+					statecheck.ExpectKnownValue(search, tfjsonpath.New("schemas").AtSliceIndex(2), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"id":                 knownvalue.StringExact("default/default_project/s007"),
+						"org_id":             knownvalue.StringExact("default"),
+						"project_id":         knownvalue.StringExact("default_project"),
+						"identifier":         knownvalue.StringExact("s007"),
+						"name":               knownvalue.StringExact("Schema 7"),
+						"tags":               knownStringMap("k", "v"),
+						"service":            knownvalue.Null(),
+						"migration_type":     knownvalue.StringExact("Liquibase"),
+						"use_percona":        knownvalue.Bool(false),
+						"type":               knownvalue.StringExact("Script"),
+						"schema_source":      knownvalue.Null(),
+						"changelog_script":   knownvalue.ObjectExact(map[string]knownvalue.Check{"image": knownvalue.StringExact("alpine"), "command": knownvalue.StringExact("get"), "shell": knownvalue.StringExact("Sh"), "location": knownvalue.StringExact("x.sql"), "toml": knownvalue.Null()}),
+						"created":            knownvalue.Int64Exact(1700000007),
+						"updated":            knownvalue.Int64Exact(1700000007),
+						"instance_count":     knownvalue.Int64Exact(0),
+						"schema_source_type": knownvalue.StringExact("Custom"),
+						"parent_id":          knownvalue.NotNull(),
+					})),
+				},
+				// Each filtered read fits in one page.
+				Check: listPagesFollowed(srv, mockserver.RouteListSchemas, 1),
+			},
+		},
+	})
+}
+
+func TestAccDBSchemasDataSource_emptyAndInvalid(t *testing.T) {
+	srv := newAccTestServer(t)
+	const ds = "data.harness_dbops_db_schemas.none"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: providerConfig(srv) + `
+data "harness_dbops_db_schemas" "none" {
+  org_id         = "default"
+  project_id     = "default_project"
+  migration_type = "Sqitch"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)migration_type.*value must be one of`),
+			},
+			{
+				Config: providerConfig(srv) + `
+data "harness_dbops_db_schemas" "none" {
+  org_id     = "default"
+  project_id = "default_project"
+}
+`,
+				// An empty project is an empty list, not null.
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("schemas"), knownvalue.ListExact([]knownvalue.Check{})),
+				},
+			},
+		},
+	})
+}
+
+// The list element type, the single data source's type and the resource's type are
+// the same object type (they share one model), so they can never drift apart.
+func TestDBSchemaAndInstanceTypesAgree(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		res          fwresource.Resource
+		single, list datasource.DataSource
+		attr         string
+		attrTypes    map[string]attr.Type
+	}{
+		{newDBSchemaResource(), newDBSchemaDataSource(), newDBSchemasDataSource(), "schemas", dbSchemaAttrTypes},
+		{newDBInstanceResource(), newDBInstanceDataSource(), newDBInstancesDataSource(), "instances", dbInstanceAttrTypes},
+	} {
+		var res fwresource.SchemaResponse
+		var single, list datasource.SchemaResponse
+		tt.res.Schema(ctx, fwresource.SchemaRequest{}, &res)
+		tt.single.Schema(ctx, datasource.SchemaRequest{}, &single)
+		tt.list.Schema(ctx, datasource.SchemaRequest{}, &list)
+		want := types.ObjectType{AttrTypes: tt.attrTypes}
+		var elem attr.Type
+		if l, d := list.Schema.TypeAtPath(ctx, path.Root(tt.attr)); !d.HasError() {
+			if lt, isList := l.(types.ListType); isList {
+				elem = lt.ElemType
+			}
+		}
+		for name, got := range map[string]attr.Type{
+			"resource":         res.Schema.Type(),
+			"data source":      single.Schema.Type(),
+			"list data source": elem,
+		} {
+			if got == nil {
+				t.Errorf("%s: %s has no list attribute %q", tt.attr, name, tt.attr)
+				continue
+			}
+			if !want.Equal(got) {
+				t.Errorf("%s: %s type\n got %v\nwant %v", tt.attr, name, got, want)
+			}
+		}
+		for _, diags := range []diag.Diagnostics{
+			res.Schema.ValidateImplementation(ctx), single.Schema.ValidateImplementation(ctx), list.Schema.ValidateImplementation(ctx),
+		} {
+			if diags.HasError() {
+				t.Errorf("%s: %v", tt.attr, diags)
+			}
+		}
+	}
+}
