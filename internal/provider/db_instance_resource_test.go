@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -577,64 +575,4 @@ func TestDBInstanceModel_mapping(t *testing.T) {
 			t.Errorf("model %+v", m)
 		}
 	})
-}
-
-// The documentation's examples are valid configurations that apply against the mock
-// (org default, project default_project), so they cannot rot.
-func TestAccDBExamples(t *testing.T) {
-	read := func(t *testing.T, path string) string {
-		t.Helper()
-		b, err := os.ReadFile(filepath.Join("..", "..", "examples", path))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
-	seed := func(srv *mockserver.TestServer) {
-		srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "orders", Name: "Orders", Changelog: &mockserver.Changelog{Connector: "gh", Location: "c.yaml"}})
-		srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "billing", Name: "Billing", MigrationType: "Flyway", Changelog: &mockserver.Changelog{Location: "sql"}})
-		if err := srv.PutInstance(dbTestOrg, dbTestProject, "orders", mockserver.Instance{Identifier: "orders_prod", Name: "Orders", Connector: "jdbc",
-			Tags: map[string]string{"env": "prod"}, LastDeployedChangeSetTag: "cs-1"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, tt := range []struct {
-		path   string
-		seeded bool
-		checks []statecheck.StateCheck
-	}{
-		{path: "resources/harness_dbops_db_schema/resource.tf", checks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue("harness_dbops_db_schema.billing", tfjsonpath.New("schema_source_type"), knownvalue.StringExact("HarnessCode")),
-			statecheck.ExpectKnownValue("harness_dbops_db_schema.inventory", tfjsonpath.New("type"), knownvalue.StringExact("Script")),
-		}},
-		{path: "resources/harness_dbops_db_instance/resource.tf", checks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue("harness_dbops_db_instance.orders_prod", tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/orders/orders_prod")),
-		}},
-		{path: "data-sources/harness_dbops_db_schema/data-source.tf", seeded: true, checks: []statecheck.StateCheck{
-			statecheck.ExpectKnownOutputValue("orders_changelog_location", knownvalue.StringExact("c.yaml")),
-		}},
-		{path: "data-sources/harness_dbops_db_instance/data-source.tf", seeded: true, checks: []statecheck.StateCheck{
-			statecheck.ExpectKnownOutputValue("orders_prod_last_deployed", knownvalue.StringExact("cs-1")),
-		}},
-		{path: "data-sources/harness_dbops_db_schemas/data-source.tf", seeded: true, checks: []statecheck.StateCheck{
-			statecheck.ExpectKnownOutputValue("billing_schema_ids", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("billing")})),
-		}},
-		{path: "data-sources/harness_dbops_db_instances/data-source.tf", seeded: true, checks: []statecheck.StateCheck{
-			statecheck.ExpectKnownOutputValue("orders_prod_connectors", knownvalue.MapExact(map[string]knownvalue.Check{"orders_prod": knownvalue.StringExact("jdbc")})),
-		}},
-	} {
-		t.Run(filepath.Dir(tt.path), func(t *testing.T) {
-			srv := newAccTestServer(t)
-			tc := resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: providerConfig(srv) + read(t, tt.path), ConfigStateChecks: tt.checks}},
-			}
-			if tt.seeded {
-				seed(srv)
-			} else {
-				tc.CheckDestroy = checkDBSchemasDestroyed(srv)
-			}
-			resource.ParallelTest(t, tc)
-		})
-	}
 }
