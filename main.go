@@ -1,11 +1,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
-
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"os"
+	"strings"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/provider"
 )
@@ -21,11 +20,30 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: registryAddress,
-		Debug:   debug,
-	})
-	if err != nil {
+	quiet := !debug && !terraformCollectsLogs()
+	if quiet {
+		silenceLoggers()
+	}
+	if err := provider.Serve(registryAddress, version, debug, quiet); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// terraformCollectsLogs reports whether any TF_LOG* variable is set: only then does
+// Terraform keep what a provider logs.
+func terraformCollectsLogs() bool {
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "TF_LOG") {
+			return true
+		}
+	}
+	return false
+}
+
+// silenceLoggers turns the SDK's and the provider's loggers off. terraform-plugin-go logs
+// at trace level by default and Terraform reads and parses every line only to drop it:
+// at 1000 resources those unseen lines cost about a third of a plan (BENCHMARKS.md).
+func silenceLoggers() {
+	_ = os.Setenv("TF_LOG_SDK", "off")      // terraform-plugin-go and the framework
+	_ = os.Setenv("TF_LOG_PROVIDER", "off") // tflog, the harness_api subsystem included
 }

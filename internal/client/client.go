@@ -157,13 +157,23 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		return c.decodeSuccess(ctx, cl, resp)
 	})
 
+	// attempts counts what was sent, retries included; lastStatus is the last answer's
+	// status. Both are local to this call: do runs on one goroutine.
+	attempts, lastStatus := 1, 0
+	check := c.retryPolicy(!cl.createOnce)
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.http,
 		RetryMax:     c.maxRetries,
 		RetryWaitMin: c.waitMin,
 		RetryWaitMax: c.waitMax,
-		CheckRetry:   c.retryPolicy(!cl.createOnce),
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			if resp != nil {
+				lastStatus = resp.StatusCode
+			}
+			return check(ctx, resp, err)
+		},
 		Backoff:      c.backoff(ctx, cl),
+		PrepareRetry: func(*http.Request) error { attempts++; return nil },
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	resp, err := rc.Do(req)
@@ -175,13 +185,25 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		if errors.As(err, &de) {
 			return de
 		}
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			err = fmt.Errorf("%w (%w)", err, ctxErr)
+		re := &RequestError{Method: cl.method, Path: cl.path, Err: err, Sent: !notSent(err), Attempts: attempts}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			re.Ended = true
+			if !errors.Is(err, ctxErr) {
+				re.Err = fmt.Errorf("%w (%w)", err, ctxErr)
+			}
+			var ue *url.Error
+			if !errors.As(err, &ue) && lastStatus != 0 {
+				// The ctx ended while waiting for the next attempt, not during one: say
+				// what was being retried.
+				re.LastStatus = lastStatus
+			}
 		}
-		return &RequestError{Method: cl.method, Path: cl.path, Err: err, Sent: !notSent(err)}
+		return re
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newAPIError(cl.method, cl.path, resp)
+		e := newAPIError(cl.method, cl.path, resp, c.apiKey)
+		e.Attempts = attempts
+		return e
 	}
 	return nil
 }
@@ -194,19 +216,33 @@ func (c *Client) decodeSuccess(ctx context.Context, cl call, resp *http.Response
 	if err != nil {
 		return &DecodeError{Method: cl.method, Path: cl.path, Status: resp.StatusCode, Reason: "reading the body: " + err.Error()}
 	}
-	c.log(ctx, LevelTrace, "response body", map[string]any{"method": cl.method, "path": cl.path, "status": resp.StatusCode, "body": scrub(truncate(string(body), 4096), c.apiKey)})
+	c.log(ctx, LevelTrace, "response body", map[string]any{"method": cl.method, "path": cl.path, "status": resp.StatusCode, "body": truncate(scrub(string(body), c.apiKey), 4096)})
 	if cl.out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil
 	}
 	if ct := resp.Header.Get("Content-Type"); !strings.Contains(ct, "json") {
 		return &DecodeError{Method: cl.method, Path: cl.path, Status: resp.StatusCode,
-			Reason: fmt.Sprintf("the answer is %q, not JSON: %s", ct, notHarnessHint)}
+			Reason: fmt.Sprintf("the answer is %q, not JSON: %s", clean(ct, c.apiKey, 200), notHarnessHint)}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(cl.out); err != nil {
 		return &DecodeError{Method: cl.method, Path: cl.path, Status: resp.StatusCode, Reason: "invalid JSON: " + err.Error()}
 	}
+	if ch, ok := cl.out.(checker); ok {
+		if err := ch.check(); err != nil {
+			return &DecodeError{Method: cl.method, Path: cl.path, Status: resp.StatusCode, Reason: err.Error()}
+		}
+	}
 	return nil
+}
+
+// checker is an answer that can tell a well-formed entity from a stray JSON object, such
+// as {} or another API's envelope ({"status": "SUCCESS", "data": {...}}). Unknown fields,
+// absent optional fields and null maps are fine; an entity without its identifier is not.
+type checker interface{ check() error }
+
+func missingIdentifier(what string) error {
+	return fmt.Errorf("the answer has no identifier, so it is not a %s: %s", what, notHarnessHint)
 }
 
 // retryPolicy retries 429, 502, 503, 504 (and 500 for idempotent calls), connection

@@ -47,7 +47,7 @@ func createOnce[T any](ctx context.Context, c *Client, post call, get func(conte
 			return nil, fmt.Errorf("%w; reading back whether it was created also failed: %w", err, gerr)
 		}
 		if attempt >= c.maxRetries {
-			return nil, err
+			return nil, fmt.Errorf("%w (sent %d times; each time its answer was lost and reading it back found nothing)", err, attempt+1)
 		}
 		if werr := sleepCtx(ctx, min(c.waitMin<<min(attempt, 5), c.waitMax)); werr != nil {
 			return nil, fmt.Errorf("%w (%w)", err, werr)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxBody bounds what is read of any answer, so a misbehaving proxy cannot exhaust memory.
@@ -18,13 +19,16 @@ const notHarnessHint = "check that the provider's endpoint points at the Harness
 	"(for example " + DefaultEndpoint + ") and that no proxy is answering in its place"
 
 // APIError is an answer from the server with an error status. Message is the server's
-// own `message`, verbatim.
+// own `message`, verbatim, except that the API key is masked and the text is made valid
+// UTF-8 (it ends up in Terraform diagnostics, which must be).
 type APIError struct {
 	StatusCode int
 	Message    string
 	RequestID  string
 	Method     string
 	Path       string
+	// Attempts is how many times the call was sent, retries included.
+	Attempts int
 }
 
 func (e *APIError) Error() string {
@@ -35,6 +39,9 @@ func (e *APIError) Error() string {
 	}
 	if hint := statusHint(e.StatusCode); hint != "" {
 		b.WriteString(" (" + hint + ")")
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (gave up after %d attempts)", e.Attempts)
 	}
 	if e.RequestID != "" {
 		b.WriteString(" [request ID " + e.RequestID + "]")
@@ -48,6 +55,10 @@ func statusHint(code int) string {
 		return "the API key was rejected: check api_key or HARNESS_PLATFORM_API_KEY"
 	case http.StatusForbidden:
 		return "the API key may not act on this account or scope: check account_id or HARNESS_ACCOUNT_ID and the key's permissions"
+	case http.StatusTooManyRequests:
+		return "Harness is rate limiting this account: try again later, raise max_retries, or lower rate_limit_per_second"
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return "the Harness API or a gateway in front of it is failing: try again later, or raise max_retries"
 	}
 	return ""
 }
@@ -60,10 +71,33 @@ type RequestError struct {
 	Path   string
 	Err    error
 	Sent   bool
+	// Attempts is how many times the call was sent, retries included.
+	Attempts int
+	// Ended is true when the caller's ctx ended (canceled or past its deadline): the
+	// operation was stopped, not the network.
+	Ended bool
+	// LastStatus is the status of the last answer when the ctx ended while waiting to
+	// retry it (a 429 with a long Retry-After, for example); 0 otherwise.
+	LastStatus int
 }
 
 func (e *RequestError) Error() string {
-	return fmt.Sprintf("%s %s: no answer from the Harness API: %v", e.Method, e.Path, e.Err)
+	s := fmt.Sprintf("%s %s: no answer from the Harness API: %v", e.Method, e.Path, e.Err)
+	if e.LastStatus != 0 {
+		s = fmt.Sprintf("%s %s: stopped waiting to retry after %d %s: %v", e.Method, e.Path, e.LastStatus, http.StatusText(e.LastStatus), e.Err)
+	}
+	var ne net.Error
+	switch {
+	case e.Ended:
+	case errors.As(e.Err, &ne) && ne.Timeout():
+		s += " (no answer within request_timeout: raise request_timeout, or check the endpoint and the network)"
+	default:
+		s += " (check the endpoint, the network and any proxy in between)"
+	}
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" (gave up after %d attempts)", e.Attempts)
+	}
+	return s
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
@@ -111,29 +145,76 @@ func IsAlreadyExists(err error) bool {
 		strings.Contains(strings.ToLower(ae.Message), "already exists")
 }
 
-var tags = regexp.MustCompile(`<[^>]*>|\s+`)
+var (
+	// tags matches what an HTML page shows no text for: script and style blocks,
+	// comments and tags.
+	tags   = regexp.MustCompile(`(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]*>`)
+	spaces = regexp.MustCompile(`\s+`)
+	// htmlTitle finds the <title> of an HTML page, usually the clearest line of a proxy's error page.
+	htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title\s*>`)
+)
 
-func newAPIError(method, path string, resp *http.Response) *APIError {
-	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, RequestID: requestID(resp.Header)}
+// newAPIError reads an error answer. secret (the API key) is masked wherever the
+// answer echoes it, as some proxies' debug pages echo the request headers.
+func newAPIError(method, path string, resp *http.Response, secret string) *APIError {
+	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, RequestID: clean(requestID(resp.Header), secret, 200)}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	var wire struct {
 		Message string `json:"message"`
 		Code    string `json:"code"`
 	}
-	if strings.Contains(resp.Header.Get("Content-Type"), "json") && json.Unmarshal(body, &wire) == nil && wire.Message != "" {
-		e.Message = wire.Message
-		return e
+	isJSON := strings.Contains(resp.Header.Get("Content-Type"), "json")
+	if isJSON && json.Unmarshal(body, &wire) == nil {
+		if e.Message = clean(wire.Message, secret, 2000); e.Message != "" {
+			return e
+		}
 	}
-	text := strings.TrimSpace(tags.ReplaceAllString(string(body), " "))
-	if text == "" {
+	e.Message = clean(pageText(string(body)), secret, 300)
+	if e.Message == "" {
 		e.Message = "(empty body)"
-	} else {
-		e.Message = truncate(text, 300)
 	}
-	if !strings.Contains(resp.Header.Get("Content-Type"), "json") {
+	if !isJSON {
 		e.Message += "; the answer is not JSON: " + notHarnessHint
 	}
 	return e
+}
+
+// pageText is the readable text of an error body: for an HTML page its title, then its
+// text without scripts, styles and tags.
+func pageText(body string) string {
+	text := plainText(body)
+	if m := htmlTitle.FindStringSubmatch(body); m != nil {
+		if title := plainText(m[1]); title != "" {
+			for strings.HasPrefix(text, title) { // the title, often repeated as the heading
+				text = strings.TrimSpace(strings.TrimPrefix(text, title))
+			}
+			if text == "" {
+				return title
+			}
+			return title + ": " + text
+		}
+	}
+	return text
+}
+
+func plainText(s string) string {
+	return strings.TrimSpace(spaces.ReplaceAllString(tags.ReplaceAllString(s, " "), " "))
+}
+
+// clean makes text from the server fit for an error message: valid UTF-8, no control
+// characters, the secret masked, at most n bytes. The secret is masked last but one, so
+// that no later step can join its pieces back together.
+func clean(s, secret string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+			return ' '
+		case r < 0x20 || r == 0x7f:
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return truncate(strings.TrimSpace(scrub(s, secret)), n)
 }
 
 func requestID(h http.Header) string {
@@ -151,9 +232,13 @@ func notSent(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
+// truncate cuts s to at most n bytes, on a rune boundary, marking the cut with "…".
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

@@ -78,9 +78,14 @@ func (c *Client) boolCall(ctx context.Context, cl call) error {
 	return nil
 }
 
+// nonNil returns m without empty values, never nil: a null or empty image is no
+// override at all (the API refuses to set one), so it must not show as one.
 func nonNil(m ExecutionConfig) ExecutionConfig {
-	if m == nil {
-		return ExecutionConfig{}
+	out := make(ExecutionConfig, len(m))
+	for k, v := range m {
+		if v != "" {
+			out[k] = v
+		}
 	}
-	return m
+	return out
 }

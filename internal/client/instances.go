@@ -26,6 +26,13 @@ type Instance struct {
 	SchemaIdentifier         string            `json:"schemaIdentifier,omitempty"`
 }
 
+func (i *Instance) check() error {
+	if i.Identifier == "" {
+		return missingIdentifier("DB instance")
+	}
+	return nil
+}
+
 // InstanceInput is the create body (DBInstanceIn).
 type InstanceInput struct {
 	Identifier           string            `json:"identifier"`

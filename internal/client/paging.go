@@ -32,6 +32,13 @@ func listAll[T any](ctx context.Context, c *Client, base call, pageSize int) ([]
 		if err := c.do(ctx, cl); err != nil {
 			return nil, err
 		}
+		for i := range items {
+			if ch, ok := any(&items[i]).(checker); ok {
+				if err := ch.check(); err != nil {
+					return nil, &DecodeError{Method: base.method, Path: base.path, Status: http.StatusOK, Reason: fmt.Sprintf("item %d of page %d: %v", i, page, err)}
+				}
+			}
+		}
 		all = append(all, items...)
 		total, err := strconv.Atoi(header.Get("X-Total-Elements"))
 		if len(items) < pageSize || (err == nil && len(all) >= total) {

@@ -25,6 +25,13 @@ type Schema struct {
 	PrimaryDBInstanceID string            `json:"primaryDbInstanceId,omitempty"`
 }
 
+func (s *Schema) check() error {
+	if s.Identifier == "" {
+		return missingIdentifier("DB schema")
+	}
+	return nil
+}
+
 // Changelog is a schema source kept in a repository (type Repository). An empty
 // Connector means Harness Code Repository; it is always sent, because the API keeps the
 // stored connector when the key is absent.

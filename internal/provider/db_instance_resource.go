@@ -188,7 +188,7 @@ func (r *dbInstanceResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Display name (`name`), 1 to 128 characters.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 128)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 128)},
 			},
 			"tags": tagsResourceAttribute("Tags (`tags`): at most 128, each value at most 128 characters. " +
 				"Removing them from the configuration clears them in Harness."),

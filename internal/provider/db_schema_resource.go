@@ -281,7 +281,7 @@ func (r *dbSchemaResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Display name (`name`), 1 to 128 characters.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 128)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 128)},
 			},
 			"tags": tagsResourceAttribute("Tags (`tags`): at most 128, each value at most 128 characters. " +
 				"Removing them from the configuration clears them in Harness."),
@@ -597,7 +597,7 @@ func tagsResourceAttribute(description string) schema.MapAttribute {
 		Validators: []validator.Map{
 			mapvalidator.SizeAtMost(128),
 			mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1)),
-			mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(128)),
+			mapvalidator.ValueStringsAre(stringvalidator.UTF8LengthAtMost(128)),
 		},
 	}
 }

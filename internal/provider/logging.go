@@ -8,8 +8,8 @@ import (
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
 )
 
-// apiSubsystem is the tflog subsystem of the API client: TF_LOG_PROVIDER_HARNESS_API
-// sets its level on its own.
+// apiSubsystem is the tflog subsystem of the API client; its lines carry the module
+// "provider.harness_api".
 const apiSubsystem = "harness_api"
 
 // apiLogger connects the client's log hook to tflog. The key is masked in messages and

@@ -33,6 +33,8 @@ const (
 const (
 	defaultMaxRetries     = 4
 	defaultRequestTimeout = 60 * time.Second
+	defaultRetryWaitMin   = time.Second
+	defaultRetryWaitMax   = 30 * time.Second
 )
 
 var _ provider.Provider = (*harnessProvider)(nil)
@@ -48,6 +50,8 @@ type harnessProviderModel struct {
 	MaxRetries         types.Int64   `tfsdk:"max_retries"`
 	RequestTimeout     types.String  `tfsdk:"request_timeout"`
 	RateLimitPerSecond types.Float64 `tfsdk:"rate_limit_per_second"`
+	RetryWaitMin       types.String  `tfsdk:"retry_wait_min"`
+	RetryWaitMax       types.String  `tfsdk:"retry_wait_max"`
 }
 
 // New returns the provider factory; version is set by the release build's ldflags.
@@ -101,6 +105,19 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.AtLeast(0)},
 			},
+			"retry_wait_min": schema.StringAttribute{
+				MarkdownDescription: "Wait before the first retry, as a Go duration such as `500ms` or `2s`; each " +
+					"further retry waits twice as long, up to `retry_wait_max`. A `Retry-After` from the server is " +
+					"honoured instead. Default `" + defaultRetryWaitMin.String() + "`.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator{}},
+			},
+			"retry_wait_max": schema.StringAttribute{
+				MarkdownDescription: "Longest wait between two retries when the server sends no `Retry-After`, as a " +
+					"Go duration; at least `retry_wait_min`. Default `" + defaultRetryWaitMax.String() + "`.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator{}},
+			},
 		},
 	}
 }
@@ -124,6 +141,8 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 		{"max_retries", cfg.MaxRetries.IsUnknown()},
 		{"request_timeout", cfg.RequestTimeout.IsUnknown()},
 		{"rate_limit_per_second", cfg.RateLimitPerSecond.IsUnknown()},
+		{"retry_wait_min", cfg.RetryWaitMin.IsUnknown()},
+		{"retry_wait_max", cfg.RetryWaitMax.IsUnknown()},
 	} {
 		if a.unknown {
 			resp.Diagnostics.AddAttributeError(path.Root(a.name), "Unknown provider setting "+a.name,
@@ -162,6 +181,16 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if !cfg.MaxRetries.IsNull() {
 		retries = cfg.MaxRetries.ValueInt64()
 	}
+	waitMin, waitMax := durationOr(cfg.RetryWaitMin, defaultRetryWaitMin), durationOr(cfg.RetryWaitMax, defaultRetryWaitMax)
+	if waitMin > waitMax {
+		at := path.Root("retry_wait_max")
+		if cfg.RetryWaitMax.IsNull() {
+			at = path.Root("retry_wait_min")
+		}
+		resp.Diagnostics.AddAttributeError(at, "Invalid retry waits",
+			fmt.Sprintf("retry_wait_min (%s) is longer than retry_wait_max (%s). Set retry_wait_max to at least retry_wait_min.", waitMin, waitMax))
+		return
+	}
 
 	c, err := client.New(client.Config{
 		Endpoint:       endpoint,
@@ -171,6 +200,8 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 		MaxRetries:     int(retries),
 		RequestTimeout: timeout,
 		RateLimit:      cfg.RateLimitPerSecond.ValueFloat64(),
+		RetryWaitMin:   waitMin,
+		RetryWaitMax:   waitMax,
 		Logger:         apiLogger(apiKey),
 	})
 	if err != nil {
@@ -179,6 +210,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	tflog.Debug(ctx, "configured Harness API client", map[string]any{
 		"endpoint": endpointOrDefault(endpoint), "account_id": accountID, "max_retries": retries, "request_timeout": timeout.String(),
+		"retry_wait_min": waitMin.String(), "retry_wait_max": waitMax.String(),
 	})
 	resp.DataSourceData = c
 	resp.ResourceData = c
@@ -208,6 +240,18 @@ func stringOrEnv(v types.String, env string) string {
 		return v.ValueString()
 	}
 	return os.Getenv(env)
+}
+
+// durationOr parses a duration already checked by durationValidator; null is def.
+func durationOr(v types.String, def time.Duration) time.Duration {
+	if v.IsNull() {
+		return def
+	}
+	d, err := time.ParseDuration(v.ValueString())
+	if err != nil || d <= 0 {
+		return def
+	}
+	return d
 }
 
 func endpointOrDefault(e string) string {

@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
@@ -43,15 +45,20 @@ func TestConfigure(t *testing.T) {
 		t.Setenv(env, "")
 	}
 	full := map[string]tftypes.Value{"account_id": str("acc"), "api_key": str("key")}
-	with := func(k string, v tftypes.Value) map[string]tftypes.Value {
+	// with returns full with the given attributes (name, value, ...) set; a null value removes one.
+	with := func(kv ...any) map[string]tftypes.Value {
 		m := map[string]tftypes.Value{}
 		for kk, vv := range full {
 			m[kk] = vv
 		}
-		if v.IsNull() {
-			delete(m, k)
-		} else {
-			m[k] = v
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			v, _ := kv[i+1].(tftypes.Value)
+			if v.IsNull() {
+				delete(m, k)
+			} else {
+				m[k] = v
+			}
 		}
 		return m
 	}
@@ -70,6 +77,12 @@ func TestConfigure(t *testing.T) {
 		{name: "unknown endpoint", attrs: with("endpoint", tftypes.NewValue(tftypes.String, tftypes.UnknownValue)), wantError: []string{"Unknown provider setting endpoint"}},
 		{name: "unknown max_retries", attrs: with("max_retries", tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)), wantError: []string{"Unknown provider setting max_retries"}},
 		{name: "bad endpoint from env", attrs: full, env: map[string]string{envEndpoint: "app.harness.io"}, wantError: []string{"HARNESS_ENDPOINT", "not an http(s) URL"}},
+		{name: "fast retry waits", attrs: with("retry_wait_min", str("10ms"), "retry_wait_max", str("200ms"))},
+		{name: "retry_wait_min alone", attrs: with("retry_wait_min", str("5s"))},
+		{name: "retry_wait_min above retry_wait_max", attrs: with("retry_wait_min", str("2s"), "retry_wait_max", str("1s")),
+			wantError: []string{"Invalid retry waits", "retry_wait_min (2s) is longer than retry_wait_max (1s)", "Set retry_wait_max to at least retry_wait_min"}},
+		{name: "retry_wait_min above the default max", attrs: with("retry_wait_min", str("1m")), wantError: []string{"retry_wait_min (1m0s) is longer than retry_wait_max (30s)"}},
+		{name: "unknown retry_wait_max", attrs: with("retry_wait_max", tftypes.NewValue(tftypes.String, tftypes.UnknownValue)), wantError: []string{"Unknown provider setting retry_wait_max"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,5 +130,23 @@ func TestConfigureNeverEchoesKey(t *testing.T) {
 	}
 	if !resp.Diagnostics.HasError() {
 		t.Fatal("expected an error for the missing account ID")
+	}
+}
+
+// retry_wait_min and retry_wait_max take positive Go durations, checked at validate time.
+func TestRetryWaitValidation(t *testing.T) {
+	var sresp provider.SchemaResponse
+	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &sresp)
+	for _, name := range []string{"retry_wait_min", "retry_wait_max"} {
+		a, ok := sresp.Schema.Attributes[name].(schema.StringAttribute)
+		if !ok || !a.Optional {
+			t.Fatalf("%s is not an optional string attribute", name)
+		}
+		for value, want := range map[string]string{"10ms": "", "1m30s": "", "0s": "positive duration", "-1s": "positive duration", "soon": "positive duration", "10": "positive duration"} {
+			got := runStringValidators(a.Validators, types.StringValue(value))
+			if (want == "") != (got == "") || !strings.Contains(got, want) {
+				t.Errorf("%s = %q: diagnostics %q, want %q", name, value, got, want)
+			}
+		}
 	}
 }

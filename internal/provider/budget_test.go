@@ -1,0 +1,215 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
+)
+
+// The API-call budget: how many requests each Terraform operation may make, asserted
+// from the mock's request log. At scale every extra call is paid per resource, so the
+// budget is exact: per route, and nothing else.
+//
+//   - Configure makes no call.
+//   - A create makes one POST per schema or instance and reads nothing back.
+//   - A plan that changes nothing writes nothing; without refresh it makes no call.
+//   - A refresh makes one GET per schema or instance, and one get-customer-config per
+//     image config, whatever the number of fields it manages.
+//   - A destroy makes one DELETE per schema or instance, and per image config one
+//     reset-config and one get-customer-config (which verifies the reset).
+
+const (
+	budgetSchemas   = 3
+	budgetInstances = 5
+)
+
+// budgetConfig declares budgetSchemas schemas, budgetInstances instances spread over
+// them, and two image configs: "one" manages one field, "many" the other sixteen.
+func budgetConfig(srv *mockserver.TestServer) string {
+	var many []string
+	for _, f := range imageFields {
+		if f.attr != "default_tag" {
+			many = append(many, hcl(f.attr, "registry.example.com/mirror/"+strings.ReplaceAll(f.attr, "_", "-")+":1.0.0"))
+		}
+	}
+	return providerConfig(srv) + fmt.Sprintf(`
+resource "harness_dbops_db_schema" "s" {
+  count      = %[3]d
+  org_id     = %[1]q
+  project_id = %[2]q
+  identifier = "budget_${count.index}"
+  name       = "Budget ${count.index}"
+  schema_source = {
+    connector = "account.github"
+    repo      = "db"
+    location  = "changelog.yaml"
+  }
+}
+
+resource "harness_dbops_db_instance" "i" {
+  count      = %[4]d
+  org_id     = %[1]q
+  project_id = %[2]q
+  schema     = harness_dbops_db_schema.s[count.index %% %[3]d].identifier
+  identifier = "db_${count.index}"
+  name       = "DB ${count.index}"
+  connector  = "org.jdbc_pg"
+  branch     = "main"
+}
+
+resource "harness_dbops_image_config" "one" {
+  %[5]s
+}
+
+resource "harness_dbops_image_config" "many" {
+  %[6]s
+}
+`, dbTestOrg, dbTestProject, budgetSchemas, budgetInstances, hcl("default_tag", mirrorLiquibase), strings.Join(many, "\n  "))
+}
+
+// budgetIs asserts that the requests since the last ResetRequests are exactly want.
+func budgetIs(srv *mockserver.TestServer, want map[string]int) error {
+	for _, r := range srv.Requests() {
+		if r.Route == "" {
+			return fmt.Errorf("request to no API route: %s %s", r.Method, r.Path)
+		}
+	}
+	if got := srv.RouteCounts(); !maps.Equal(got, want) {
+		return fmt.Errorf("API calls:\n%s\nwant:\n%s", budgetString(got), budgetString(want))
+	}
+	return nil
+}
+
+func budgetString(m map[string]int) string {
+	if len(m) == 0 {
+		return "  none"
+	}
+	var lines []string
+	for _, route := range slices.Sorted(maps.Keys(m)) {
+		lines = append(lines, fmt.Sprintf("  %3d %s", m[route], route))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// budgetCheck asserts the budget in a plan check, that is right after a plan, and then
+// optionally starts a new count, so the next check sees only what follows.
+type budgetCheck struct {
+	srv   *mockserver.TestServer
+	want  map[string]int
+	reset bool
+}
+
+func (c budgetCheck) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = budgetIs(c.srv, c.want)
+	if c.reset {
+		c.srv.ResetRequests()
+	}
+}
+
+// The reads of a refresh of budgetConfig: one per schema and instance, one per image
+// config.
+var budgetRefresh = map[string]int{
+	mockserver.RouteGetSchema:         budgetSchemas,
+	mockserver.RouteGetInstance:       budgetInstances,
+	mockserver.RouteGetCustomerConfig: 2,
+}
+
+func TestAccBudget_lifecycle(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := budgetConfig(srv)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		// Set up by the last step's check: only the destroy's own calls are counted.
+		CheckDestroy: func(*terraform.State) error {
+			return budgetIs(srv, map[string]int{
+				mockserver.RouteDeleteInstance:    budgetInstances,
+				mockserver.RouteDeleteSchema:      budgetSchemas,
+				mockserver.RouteResetConfig:       2,
+				mockserver.RouteGetCustomerConfig: 2,
+			})
+		},
+		Steps: []resource.TestStep{
+			{
+				// Configure and the plan of a create read nothing. The image configs check
+				// once per plan whether a new override equals the Harness default.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					budgetCheck{srv: srv, want: map[string]int{mockserver.RouteGetDefaultConfig: 2}, reset: true},
+				}},
+				// The apply: one POST per schema and instance and no read-back. An image
+				// config reads the overrides once before writing its own (to warn when it
+				// takes one over) and, as Terraform plans each resource again at apply,
+				// checks the defaults again.
+				Check: func(*terraform.State) error {
+					return budgetIs(srv, map[string]int{
+						mockserver.RouteCreateSchema:      budgetSchemas,
+						mockserver.RouteCreateInstance:    budgetInstances,
+						mockserver.RouteGetCustomerConfig: 2,
+						mockserver.RouteUpdateConfig:      2,
+						mockserver.RouteGetDefaultConfig:  2,
+					})
+				},
+			},
+			{
+				// An unchanged plan writes nothing: without refresh it makes no call at all,
+				// and with refresh it only reads.
+				PreConfig: srv.ResetRequests,
+				Config:    cfg,
+				PlanOnly:  true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPreRefresh:  []plancheck.PlanCheck{budgetCheck{srv: srv, want: map[string]int{}}},
+					PostApplyPostRefresh: []plancheck.PlanCheck{budgetCheck{srv: srv, want: budgetRefresh}},
+				},
+			},
+			{
+				PreConfig:    srv.ResetRequests,
+				RefreshState: true,
+				Check:        func(*terraform.State) error { return budgetIs(srv, budgetRefresh) },
+				// The plan that follows the refresh refreshes again: reads only. Then the
+				// count starts afresh for CheckDestroy.
+				RefreshPlanChecks: resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{
+					budgetCheck{srv: srv, want: map[string]int{
+						mockserver.RouteGetSchema:         2 * budgetSchemas,
+						mockserver.RouteGetInstance:       2 * budgetInstances,
+						mockserver.RouteGetCustomerConfig: 4,
+					}, reset: true},
+				}},
+			},
+		},
+	})
+}
+
+// Configuring the provider makes no call, so plans of resources that need no API (and
+// `terraform validate`) work without reaching Harness.
+func TestAccBudget_configureMakesNoCall(t *testing.T) {
+	srv := newAccTestServer(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: dbInstanceConfig(srv, `
+  schema     = harness_dbops_db_schema.main.identifier
+  identifier = "pg"
+  name       = "Postgres"
+  connector  = "org.jdbc_pg"
+`),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPreRefresh:  []plancheck.PlanCheck{budgetCheck{srv: srv, want: map[string]int{}}},
+				PostApplyPostRefresh: []plancheck.PlanCheck{budgetCheck{srv: srv, want: map[string]int{}}},
+			},
+		}},
+	})
+	if err := budgetIs(srv, map[string]int{}); err != nil {
+		t.Fatal(err)
+	}
+}

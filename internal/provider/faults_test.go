@@ -1,0 +1,389 @@
+package provider
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
+)
+
+// The fault-injection acceptance suite: terraform applies testdata/fleet against a mock
+// that fails like a real network, gateway or overloaded server. Transient faults must
+// not fail an apply, permanent ones must fail it with an error that names the call, and
+// in every case the mock ends up holding exactly the configuration, each entity created
+// once, with Terraform's state true to the server.
+//
+// The provider runs with retry waits of 10ms..200ms (retry_wait_min/retry_wait_max), so
+// the suite stays fast; a Retry-After from the mock is honoured whatever they say.
+
+// proxyPage is what a proxy in front of the API answers when the upstream fails.
+const proxyPage = `<!DOCTYPE html><html><head><title>502 Bad Gateway</title>
+<style>body { font-family: sans-serif }</style></head>
+<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>`
+
+var (
+	imagesV1 = map[string]string{"default_tag": mirrorLiquibase, "git_clone_tag": mirrorGit, "mongo_tag": mirrorMongo, "oracle_tag": mirrorLiquibase + "-oracle"}
+	// imagesV2 changes default_tag, resets mongo_tag and oracle_tag and adds snowflake_tag.
+	imagesV2 = map[string]string{"default_tag": pinnedDigest, "git_clone_tag": mirrorGit, "snowflake_tag": mirrorLiquibase + "-snowflake"}
+)
+
+// The fleet's configuration has its own provider block, so plugin-testing wants the
+// provider factories on each step rather than on the TestCase.
+
+// fastRetries are the provider settings of the suite.
+func fastRetries(maxRetries int, requestTimeout string) map[string]config.Variable {
+	return map[string]config.Variable{
+		"max_retries":     config.IntegerVariable(maxRetries),
+		"request_timeout": config.StringVariable(requestTimeout),
+		"retry_wait_min":  config.StringVariable("10ms"),
+		"retry_wait_max":  config.StringVariable("200ms"),
+	}
+}
+
+// checkFleetDestroyed is a CheckDestroy: nothing of the fleet is left on the server.
+func checkFleetDestroyed(srv *mockserver.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		st := srv.Snapshot()
+		if len(st.Schemas) > 0 || len(st.Instances) > 0 || len(st.Overrides) > 0 {
+			return fmt.Errorf("left after destroy: %d schemas, %d instances, overrides %v", len(st.Schemas), len(st.Instances), st.Overrides)
+		}
+		return createdOnce(srv)
+	}
+}
+
+// logFaultFigures reports what the mock injected and what it served.
+func logFaultFigures(t *testing.T, srv *mockserver.Server, watch *stopwatch) {
+	t.Helper()
+	total, byKind := faultTally(srv)
+	stored, dups := creates(srv)
+	kinds := make([]string, 0, len(byKind))
+	for _, k := range slices.Sorted(maps.Keys(byKind)) {
+		kinds = append(kinds, fmt.Sprintf("%s=%d", k, byKind[k]))
+	}
+	t.Logf("FIGURES %s: %d requests, %d faulted (%s); %d entities created, each once; %d duplicate creates refused and resolved; apply wall times %v",
+		t.Name(), len(srv.Requests()), total, strings.Join(kinds, " "), len(stored), sum(dups), watch.Laps())
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// Transient faults on a fraction of all requests (seeded, so the mock draws the same
+// sequence every run): the fleet of 31 resources is created, updated (names, tags,
+// images changed and reset, instances removed) and destroyed without an error.
+func TestAccFaults_transient(t *testing.T) {
+	srv := newAccTestServer(t) // Seed 0: a fixed draw sequence for Fraction
+	// About one request in four fails. Each kind is drawn on its own fraction, in this
+	// order, so that over the ~300 requests of the test every kind occurs several times.
+	for _, f := range []mockserver.Fault{
+		{Status: 429, RetryAfter: "1", Fraction: 0.035, Times: 5},
+		{Status: 500, Fraction: 0.035},
+		{Status: 502, Fraction: 0.035},
+		{Status: 503, Fraction: 0.035},
+		{Status: 502, Body: proxyPage, Fraction: 0.035},
+		{Latency: 3 * time.Second, Fraction: 0.035, Times: 5}, // past request_timeout
+		{Drop: true, Fraction: 0.035},
+		{DropAfter: true, Fraction: 0.035},
+		{Malformed: true, Fraction: 0.035},
+	} {
+		srv.AddFault(f)
+	}
+	v1 := fleet{schemas: 6, perSchema: 4, generation: 1, images: imagesV1}
+	v2 := fleet{schemas: 5, perSchema: 4, generation: 2, images: imagesV2} // one schema and its instances go
+	v3 := fleet{schemas: 5, perSchema: 4, generation: 3, images: imagesV1} // everything updated again
+	settings := fastRetries(10, "1s")
+	watch := &stopwatch{}
+	var steps []resource.TestStep
+	for _, f := range []fleet{v1, v2, v3} {
+		steps = append(steps, resource.TestStep{
+			PreConfig:                watch.Start,
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, ConfigDirectory: fleetConfig,
+			ConfigVariables: f.vars(srv.URL, srv.AccountID, srv.APIKey, settings),
+			Check:           resource.ComposeTestCheckFunc(watch.Stop, checkFleet(f, srv.Server)),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		CheckDestroy: checkFleetDestroyed(srv.Server),
+		Steps:        steps,
+	})
+	if v1.resources() < 30 {
+		t.Fatalf("the fleet has %d resources, the suite wants at least 30", v1.resources())
+	}
+	total, byKind := faultTally(srv.Server)
+	for _, kind := range []string{"status=429", "status=500", "status=502", "status=503", "body(status=502)", "latency", "drop", "drop-after", "malformed"} {
+		if byKind[kind] == 0 {
+			t.Errorf("no request got the %s fault: the suite did not test it (faulted: %v)", kind, byKind)
+		}
+	}
+	if total < 20 {
+		t.Errorf("only %d requests faulted", total)
+	}
+	logFaultFigures(t, srv.Server, watch)
+}
+
+// A fixed fault schedule (every fault fires on the first N matching requests, so the
+// same requests fail on every run): exactly that many requests fail, the apply
+// succeeds, and its wall time is reported.
+func TestAccFaults_fixedSchedule(t *testing.T) {
+	srv := newAccTestServer(t)
+	schedule := []mockserver.Fault{
+		{Route: mockserver.RouteCreateSchema, Status: 503, RetryAfter: "1", Times: 1},
+		{Route: mockserver.RouteCreateSchema, DropAfter: true, Times: 2},
+		{Route: mockserver.RouteCreateSchema, Malformed: true, Times: 1},
+		{Route: mockserver.RouteCreateSchema, Latency: 3 * time.Second, Times: 1},
+		{Route: mockserver.RouteCreateInstance, Status: 429, RetryAfter: "1", Times: 2},
+		{Route: mockserver.RouteCreateInstance, Status: 500, Times: 2},
+		{Route: mockserver.RouteCreateInstance, Status: 502, Body: proxyPage, Times: 2},
+		{Route: mockserver.RouteCreateInstance, Drop: true, Times: 2},
+		{Route: mockserver.RouteCreateInstance, DropAfter: true, Times: 3},
+		{Route: mockserver.RouteCreateInstance, Status: 504, HandleFirst: true, Times: 1},
+		{Route: mockserver.RouteCreateInstance, Malformed: true, Times: 2},
+		{Route: mockserver.RouteGetCustomerConfig, Latency: 3 * time.Second, Times: 1},
+		{Route: mockserver.RouteUpdateConfig, DropAfter: true, Times: 1},
+		{Route: mockserver.RouteUpdateConfig, Status: 503, Times: 1},
+		{Route: mockserver.RouteGetSchema, Malformed: true, Times: 2},
+		{Route: mockserver.RouteGetInstance, Drop: true, Times: 2},
+		{Route: mockserver.RouteGetInstance, Status: 502, Times: 2},
+	}
+	scheduled := 0
+	for _, f := range schedule {
+		srv.AddFault(f)
+		scheduled += f.Times
+	}
+	v1 := fleet{schemas: 5, perSchema: 5, generation: 1, images: imagesV1}
+	watch := &stopwatch{}
+	resource.ParallelTest(t, resource.TestCase{
+		CheckDestroy: checkFleetDestroyed(srv.Server),
+		Steps: []resource.TestStep{{
+			PreConfig:                watch.Start,
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, ConfigDirectory: fleetConfig,
+			ConfigVariables: v1.vars(srv.URL, srv.AccountID, srv.APIKey, fastRetries(6, "1s")),
+			Check: resource.ComposeTestCheckFunc(watch.Stop, checkFleet(v1, srv.Server),
+				func(*terraform.State) error {
+					if left := srv.Faults(); len(left) > 0 {
+						return fmt.Errorf("faults not spent after the apply: %+v", left)
+					}
+					if total, _ := faultTally(srv.Server); total != scheduled {
+						return fmt.Errorf("%d requests faulted, the schedule has %d", total, scheduled)
+					}
+					return nil
+				}),
+		}},
+	})
+	logFaultFigures(t, srv.Server, watch)
+}
+
+// A create, update-config or reset-config whose answer is lost after the server acted
+// (dropped connection, 504 from a gateway, garbled body) neither fails the apply with
+// "already exists" nor creates twice: the create is read back instead of sent again,
+// and the config writes, being idempotent, are sent again.
+func TestAccFaults_lostAnswers(t *testing.T) {
+	srv := newAccTestServer(t)
+	v1 := fleet{schemas: 2, perSchema: 3, generation: 1, images: imagesV1}
+	v2 := fleet{schemas: 2, perSchema: 3, generation: 2, images: imagesV2}
+	settings := fastRetries(3, "10s")
+	resource.ParallelTest(t, resource.TestCase{
+		CheckDestroy: checkFleetDestroyed(srv.Server),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateSchema, DropAfter: true, Times: 1})
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateSchema, Status: 504, HandleFirst: true, Times: 1})
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateInstance, DropAfter: true, Times: 2})
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateInstance, Status: 502, Body: proxyPage, HandleFirst: true, Times: 2})
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateInstance, Malformed: true, Times: 2})
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteUpdateConfig, DropAfter: true, Times: 1})
+				},
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, ConfigDirectory: fleetConfig,
+				ConfigVariables: v1.vars(srv.URL, srv.AccountID, srv.APIKey, settings),
+				Check: resource.ComposeTestCheckFunc(
+					checkFleet(v1, srv.Server),
+					// Every create was sent once: the lost ones were read back, not repeated.
+					routeCountIs(srv, mockserver.RouteCreateSchema, 2),
+					routeCountIs(srv, mockserver.RouteCreateInstance, 6),
+					routeCountIs(srv, mockserver.RouteUpdateConfig, 2),
+					noDuplicateCreates(srv.Server),
+				),
+			},
+			{
+				PreConfig: func() {
+					srv.ResetRequests()
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteResetConfig, DropAfter: true, Times: 1})
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteUpdateConfig, Status: 502, HandleFirst: true, Times: 1})
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteUpdateInstance, DropAfter: true, Times: 2})
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteUpdateSchema, Malformed: true, Times: 1})
+				},
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, ConfigDirectory: fleetConfig,
+				ConfigVariables: v2.vars(srv.URL, srv.AccountID, srv.APIKey, settings),
+				Check: resource.ComposeTestCheckFunc(
+					checkFleet(v2, srv.Server),
+					routeCountIs(srv, mockserver.RouteResetConfig, 2),
+					routeCountIs(srv, mockserver.RouteUpdateConfig, 2),
+					routeCountIs(srv, mockserver.RouteUpdateInstance, 6+2),
+					routeCountIs(srv, mockserver.RouteUpdateSchema, 2+1),
+				),
+			},
+		},
+	})
+}
+
+// noDuplicateCreates: no create was refused as a duplicate, so no create was sent again
+// after the server had carried it out.
+func noDuplicateCreates(srv *mockserver.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if _, dups := creates(srv); len(dups) > 0 {
+			return fmt.Errorf("creates sent again and refused as duplicates: %v", dups)
+		}
+		return nil
+	}
+}
+
+// Permanent faults fail the apply with an error that names the operation, the call and
+// what to do, after exactly max_retries retries; what the apply did before the failure
+// is in Terraform's state, so the next apply, once the fault is gone, completes the
+// configuration without creating anything twice.
+func TestAccFaults_permanent(t *testing.T) {
+	small := fleet{schemas: 1, perSchema: 2, generation: 1, images: map[string]string{"default_tag": mirrorLiquibase}}
+	next := small
+	next.generation = 2
+	for name, tt := range map[string]struct {
+		fault      mockserver.Fault
+		maxRetries int
+		timeout    string
+		before     *fleet // applied without faults first
+		want       []string
+		route      string // the faulted route, and how many requests it must have had
+		requests   int
+		minWait    time.Duration // between the first and the last faulted request
+	}{
+		"503 on every instance create": {
+			fault:      mockserver.Fault{Route: mockserver.RouteCreateInstance, Status: 503, Message: "DB DevOps is in maintenance"},
+			maxRetries: 2,
+			want: []string{"Unable to create DB instance", `Creating DB instance "db0_0" of schema "schema_0"`,
+				"POST /v1/orgs/default/projects/fleet/dbschema/schema_0/instance: 503 Service Unavailable: DB DevOps is in maintenance",
+				"try again later, or raise max_retries", "gave up after 3 attempts"},
+			route: mockserver.RouteCreateInstance, requests: 2 * 3,
+		},
+		"429 with Retry-After on every update-config": {
+			fault:      mockserver.Fault{Route: mockserver.RouteUpdateConfig, Status: 429, RetryAfter: "1", Message: "rate limit exceeded"},
+			maxRetries: 1,
+			want: []string{"Unable to update the image overrides", "POST /v1/dbops/execution-config/update-config: 429 Too Many Requests: rate limit exceeded",
+				"Harness is rate limiting this account", "gave up after 2 attempts"},
+			route: mockserver.RouteUpdateConfig, requests: 2, minWait: time.Second,
+		},
+		"dropped connection on every schema create": {
+			fault:      mockserver.Fault{Route: mockserver.RouteCreateSchema, Drop: true},
+			maxRetries: 2,
+			want: []string{"Unable to create DB schema", `Creating DB schema "schema_0" in org "default", project "fleet"`,
+				"POST /v1/orgs/default/projects/fleet/dbschema: no answer from the Harness API", "check the endpoint, the network",
+				"sent 3 times; each time its answer was lost and reading it back found nothing"},
+			route: mockserver.RouteCreateSchema, requests: 3, // each POST is read back, then sent again
+		},
+		"timeout on every read of the overrides": {
+			fault:      mockserver.Fault{Route: mockserver.RouteGetCustomerConfig, Latency: 5 * time.Second},
+			maxRetries: 1, timeout: "500ms",
+			want: []string{"Unable to read the execution config overrides", "GET /v1/dbops/execution-config/get-customer-config: no answer from the Harness API",
+				"no answer within request_timeout: raise request_timeout", "gave up after 2 attempts"},
+			route: mockserver.RouteGetCustomerConfig, requests: 2,
+		},
+		"proxy error page on every instance update": {
+			fault:      mockserver.Fault{Route: mockserver.RouteUpdateInstance, Status: 502, Body: proxyPage},
+			maxRetries: 1, before: &small,
+			want: []string{"Unable to update DB instance", `Updating DB instance "db0_1" of schema "schema_0"`,
+				"PUT /v1/orgs/default/projects/fleet/dbschema/schema_0/instance/db0_1: 502 Bad Gateway: 502 Bad Gateway: nginx",
+				"the answer is not JSON: check that the provider's endpoint points at the Harness gateway"},
+			route: mockserver.RouteUpdateInstance, requests: 2 * 2,
+		},
+		"garbled answer to every schema read": {
+			fault:      mockserver.Fault{Route: mockserver.RouteGetSchema, Malformed: true},
+			maxRetries: 2, before: &small,
+			want: []string{"Unable to read DB schema", `Reading DB schema "schema_0" in org "default", project "fleet"`,
+				"GET /v1/orgs/default/projects/fleet/dbschema/schema_0: unexpected answer (status 200): invalid JSON"},
+			route: mockserver.RouteGetSchema, requests: 3,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := newAccTestServer(t)
+			timeout := tt.timeout
+			if timeout == "" {
+				timeout = "10s"
+			}
+			settings := fastRetries(tt.maxRetries, timeout)
+			var steps []resource.TestStep
+			if tt.before != nil {
+				steps = append(steps, resource.TestStep{
+					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, ConfigDirectory: fleetConfig,
+					ConfigVariables: tt.before.vars(srv.URL, srv.AccountID, srv.APIKey, settings),
+					Check:           checkFleet(*tt.before, srv.Server),
+				})
+			}
+			steps = append(steps, resource.TestStep{
+				PreConfig: func() {
+					srv.ResetRequests()
+					srv.AddFault(tt.fault)
+				},
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, ConfigDirectory: fleetConfig,
+				ConfigVariables: next.vars(srv.URL, srv.AccountID, srv.APIKey, settings),
+				ExpectError:     inOrder(tt.want...),
+			}, resource.TestStep{
+				PreConfig: func() {
+					if err := faultedRequests(srv.Server, tt.route, tt.requests, tt.minWait); err != nil {
+						t.Error(err)
+					}
+					srv.ClearFaults()
+				},
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, ConfigDirectory: fleetConfig,
+				ConfigVariables: next.vars(srv.URL, srv.AccountID, srv.APIKey, settings),
+				Check:           checkFleet(next, srv.Server),
+			})
+			resource.ParallelTest(t, resource.TestCase{
+				CheckDestroy: checkFleetDestroyed(srv.Server),
+				Steps:        steps,
+			})
+		})
+	}
+}
+
+// inOrder matches the phrases in this order in Terraform's output, line wraps allowed.
+func inOrder(phrases ...string) *regexp.Regexp {
+	parts := make([]string, len(phrases))
+	for i, p := range phrases {
+		parts[i] = errorText(p).String()
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
+}
+
+// faultedRequests checks that route had exactly n requests, all faulted, and that
+// at least minWait passed between the first and the last one (Retry-After honoured).
+func faultedRequests(srv *mockserver.Server, route string, n int, minWait time.Duration) error {
+	var times []time.Time
+	for _, r := range srv.Requests() {
+		if r.Route != route {
+			continue
+		}
+		if r.Fault == "" {
+			return fmt.Errorf("%s: a request was not faulted: %+v", route, r)
+		}
+		times = append(times, r.Time)
+	}
+	if len(times) != n {
+		return fmt.Errorf("%s: %d requests, want %d (1 + max_retries per call)", route, len(times), n)
+	}
+	if minWait > 0 && times[len(times)-1].Sub(times[0]) < minWait {
+		return fmt.Errorf("%s: retried after %v, want at least %v (Retry-After)", route, times[len(times)-1].Sub(times[0]), minWait)
+	}
+	return nil
+}
