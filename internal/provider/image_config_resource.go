@@ -438,17 +438,21 @@ func (r *imageConfigResource) Delete(ctx context.Context, req resource.DeleteReq
 		tflog.Info(ctx, "on_destroy = retain: leaving the overrides in place", map[string]any{"fields": state.managed()})
 		return
 	}
-	check := state.managed()
-	if state.Exclusive.ValueBool() {
+	exclusive, check := state.Exclusive.ValueBool(), state.managed()
+	switch {
+	case exclusive:
 		if _, err := r.client.DeleteConfigOverrides(ctx); err != nil {
 			resp.Diagnostics.AddError("Unable to delete the execution config overrides", err.Error())
 			return
 		}
-		check = nil // every override must be gone
-	} else if err := r.client.ResetConfig(ctx, check); err != nil {
-		resp.Diagnostics.AddError("Unable to reset the managed image overrides",
-			fmt.Sprintf("reset-config for %s failed; the resource stays in state. %v", strings.Join(check, ", "), err))
-		return
+	case len(check) == 0:
+		return // every managed override is already gone
+	default:
+		if err := r.client.ResetConfig(ctx, check); err != nil {
+			resp.Diagnostics.AddError("Unable to reset the managed image overrides",
+				fmt.Sprintf("reset-config for %s failed; the resource stays in state. %v", strings.Join(check, ", "), err))
+			return
+		}
 	}
 	left, err := r.client.GetCustomerConfig(ctx, true)
 	if err != nil {
@@ -458,7 +462,7 @@ func (r *imageConfigResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 	var still []string
 	for api, v := range left {
-		if check == nil || slices.Contains(check, api) {
+		if exclusive || slices.Contains(check, api) {
 			still = append(still, fmt.Sprintf("%s=%q", api, v))
 		}
 	}

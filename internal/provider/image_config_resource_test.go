@@ -458,3 +458,29 @@ func TestAccImageConfigResource_invalidConfig(t *testing.T) {
 		})
 	}
 }
+
+// A non-exclusive resource whose every override was removed outside Terraform destroys
+// cleanly without touching the overrides of fields it does not manage.
+func TestAccImageConfigResource_destroyAfterOverridesVanished(t *testing.T) {
+	srv := newAccTestServer(t)
+	const other = "registry.example.com/oracle:1"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             overridesAre(srv.Overrides, map[string]string{"oracleTag": other}),
+		Steps: []resource.TestStep{
+			{Config: imageConfig(srv, hcl("default_tag", mirrorLiquibase))},
+			{
+				// Refresh only: the managed field reads null and another team owns oracleTag.
+				PreConfig: func() {
+					srv.DeleteOverride("defaultTag")
+					if err := srv.SetOverride("oracleTag", other); err != nil {
+						t.Fatal(err)
+					}
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true, // the plan would set default_tag again
+				Check:              resource.TestCheckNoResourceAttr(imageConfigAddr, "default_tag"),
+			},
+		},
+	})
+}
