@@ -43,14 +43,9 @@ func (d *dbInstanceDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 // show them. lookup makes org_id, project_id, schema and identifier required inputs
 // (the single data source); otherwise every attribute is computed (a list element).
 func dbInstanceDataSourceAttributes(lookup bool) map[string]schema.Attribute {
-	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
+	str := computedString
 	key := func(desc string, validators []validator.String) schema.StringAttribute {
-		if !lookup {
-			return str(desc)
-		}
-		return schema.StringAttribute{MarkdownDescription: desc, Required: true, Validators: validators}
+		return lookupString(lookup, desc, validators)
 	}
 	strMap := func(desc string) schema.MapAttribute {
 		return schema.MapAttribute{MarkdownDescription: desc, ElementType: types.StringType, Computed: true}

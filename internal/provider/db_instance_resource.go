@@ -64,25 +64,7 @@ type dbInstanceModel struct {
 }
 
 // dbInstanceAttrTypes is the object type of dbInstanceModel, for the list data source.
-var dbInstanceAttrTypes = map[string]attr.Type{
-	"id":                           types.StringType,
-	"org_id":                       types.StringType,
-	"project_id":                   types.StringType,
-	"schema":                       types.StringType,
-	"identifier":                   types.StringType,
-	"name":                         types.StringType,
-	"tags":                         types.MapType{ElemType: types.StringType},
-	"connector":                    types.StringType,
-	"context":                      types.StringType,
-	"substitute_properties":        types.MapType{ElemType: types.StringType},
-	"branch":                       types.StringType,
-	"commit_sha":                   types.StringType,
-	"git_tag":                      types.StringType,
-	"created":                      types.Int64Type,
-	"updated":                      types.Int64Type,
-	"last_applied_tag":             types.StringType,
-	"last_deployed_change_set_tag": types.StringType,
-}
+var dbInstanceAttrTypes = attrTypes(dbInstanceDataSourceAttributes(false))
 
 // toAPI builds the create body from a plan whose configured values are all known.
 func (m dbInstanceModel) toAPI(ctx context.Context) (client.InstanceInput, diag.Diagnostics) {
@@ -128,8 +110,7 @@ func (m dbInstanceModel) toUpdateAPI(ctx context.Context) (client.InstanceUpdate
 }
 
 // fromAPI sets every attribute from the API's answer; empty strings become null.
-func (m *dbInstanceModel) fromAPI(ctx context.Context, org, project, schemaID string, in *client.Instance) diag.Diagnostics {
-	var diags, d diag.Diagnostics
+func (m *dbInstanceModel) fromAPI(_ context.Context, org, project, schemaID string, in *client.Instance) diag.Diagnostics {
 	m.ID = types.StringValue(importID(org, project, schemaID, in.Identifier))
 	m.OrgID = types.StringValue(org)
 	m.ProjectID = types.StringValue(project)
@@ -145,11 +126,9 @@ func (m *dbInstanceModel) fromAPI(ctx context.Context, org, project, schemaID st
 	m.Updated = types.Int64Value(in.Updated)
 	m.LastAppliedTag = optionalString(in.LastAppliedTag)
 	m.LastDeployedChangeSetTag = optionalString(in.LastDeployedChangeSetTag)
-	m.Tags, d = mapFromAPI(ctx, in.Tags)
-	diags.Append(d...)
-	m.SubstituteProperties, d = mapFromAPI(ctx, in.SubstituteProperties)
-	diags.Append(d...)
-	return diags
+	m.Tags = stringMap(in.Tags)
+	m.SubstituteProperties = stringMap(in.SubstituteProperties)
+	return nil
 }
 
 func (r *dbInstanceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

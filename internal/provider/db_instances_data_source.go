@@ -8,9 +8,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -118,18 +118,9 @@ func (d *dbInstancesDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	tflog.Debug(ctx, "listed DB instances", map[string]any{"org_id": org, "project_id": project, "schema": schemaID, "count": len(list)})
-	elems := make([]attr.Value, 0, len(list))
-	for i := range list {
-		var in dbInstanceModel
-		resp.Diagnostics.Append(in.fromAPI(ctx, org, project, schemaID, &list[i])...)
-		obj, diags := types.ObjectValueFrom(ctx, dbInstanceAttrTypes, in)
-		resp.Diagnostics.Append(diags...)
-		elems = append(elems, obj)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m.Instances, diags = types.ListValue(types.ObjectType{AttrTypes: dbInstanceAttrTypes}, elems)
+	m.Instances, diags = objectList(ctx, dbInstanceAttrTypes, list, func(in *dbInstanceModel, api *client.Instance) diag.Diagnostics {
+		return in.fromAPI(ctx, org, project, schemaID, api)
+	})
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

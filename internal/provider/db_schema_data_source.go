@@ -42,14 +42,9 @@ func (d *dbSchemaDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 // them. lookup makes org_id, project_id and identifier required inputs (the single data
 // source); otherwise every attribute is computed (an element of the list data source).
 func dbSchemaDataSourceAttributes(lookup bool) map[string]schema.Attribute {
-	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
+	str := computedString
 	key := func(desc string, validators []validator.String) schema.StringAttribute {
-		if !lookup {
-			return str(desc)
-		}
-		return schema.StringAttribute{MarkdownDescription: desc, Required: true, Validators: validators}
+		return lookupString(lookup, desc, validators)
 	}
 	return map[string]schema.Attribute{
 		"id":         str("`org_id/project_id/identifier`, the resource's import ID."),

@@ -90,41 +90,12 @@ type dbChangelogScriptModel struct {
 	Toml     types.String `tfsdk:"toml"`
 }
 
+// The object types of the models follow from the data source's attributes, which are
+// the resource's, so there is one description of the shape.
 var (
-	dbSchemaSourceAttrTypes = map[string]attr.Type{
-		"connector":    types.StringType,
-		"repo":         types.StringType,
-		"location":     types.StringType,
-		"archive_path": types.StringType,
-		"toml":         types.StringType,
-	}
-	dbChangelogScriptAttrTypes = map[string]attr.Type{
-		"image":    types.StringType,
-		"command":  types.StringType,
-		"shell":    types.StringType,
-		"location": types.StringType,
-		"toml":     types.StringType,
-	}
-	// dbSchemaAttrTypes is the object type of dbSchemaModel, for the list data source.
-	dbSchemaAttrTypes = map[string]attr.Type{
-		"id":                 types.StringType,
-		"org_id":             types.StringType,
-		"project_id":         types.StringType,
-		"identifier":         types.StringType,
-		"name":               types.StringType,
-		"tags":               types.MapType{ElemType: types.StringType},
-		"service":            types.StringType,
-		"migration_type":     types.StringType,
-		"use_percona":        types.BoolType,
-		"type":               types.StringType,
-		"schema_source":      types.ObjectType{AttrTypes: dbSchemaSourceAttrTypes},
-		"changelog_script":   types.ObjectType{AttrTypes: dbChangelogScriptAttrTypes},
-		"created":            types.Int64Type,
-		"updated":            types.Int64Type,
-		"instance_count":     types.Int64Type,
-		"schema_source_type": types.StringType,
-		"parent_id":          types.StringType,
-	}
+	dbSchemaAttrTypes          = attrTypes(dbSchemaDataSourceAttributes(false))
+	dbSchemaSourceAttrTypes    = nestedAttrTypes(dbSchemaAttrTypes, "schema_source")
+	dbChangelogScriptAttrTypes = nestedAttrTypes(dbSchemaAttrTypes, "changelog_script")
 )
 
 // toAPI builds the create body from a plan whose configured values are all known.
@@ -217,8 +188,7 @@ func (m *dbSchemaModel) fromAPI(ctx context.Context, org, project string, s *cli
 	m.ParentID = optionalString(s.ParentID)
 
 	var d diag.Diagnostics
-	m.Tags, d = mapFromAPI(ctx, s.Tags)
-	diags.Append(d...)
+	m.Tags = stringMap(s.Tags)
 
 	m.SchemaSource = types.ObjectNull(dbSchemaSourceAttrTypes)
 	if c := s.Changelog; c != nil {
@@ -600,30 +570,4 @@ func tagsResourceAttribute(description string) schema.MapAttribute {
 			mapvalidator.ValueStringsAre(stringvalidator.UTF8LengthAtMost(128)),
 		},
 	}
-}
-
-// optionalString maps an API string to state: "" (absent) is null.
-func optionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-// mapFromAPI maps an API string map to state; nil and empty are both {}.
-func mapFromAPI(ctx context.Context, m map[string]string) (types.Map, diag.Diagnostics) {
-	if m == nil {
-		m = map[string]string{}
-	}
-	return types.MapValueFrom(ctx, types.StringType, m)
-}
-
-// mapToAPI maps a state map to the API; null and empty are both nil.
-func mapToAPI(ctx context.Context, m types.Map) (map[string]string, diag.Diagnostics) {
-	if m.IsNull() || m.IsUnknown() || len(m.Elements()) == 0 {
-		return nil, nil
-	}
-	out := map[string]string{}
-	diags := m.ElementsAs(ctx, &out, false)
-	return out, diags
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -96,19 +95,10 @@ func (d *dbSchemasDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 	tflog.Debug(ctx, "listed DB schemas", map[string]any{"org_id": org, "project_id": project, "count": len(list)})
-	elems := make([]attr.Value, 0, len(list))
-	for i := range list {
-		var s dbSchemaModel
-		resp.Diagnostics.Append(s.fromAPI(ctx, org, project, &list[i])...)
-		obj, diags := types.ObjectValueFrom(ctx, dbSchemaAttrTypes, s)
-		resp.Diagnostics.Append(diags...)
-		elems = append(elems, obj)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	var diags diag.Diagnostics
-	m.Schemas, diags = types.ListValue(types.ObjectType{AttrTypes: dbSchemaAttrTypes}, elems)
+	m.Schemas, diags = objectList(ctx, dbSchemaAttrTypes, list, func(s *dbSchemaModel, api *client.Schema) diag.Diagnostics {
+		return s.fromAPI(ctx, org, project, api)
+	})
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/client"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -53,6 +55,25 @@ func routeCountIs(srv *mockserver.TestServer, route string, want int) resource.T
 	return func(*terraform.State) error {
 		if got := srv.RouteCount(route); got != want {
 			return fmt.Errorf("%s: %d requests, want %d", route, got, want)
+		}
+		return nil
+	}
+}
+
+// effectiveIs asserts the image pipelines would use now for field, as the API reports
+// it (get-customer-config?overridesOnly=false).
+func effectiveIs(srv *mockserver.TestServer, field, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		c, err := client.New(client.Config{Endpoint: srv.URL, AccountID: srv.AccountID, APIKey: srv.APIKey})
+		if err != nil {
+			return err
+		}
+		eff, err := c.GetCustomerConfig(context.Background(), false)
+		if err != nil {
+			return err
+		}
+		if eff[field] != want {
+			return fmt.Errorf("effective %s = %q, want %q", field, eff[field], want)
 		}
 		return nil
 	}
@@ -124,12 +145,7 @@ func TestAccImageConfigResource_lifecycle(t *testing.T) {
 					overridesAre(srv.Overrides, map[string]string{"defaultTag": pinnedDigest, "mongoTag": mirrorMongo}),
 					routeCountIs(srv, mockserver.RouteUpdateConfig, 0),
 					lastBodyIs(srv, mockserver.RouteResetConfig, `["gitCloneTag"]`),
-					func(*terraform.State) error {
-						if got, want := srv.Defaults()["gitCloneTag"], "harness/drone-git:1.6.4-rootless"; got != want {
-							return fmt.Errorf("gitCloneTag default = %q, want %q", got, want)
-						}
-						return nil
-					},
+					effectiveIs(srv, "gitCloneTag", srv.Defaults()["gitCloneTag"]),
 				),
 			},
 			{

@@ -1,0 +1,91 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Conversions between API values and Terraform values, shared by every resource.
+
+// optionalString maps an API string to state: "" (absent) is null.
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// stringMap maps an API string map to state; nil and empty are both {}.
+func stringMap(m map[string]string) types.Map {
+	elems := make(map[string]attr.Value, len(m))
+	for k, v := range m {
+		elems[k] = types.StringValue(v)
+	}
+	return types.MapValueMust(types.StringType, elems)
+}
+
+// mapToAPI maps a state map to the API; null and empty are both nil.
+func mapToAPI(ctx context.Context, m types.Map) (map[string]string, diag.Diagnostics) {
+	if m.IsNull() || m.IsUnknown() || len(m.Elements()) == 0 {
+		return nil, nil
+	}
+	out := map[string]string{}
+	diags := m.ElementsAs(ctx, &out, false)
+	return out, diags
+}
+
+// attrTypes is the object type of a model whose attributes are attrs.
+func attrTypes(attrs map[string]schema.Attribute) map[string]attr.Type {
+	out := make(map[string]attr.Type, len(attrs))
+	for name, a := range attrs {
+		out[name] = a.GetType()
+	}
+	return out
+}
+
+// nestedAttrTypes is the object type of the nested object attribute name.
+func nestedAttrTypes(objects map[string]attr.Type, name string) map[string]attr.Type {
+	obj, ok := objects[name].(types.ObjectType)
+	if !ok {
+		panic("provider: " + name + " is not a nested object attribute")
+	}
+	return obj.AttrTypes
+}
+
+// objectList maps API items to a list of model objects, for the list data sources.
+func objectList[T, M any](ctx context.Context, attrTypes map[string]attr.Type, items []T, fromAPI func(*M, *T) diag.Diagnostics) (types.List, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	elems := make([]attr.Value, 0, len(items))
+	for i := range items {
+		var m M
+		diags.Append(fromAPI(&m, &items[i])...)
+		obj, d := types.ObjectValueFrom(ctx, attrTypes, m)
+		diags.Append(d...)
+		elems = append(elems, obj)
+	}
+	if diags.HasError() {
+		return types.ListNull(types.ObjectType{AttrTypes: attrTypes}), diags
+	}
+	list, d := types.ListValue(types.ObjectType{AttrTypes: attrTypes}, elems)
+	diags.Append(d...)
+	return list, diags
+}
+
+// computedString is a data-source attribute read from the API.
+func computedString(desc string) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+}
+
+// lookupString is a data-source key: an input of the single data source (lookup),
+// computed in the elements of a list data source.
+func lookupString(lookup bool, desc string, validators []validator.String) schema.StringAttribute {
+	if !lookup {
+		return computedString(desc)
+	}
+	return schema.StringAttribute{MarkdownDescription: desc, Required: true, Validators: validators}
+}
