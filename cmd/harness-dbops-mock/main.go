@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/contract"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -54,14 +55,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	account := fs.String("account", defaultAccount, "Harness `account` ID the mock belongs to (Harness-Account header)")
 	apiKey := fs.String("api-key", defaultAPIKey, "the only accepted x-api-key `value`")
 	stateFile := fs.String("state-file", "", "JSON state `file`: loaded at start if it exists, saved on clean shutdown")
+	validate := fs.Bool("validate", false, "check every request and answer against the project's API contract; "+
+		"violations go to the request log and to GET /_mock/violations")
 	fs.Usage = func() {
 		_, _ = fmt.Fprintf(fs.Output(), `Usage: harness-dbops-mock [flags]
 
-Serves a stateful fake of the Harness Database DevOps API at / and /gateway
-(point the provider's endpoint at http://HOST:PORT/gateway). With no flags it
+Serves a stateful fake of the Harness Database DevOps API at /, /gateway, /dbops
+and /gateway/dbops (point the provider's endpoint at http://HOST:PORT/gateway). With no flags it
 listens on 127.0.0.1:8080 for account %q with API key %q.
 Test hooks (no API key) live under /_mock/: state, execution-config overrides
-and defaults, PATCH/DELETE of schemas and instances, requests, faults.
+and defaults, PATCH/DELETE of schemas and instances, requests, faults, contract
+violations (with -validate) and the contract itself (GET /_mock/contract).
 
 Flags:
 `, defaultAccount, defaultAPIKey)
@@ -80,7 +84,11 @@ Flags:
 		return errors.New("-account and -api-key must not be empty")
 	}
 
-	srv := mockserver.New(mockserver.Options{AccountID: *account, APIKey: *apiKey, RequestLog: stderr})
+	opts := mockserver.Options{AccountID: *account, APIKey: *apiKey, RequestLog: stderr}
+	if *validate {
+		opts.Contract = contract.Default()
+	}
+	srv := mockserver.New(opts)
 	if *stateFile != "" {
 		if err := srv.LoadFile(*stateFile); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -17,8 +18,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/contract"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
+
+// TestMain reports how many exchanges this package's tests validated against the API
+// contract (make test adds them up).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if err := contract.AppendStats(); err != nil {
+		fmt.Fprintln(os.Stderr, "contract stats:", err)
+	}
+	os.Exit(code)
+}
 
 // lockedBuffer collects run's output while the test reads it.
 type lockedBuffer struct {
@@ -147,12 +159,53 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// With -validate, an exchange outside the API contract shows in the request log and in
+// GET /_mock/violations; without it nothing is checked. The contract is served.
+func TestRunValidate(t *testing.T) {
+	auth := map[string]string{"x-api-key": "key_1", "Harness-Account": "acct_1"}
+	url, stderr, stop := start(t, "-validate")
+	if status, _ := get(t, url+"/gateway/v1/dbops/execution-config/get-customer-config?overridesOnly=true", auth); status != 200 {
+		t.Fatalf("a good request: %d", status)
+	}
+	if status, _ := get(t, url+"/gateway/v1/dbops/execution-config/get-customer-config?overridesOnly=maybe", auth); status != 400 {
+		t.Fatalf("a bad request: %d", status)
+	}
+	_, body := get(t, url+"/_mock/violations", nil)
+	var got struct {
+		Violations []string `json:"violations"`
+		Checked    bool     `json:"checked"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil || !got.Checked || len(got.Violations) != 1 ||
+		!strings.Contains(got.Violations[0], "GET /v1/dbops/execution-config/get-customer-config: request: query overridesOnly") {
+		t.Fatalf("/_mock/violations = %s (%v)", body, err)
+	}
+	status, yaml := get(t, url+"/_mock/contract", nil)
+	if status != 200 || !strings.HasPrefix(string(yaml), string(contract.Document()[:40])) {
+		t.Fatalf("/_mock/contract: %d %.80s", status, yaml)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr.String(), "contract: GET /v1/dbops/execution-config/get-customer-config: request: query overridesOnly") {
+		t.Errorf("the request log does not show the violation:\n%s", stderr.String())
+	}
+
+	url, _, stop = start(t)
+	get(t, url+"/gateway/v1/dbops/execution-config/get-customer-config?overridesOnly=maybe", auth)
+	if _, body := get(t, url+"/_mock/violations", nil); string(body) != `{"checked":false,"violations":[]}` {
+		t.Fatalf("without -validate: %s", body)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestRunFlags(t *testing.T) {
 	var out lockedBuffer
 	if err := run(t.Context(), []string{"-help"}, &out, &out); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("-help: %v", err)
 	}
-	for _, want := range []string{"-listen", "-account", "-api-key", "-state-file", `"dbops_demo"`, `"pat.dbops_demo.mock-key"`} {
+	for _, want := range []string{"-listen", "-account", "-api-key", "-state-file", "-validate", `"dbops_demo"`, `"pat.dbops_demo.mock-key"`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("-help output lacks %s:\n%s", want, out.String())
 		}

@@ -1,24 +1,41 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/contract"
 )
+
+// TestMain reports how many exchanges this package's tests validated against the API
+// contract (make test adds them up).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if err := contract.AppendStats(); err != nil {
+		fmt.Fprintln(os.Stderr, "contract stats:", err)
+	}
+	os.Exit(code)
+}
 
 const testKey = "pat.secret-key-value"
 
-// newTestClient points a client with fast retries at h.
+// newTestClient points a client with fast retries at h. Every request the client sends
+// is validated against the API contract (internal/contract); h's answers are made up
+// on purpose and are not.
 func newTestClient(t *testing.T, h http.Handler, mod ...func(*Config)) *Client {
 	t.Helper()
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(contractChecked(t, h))
 	t.Cleanup(srv.Close)
 	cfg := Config{
 		Endpoint: srv.URL + "/gateway", AccountID: "acc", APIKey: testKey, Version: "1.2.3",
@@ -32,6 +49,21 @@ func newTestClient(t *testing.T, h http.Handler, mod ...func(*Config)) *Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// contractChecked fails t for every request outside the API contract, then lets h answer.
+func contractChecked(t *testing.T, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Errorf("reading the request body: %v", err)
+		}
+		for _, v := range contract.Default().CheckRequest(r.Method, r.URL.EscapedPath(), r.URL.Query(), r.Header, body) {
+			t.Errorf("the client sent a request outside the API contract: %v", v)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		h.ServeHTTP(w, r)
+	})
 }
 
 func jsonReply(w http.ResponseWriter, status int, body string) {

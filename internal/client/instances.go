@@ -12,7 +12,7 @@ type Instance struct {
 	Name                     string            `json:"name"`
 	Tags                     map[string]string `json:"tags,omitempty"`
 	Branch                   string            `json:"branch,omitempty"`
-	CommitSha                string            `json:"commitSha,omitempty"`
+	CommitSHA                string            `json:"commitSha,omitempty"`
 	GitTag                   string            `json:"gitTag,omitempty"`
 	Connector                string            `json:"connector"`
 	Context                  string            `json:"context,omitempty"`
@@ -33,32 +33,79 @@ func (i *Instance) check() error {
 	return nil
 }
 
-// InstanceInput is the create body (DBInstanceIn).
+// InstanceInput is the create body (DBInstanceIn) in the shape the official provider
+// sends (its wire traffic): empty optional keys are left out. An instance of a
+// schema whose changelog is in Git or Harness Code needs one of Branch, CommitSHA and
+// GitTag (Harness's MCP server); the API says so with a 400 that mentions branch.
 type InstanceInput struct {
 	Identifier           string            `json:"identifier"`
 	Name                 string            `json:"name"`
 	Tags                 map[string]string `json:"tags,omitempty"`
 	Branch               string            `json:"branch,omitempty"`
-	CommitSha            string            `json:"commitSha,omitempty"`
+	CommitSHA            string            `json:"commitSha,omitempty"`
 	GitTag               string            `json:"gitTag,omitempty"`
 	Connector            string            `json:"connector"`
 	Context              string            `json:"context,omitempty"`
 	SubstituteProperties map[string]string `json:"substituteProperties,omitempty"`
 }
 
-// InstanceUpdate is the PUT body (DBInstanceUpdateRequest). It carries the whole
-// desired state: every field is sent, empty ones as "" or {}, so that a value removed
-// from the configuration (or a revision switched from branch to git tag) is cleared on
-// the server whatever its merge rules.
+// InstanceUpdate is the PUT body (DBInstanceUpdateRequest), a merge like SchemaUpdate:
+// a nil pointer keeps the stored value, a pointer to an empty value clears it. Build
+// it with NewInstanceUpdate. identifier is sent as the official provider does.
 type InstanceUpdate struct {
-	Name                 string            `json:"name"`
-	Tags                 map[string]string `json:"tags"`
-	Branch               string            `json:"branch"`
-	CommitSha            string            `json:"commitSha"`
-	GitTag               string            `json:"gitTag"`
-	Connector            string            `json:"connector"`
-	Context              string            `json:"context"`
-	SubstituteProperties map[string]string `json:"substituteProperties"`
+	Identifier           string             `json:"identifier"`
+	Name                 string             `json:"name"`
+	Tags                 *map[string]string `json:"tags,omitempty"`
+	Branch               *string            `json:"branch,omitempty"`
+	CommitSHA            *string            `json:"commitSha,omitempty"`
+	GitTag               *string            `json:"gitTag,omitempty"`
+	Connector            string             `json:"connector"`
+	Context              *string            `json:"context,omitempty"`
+	SubstituteProperties *map[string]string `json:"substituteProperties,omitempty"`
+}
+
+// NewInstanceUpdate returns the PUT body that turns an instance whose fields are prior
+// into desired. Of branch, commitSha and gitTag it sends only the one desired sets,
+// never "" for the others (the official provider never does, and setting one clears
+// the other two, as the official provider's production test shows); when desired sets none, the one prior held is sent as "".
+func NewInstanceUpdate(prior, desired InstanceInput) InstanceUpdate {
+	u := InstanceUpdate{
+		Identifier:           desired.Identifier,
+		Name:                 desired.Name,
+		Connector:            desired.Connector,
+		Tags:                 mapChange(prior.Tags, desired.Tags),
+		Context:              stringChange(prior.Context, desired.Context),
+		SubstituteProperties: mapChange(prior.SubstituteProperties, desired.SubstituteProperties),
+	}
+	revisions := []struct {
+		prior, desired string
+		field          **string
+	}{{prior.Branch, desired.Branch, &u.Branch}, {prior.CommitSHA, desired.CommitSHA, &u.CommitSHA}, {prior.GitTag, desired.GitTag, &u.GitTag}}
+	setsOne := desired.Branch != "" || desired.CommitSHA != "" || desired.GitTag != ""
+	for _, r := range revisions {
+		switch {
+		case r.desired != "":
+			*r.field = &r.desired
+		case !setsOne && r.prior != "":
+			*r.field = new("")
+		}
+	}
+	return u
+}
+
+// Mismatches lists the fields of got, the server's answer, that do not hold what in
+// asked for (see SchemaInput.Mismatches).
+func (in InstanceInput) Mismatches(got *Instance) []Mismatch {
+	var m mismatches
+	m.str("name", in.Name, got.Name)
+	m.tags("tags", in.Tags, got.Tags)
+	m.str("branch", in.Branch, got.Branch)
+	m.str("commitSha", in.CommitSHA, got.CommitSHA)
+	m.str("gitTag", in.GitTag, got.GitTag)
+	m.str("connector", in.Connector, got.Connector)
+	m.str("context", in.Context, got.Context)
+	m.tags("substituteProperties", in.SubstituteProperties, got.SubstituteProperties)
+	return m
 }
 
 // InstanceTag filters an instance list; a nil Value matches any value of Key.
@@ -103,14 +150,8 @@ func (c *Client) GetInstance(ctx context.Context, org, project, schema, instance
 	return &out, nil
 }
 
-// UpdateInstance replaces the instance's mutable fields with in.
+// UpdateInstance sends a PUT built by NewInstanceUpdate and returns the server's answer.
 func (c *Client) UpdateInstance(ctx context.Context, org, project, schema, instance string, in InstanceUpdate) (*Instance, error) {
-	if in.Tags == nil {
-		in.Tags = map[string]string{}
-	}
-	if in.SubstituteProperties == nil {
-		in.SubstituteProperties = map[string]string{}
-	}
 	var out Instance
 	if err := c.do(ctx, call{method: http.MethodPut, path: instancePath(org, project, schema, instance), body: in, out: &out}); err != nil {
 		return nil, err

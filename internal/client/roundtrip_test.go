@@ -111,15 +111,18 @@ func TestSchemaRoundTrip(t *testing.T) {
 	}
 
 	// Clearing really clears: tags emptied, service removed, use_percona back to false.
-	upd, err := c.UpdateSchema(ctx, "org", "proj", "orders", client.SchemaUpdate{
-		Name: "Orders v2", Changelog: &client.Changelog{Connector: "account.github", Repo: "db", Location: "changelog.yaml"},
-	})
+	want := client.SchemaInput{Identifier: "orders", Name: "Orders v2", Type: "Repository", MigrationType: "Liquibase",
+		Changelog: &client.Changelog{Connector: "account.github", Repo: "db", Location: "changelog.yaml"}}
+	upd, err := c.UpdateSchema(ctx, "org", "proj", "orders", client.NewSchemaUpdate(in, want))
 	if err != nil {
 		t.Fatal(err)
 	}
 	stored, _ := srv.Schema("org", "proj", "orders")
 	if upd.Name != "Orders v2" || len(stored.Tags) != 0 || stored.Service != "" || stored.UsePercona {
 		t.Fatalf("after clearing update: response %+v, stored %+v", upd, stored)
+	}
+	if m := want.Mismatches(upd); len(m) != 0 {
+		t.Fatalf("the answer does not hold what was asked: %+v", m)
 	}
 
 	if _, err := c.CreateSchema(ctx, "org", "proj", in); !client.IsAlreadyExists(err) {
@@ -155,8 +158,12 @@ func TestInstanceRoundTrip(t *testing.T) {
 	if in.Branch != "main" || in.LastDeployedChangeSetTag != "" || in.Created == 0 || in.SubstituteProperties["DB"] != "orders" {
 		t.Fatalf("created = %+v", in)
 	}
-	// Switching the revision from branch to git tag clears the branch.
-	upd, err := c.UpdateInstance(ctx, "org", "proj", "s", "prod", client.InstanceUpdate{Name: "Prod", Connector: "org.pg", GitTag: "v1.2.0"})
+	// Switching the revision from branch to git tag clears the branch; removing context
+	// and substitute properties clears them.
+	prior := client.InstanceInput{Identifier: "prod", Name: "Prod", Connector: "org.pg", Branch: "main", Context: "prod",
+		SubstituteProperties: map[string]string{"DB": "orders"}}
+	want := client.InstanceInput{Identifier: "prod", Name: "Prod", Connector: "org.pg", GitTag: "v1.2.0"}
+	upd, err := c.UpdateInstance(ctx, "org", "proj", "s", "prod", client.NewInstanceUpdate(prior, want))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,18 +171,28 @@ func TestInstanceRoundTrip(t *testing.T) {
 	if upd.GitTag != "v1.2.0" || stored.Branch != "" || stored.Context != "" || len(stored.SubstituteProperties) != 0 {
 		t.Fatalf("after switch: %+v / %+v", upd, stored)
 	}
+	if m := want.Mismatches(upd); len(m) != 0 {
+		t.Fatalf("the answer does not hold what was asked: %+v", m)
+	}
 	got, err := c.GetInstance(ctx, "org", "proj", "s", "prod")
 	if err != nil || got.GitTag != "v1.2.0" {
 		t.Fatalf("get = %+v, %v", got, err)
-	}
-	if err := c.DeleteSchema(ctx, "org", "proj", "s"); !client.IsBadRequest(err) {
-		t.Fatalf("deleting a schema with instances: %v, want 400", err)
 	}
 	if err := c.DeleteInstance(ctx, "org", "proj", "s", "prod"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.GetInstance(ctx, "org", "proj", "s", "prod"); !client.IsNotFound(err) {
 		t.Fatalf("after delete: %v", err)
+	}
+	// Deleting the schema deletes its instances: reading one afterwards is a 404.
+	if _, err := c.CreateInstance(ctx, "org", "proj", "s", client.InstanceInput{Identifier: "dev", Name: "Dev", Connector: "org.pg"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteSchema(ctx, "org", "proj", "s"); err != nil {
+		t.Fatalf("deleting a schema with an instance: %v", err)
+	}
+	if err := c.DeleteInstance(ctx, "org", "proj", "s", "dev"); !client.IsNotFound(err) {
+		t.Fatalf("deleting an instance after its schema: %v, want 404", err)
 	}
 	if _, err := c.CreateInstance(ctx, "org", "proj", "missing", client.InstanceInput{Identifier: "x", Name: "x", Connector: "c"}); !client.IsNotFound(err) {
 		t.Fatalf("instance of a missing schema: %v", err)
@@ -255,7 +272,7 @@ func TestCreateOnceAfterLostAnswer(t *testing.T) {
 			ctx := context.Background()
 			c, srv := newMockClient(t)
 			srv.AddFault(fault)
-			got, err := c.CreateSchema(ctx, "o", "p", client.SchemaInput{Identifier: "s", Name: "S", Changelog: &client.Changelog{Location: "x"}})
+			got, err := c.CreateSchema(ctx, "o", "p", client.SchemaInput{Identifier: "s", Name: "S", Changelog: &client.Changelog{Connector: "git", Location: "x"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -278,9 +295,9 @@ func TestCreateOnceRetriesWhenNothingWasCreated(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	c, srv := newMockClient(t)
-	srv.PutSchema("o", "p", mockserver.Schema{Identifier: "s", Name: "S", Changelog: &mockserver.Changelog{Location: "x"}})
+	srv.PutSchema("o", "p", mockserver.Schema{Identifier: "s", Name: "S", Changelog: &mockserver.Changelog{Connector: "git", Location: "x"}})
 	srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateInstance, Drop: true, Times: 2})
-	got, err := c.CreateInstance(ctx, "o", "p", "s", client.InstanceInput{Identifier: "i", Name: "I", Connector: "c"})
+	got, err := c.CreateInstance(ctx, "o", "p", "s", client.InstanceInput{Identifier: "i", Name: "I", Connector: "c", Branch: "main"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,9 +314,9 @@ func TestCreateOnceRefusesSomeoneElsesEntity(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	c, srv := newMockClient(t)
-	srv.PutSchema("o", "p", mockserver.Schema{Identifier: "s", Name: "Theirs", Changelog: &mockserver.Changelog{Location: "x"}})
+	srv.PutSchema("o", "p", mockserver.Schema{Identifier: "s", Name: "Theirs", Changelog: &mockserver.Changelog{Connector: "git", Location: "x"}})
 	srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateSchema, Drop: true, Times: 1})
-	_, err := c.CreateSchema(ctx, "o", "p", client.SchemaInput{Identifier: "s", Name: "Mine", Changelog: &client.Changelog{Location: "x"}})
+	_, err := c.CreateSchema(ctx, "o", "p", client.SchemaInput{Identifier: "s", Name: "Mine", Changelog: &client.Changelog{Connector: "git", Location: "x"}})
 	if !errors.Is(err, client.ErrCreateConflict) {
 		t.Fatalf("err = %v, want ErrCreateConflict", err)
 	}

@@ -1,9 +1,11 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 )
 
 // Schema is a DB schema as the API returns it (DBSchemaOut). Timestamps are epoch seconds.
@@ -33,14 +35,15 @@ func (s *Schema) check() error {
 }
 
 // Changelog is a schema source kept in a repository (type Repository). An empty
-// Connector means Harness Code Repository; it is always sent, because the API keeps the
-// stored connector when the key is absent.
+// Connector means Harness Code Repository; it is always sent, because on PUT the API
+// keeps the stored connector when the key is absent. The create body refuses an empty
+// repo or archivePath, so they are left out when empty.
 type Changelog struct {
 	Connector   string `json:"connector"`
 	Location    string `json:"location"`
 	Repo        string `json:"repo,omitempty"`
 	ArchivePath string `json:"archivePath,omitempty"`
-	Toml        string `json:"toml,omitempty"`
+	TOML        string `json:"toml,omitempty"`
 }
 
 // ChangeLogScript is a schema source fetched by a script in a container (type Script).
@@ -49,33 +52,124 @@ type ChangeLogScript struct {
 	Command  string `json:"command"`
 	Shell    string `json:"shell"`
 	Location string `json:"location"`
-	Toml     string `json:"toml,omitempty"`
+	TOML     string `json:"toml,omitempty"`
 }
 
-// SchemaInput is the create body (DBSchemaIn).
+// SchemaInput is the create body (DBSchemaIn) in the shape the official provider sends
+// (its wire traffic): empty optional keys are left out, usePercona is sent
+// only when true, and the API rejects an empty service.
 type SchemaInput struct {
 	Identifier      string            `json:"identifier"`
 	Name            string            `json:"name"`
 	Tags            map[string]string `json:"tags,omitempty"`
 	Changelog       *Changelog        `json:"changelog,omitempty"`
 	ChangeLogScript *ChangeLogScript  `json:"changeLogScript,omitempty"`
-	Service         string            `json:"service,omitempty"` // the API rejects ""
-	Type            string            `json:"type,omitempty"`
-	MigrationType   string            `json:"migrationType,omitempty"`
-	UsePercona      bool              `json:"usePercona"`
-}
-
-// SchemaUpdate is the PUT body (DBSchemaUpdateRequest). It carries the whole desired
-// state: tags and usePercona are always sent so that emptying them clears them on the
-// server, and an absent service clears the service (the API rejects "").
-type SchemaUpdate struct {
-	Name            string            `json:"name"`
-	Tags            map[string]string `json:"tags"`
-	Changelog       *Changelog        `json:"changelog,omitempty"`
-	ChangeLogScript *ChangeLogScript  `json:"changeLogScript,omitempty"`
 	Service         string            `json:"service,omitempty"`
 	Type            string            `json:"type,omitempty"`
-	UsePercona      bool              `json:"usePercona"`
+	MigrationType   string            `json:"migrationType,omitempty"`
+	UsePercona      bool              `json:"usePercona,omitempty"`
+}
+
+// SchemaUpdate is the PUT body (DBSchemaUpdateRequest). The API merges it: a key left
+// out keeps the stored value and a key present replaces it, so a nil pointer below is
+// "keep" and a pointer to an empty value is "clear". Build it with NewSchemaUpdate.
+// identifier, type and the stored migrationType are always sent, as the official
+// provider does: a server that defaulted a missing migrationType would
+// otherwise turn a Flyway schema into a Liquibase one.
+type SchemaUpdate struct {
+	Identifier      string                 `json:"identifier"`
+	Name            string                 `json:"name"`
+	Tags            *map[string]string     `json:"tags,omitempty"`
+	Changelog       *ChangelogUpdate       `json:"changelog,omitempty"`
+	ChangeLogScript *ChangeLogScriptUpdate `json:"changeLogScript,omitempty"`
+	Service         *string                `json:"service,omitempty"`
+	Type            string                 `json:"type,omitempty"`
+	MigrationType   string                 `json:"migrationType,omitempty"`
+	UsePercona      *bool                  `json:"usePercona,omitempty"`
+}
+
+// ChangelogUpdate is the changelog block of a PUT. The block is sent whole; an optional
+// key the schema had and loses is sent as "", which clears it whether the server
+// replaces the block or merges it key by key (the sources do not say which).
+type ChangelogUpdate struct {
+	Connector   string  `json:"connector"`
+	Location    string  `json:"location"`
+	Repo        *string `json:"repo,omitempty"`
+	ArchivePath *string `json:"archivePath,omitempty"`
+	TOML        *string `json:"toml,omitempty"`
+}
+
+// ChangeLogScriptUpdate is the changeLogScript block of a PUT, sent like ChangelogUpdate.
+type ChangeLogScriptUpdate struct {
+	Image    string  `json:"image"`
+	Command  string  `json:"command"`
+	Shell    string  `json:"shell"`
+	Location string  `json:"location"`
+	TOML     *string `json:"toml,omitempty"`
+}
+
+// NewSchemaUpdate returns the PUT body that turns a schema whose fields are prior into
+// desired: what desired sets, and an empty value for each optional key that prior held
+// and desired drops. prior is what the server is believed to hold (Terraform's
+// refreshed state); Mismatches then checks the answer.
+func NewSchemaUpdate(prior, desired SchemaInput) SchemaUpdate {
+	u := SchemaUpdate{
+		Identifier:    desired.Identifier,
+		Name:          desired.Name,
+		Type:          desired.Type,
+		MigrationType: cmp.Or(prior.MigrationType, desired.MigrationType),
+		Tags:          mapChange(prior.Tags, desired.Tags),
+		Service:       stringChange(prior.Service, desired.Service),
+	}
+	if desired.UsePercona || prior.UsePercona {
+		u.UsePercona = &desired.UsePercona
+	}
+	if c := desired.Changelog; c != nil {
+		var was Changelog
+		if prior.Changelog != nil {
+			was = *prior.Changelog
+		}
+		u.Changelog = &ChangelogUpdate{
+			Connector: c.Connector, Location: c.Location,
+			Repo: stringChange(was.Repo, c.Repo), ArchivePath: stringChange(was.ArchivePath, c.ArchivePath), TOML: stringChange(was.TOML, c.TOML),
+		}
+	}
+	if c := desired.ChangeLogScript; c != nil {
+		var was ChangeLogScript
+		if prior.ChangeLogScript != nil {
+			was = *prior.ChangeLogScript
+		}
+		u.ChangeLogScript = &ChangeLogScriptUpdate{Image: c.Image, Command: c.Command, Shell: c.Shell, Location: c.Location, TOML: stringChange(was.TOML, c.TOML)}
+	}
+	return u
+}
+
+// Mismatches lists the fields of got, the server's answer, that do not hold what in
+// asked for: a value the server kept although the update cleared it, or one it
+// changed. Absent and empty are the same.
+func (in SchemaInput) Mismatches(got *Schema) []Mismatch {
+	var m mismatches
+	m.str("name", in.Name, got.Name)
+	m.tags("tags", in.Tags, got.Tags)
+	m.str("service", in.Service, got.Service)
+	m.str("type", in.Type, cmp.Or(got.Type, in.Type))
+	m.str("migrationType", in.MigrationType, cmp.Or(got.MigrationType, in.MigrationType))
+	m.str("usePercona", strconv.FormatBool(in.UsePercona), strconv.FormatBool(got.UsePercona))
+	want, have := derefOr(in.Changelog), derefOr(got.Changelog)
+	m.present("changelog", in.Changelog != nil, got.Changelog != nil)
+	m.str("changelog.connector", want.Connector, have.Connector)
+	m.str("changelog.location", want.Location, have.Location)
+	m.str("changelog.repo", want.Repo, have.Repo)
+	m.str("changelog.archivePath", want.ArchivePath, have.ArchivePath)
+	m.str("changelog.toml", want.TOML, have.TOML)
+	wantS, haveS := derefOr(in.ChangeLogScript), derefOr(got.ChangeLogScript)
+	m.present("changeLogScript", in.ChangeLogScript != nil, got.ChangeLogScript != nil)
+	m.str("changeLogScript.image", wantS.Image, haveS.Image)
+	m.str("changeLogScript.command", wantS.Command, haveS.Command)
+	m.str("changeLogScript.shell", wantS.Shell, haveS.Shell)
+	m.str("changeLogScript.location", wantS.Location, haveS.Location)
+	m.str("changeLogScript.toml", wantS.TOML, haveS.TOML)
+	return m
 }
 
 // ListSchemasOptions filters a schema list. Zero values mean no filter.
@@ -111,11 +205,8 @@ func (c *Client) GetSchema(ctx context.Context, org, project, schema string) (*S
 	return &out, nil
 }
 
-// UpdateSchema replaces the schema's mutable fields with in.
+// UpdateSchema sends a PUT built by NewSchemaUpdate and returns the server's answer.
 func (c *Client) UpdateSchema(ctx context.Context, org, project, schema string, in SchemaUpdate) (*Schema, error) {
-	if in.Tags == nil {
-		in.Tags = map[string]string{}
-	}
 	var out Schema
 	if err := c.do(ctx, call{method: http.MethodPut, path: schemaPath(org, project, schema), body: in, out: &out}); err != nil {
 		return nil, err
@@ -123,7 +214,8 @@ func (c *Client) UpdateSchema(ctx context.Context, org, project, schema string, 
 	return &out, nil
 }
 
-// DeleteSchema deletes a schema. The API refuses while the schema has instances.
+// DeleteSchema deletes a schema. The API deletes its instances and their migration
+// history with it (Harness's MCP server).
 func (c *Client) DeleteSchema(ctx context.Context, org, project, schema string) error {
 	return c.do(ctx, call{method: http.MethodDelete, path: schemaPath(org, project, schema)})
 }

@@ -34,6 +34,37 @@ func readBody(r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
+// decodeBody reads and strictly decodes the request body into v (a json.Unmarshaler
+// decodes itself), answering 400 with the reason when it cannot. Every handler with a
+// body decodes it here.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	return decodeRequest(w, r, v, false)
+}
+
+// decodeOptionalBody is decodeBody for a body that may be empty; v is then left as it is.
+func decodeOptionalBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	return decodeRequest(w, r, v, true)
+}
+
+func decodeRequest(w http.ResponseWriter, r *http.Request, v any, optional bool) bool {
+	b, err := readBody(r)
+	if optional && errors.Is(err, errEmptyBody) {
+		return true
+	}
+	if err == nil {
+		if u, ok := v.(json.Unmarshaler); ok {
+			err = u.UnmarshalJSON(b)
+		} else {
+			err = decodeStrict(b, v)
+		}
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return false
+	}
+	return true
+}
+
 // decodeStrict decodes exactly one JSON document into v. It rejects unknown keys, keys
 // that differ from the wire name only in case (encoding/json would silently accept
 // "changelogScript" for "changeLogScript", which would hide a client typo), and
@@ -76,11 +107,25 @@ func describeJSONError(err error) error {
 		if typ.Field == "" {
 			return fmt.Errorf("request body must be a JSON %s, got a JSON %s", jsonKind(typ.Type), typ.Value)
 		}
-		return fmt.Errorf("field %q must be a JSON %s, got a JSON %s", typ.Field, jsonKind(typ.Type), typ.Value)
+		return fmt.Errorf("field %q must be a JSON %s, got a JSON %s", wirePath(typ.Field), jsonKind(typ.Type), typ.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return fmt.Errorf("unknown JSON field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
 	}
 	return fmt.Errorf("malformed JSON body: %w", err)
+}
+
+// wirePath drops from encoding/json's field path the Go names of embedded structs,
+// which are not keys on the wire: by this package's convention their names end in
+// "Fields" (schemaFields, instanceFields).
+func wirePath(p string) string {
+	parts := strings.Split(p, ".")
+	out := parts[:0]
+	for _, part := range parts {
+		if !strings.HasSuffix(part, "Fields") {
+			out = append(out, part)
+		}
+	}
+	return strings.Join(out, ".")
 }
 
 func jsonKind(t reflect.Type) string {
@@ -148,11 +193,16 @@ func checkKeys(doc any, t reflect.Type, path string) error {
 	return nil
 }
 
-// jsonFields maps each exported field's JSON name to its type.
+// jsonFields maps each exported field's JSON name to its type. The fields of an
+// embedded struct without a JSON name are its parent's, as encoding/json has them.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	out := map[string]reflect.Type{}
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct && f.Tag.Get("json") == "" {
+			maps.Copy(out, jsonFields(f.Type))
+			continue
+		}
 		if !f.IsExported() {
 			continue
 		}

@@ -160,14 +160,8 @@ type configOperation struct {
 // handleUpdateConfig validates the whole batch before applying any of it, so a bad
 // element never leaves the account half-updated.
 func (s *Server) handleUpdateConfig(w http.ResponseWriter, r *http.Request) {
-	b, err := readBody(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
-	}
 	var ops []configOperation
-	if err := decodeStrict(b, &ops); err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	if !decodeBody(w, r, &ops) {
 		return
 	}
 	if len(ops) == 0 {
@@ -203,14 +197,8 @@ func (s *Server) handleUpdateConfig(w http.ResponseWriter, r *http.Request) {
 // spec) and [{"field": "f"}, ...] (the older Harness docs), even mixed. An empty array is
 // refused like in update-config: it is almost certainly a client bug.
 func (s *Server) handleResetConfig(w http.ResponseWriter, r *http.Request) {
-	b, err := readBody(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
-	}
 	var elems []json.RawMessage
-	if err := decodeStrict(b, &elems); err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	if !decodeBody(w, r, &elems) {
 		return
 	}
 	if len(elems) == 0 {

@@ -109,6 +109,12 @@ func (f Fault) validate() error {
 	return nil
 }
 
+// altersAnswer reports whether the fault replaces or withholds the API's own answer
+// (anything but pure latency).
+func (f *Fault) altersAnswer() bool {
+	return f.Status != 0 || f.Body != "" || f.Drop || f.DropAfter || f.Malformed
+}
+
 // AddFault arms a fault. It panics on a fault that could never work as meant (unknown
 // route, fraction outside [0,1], nothing to do): that is a bug in the calling test.
 func (s *Server) AddFault(f Fault) {

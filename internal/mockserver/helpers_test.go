@@ -4,14 +4,27 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/contract"
 )
+
+// TestMain reports how many exchanges this package's tests validated against the API
+// contract (make test adds them up).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if err := contract.AppendStats(); err != nil {
+		fmt.Fprintln(os.Stderr, "contract stats:", err)
+	}
+	os.Exit(code)
+}
 
 // fakeClock is an injectable clock for deterministic created/updated values.
 type fakeClock struct {
@@ -36,11 +49,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 // newTS starts a TestServer with custom options (credentials are the test ones).
 func newTS(t *testing.T, opts Options) *TestServer {
 	t.Helper()
-	opts.AccountID, opts.APIKey = TestAccountID, TestAPIKey
-	s := New(opts)
-	ts := httptest.NewServer(s)
-	t.Cleanup(ts.Close)
-	return &TestServer{Server: s, URL: ts.URL, AccountID: TestAccountID, APIKey: TestAPIKey, ts: ts}
+	return NewTestServerWith(t, opts)
 }
 
 // testClient never reuses connections: net/http silently retries an idempotent

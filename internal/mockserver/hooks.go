@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/contract"
 )
 
 // The test hooks give HTTP access to what the Go API offers in-process, for the
@@ -23,6 +25,8 @@ import (
 //	DELETE /_mock/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}
 //	GET    /_mock/requests                                {"requests": [...], "counts": {route: n}}
 //	DELETE /_mock/requests
+//	GET    /_mock/violations                              {"violations": [...]}: exchanges outside the API contract (Options.Contract)
+//	GET    /_mock/contract                                the project's OpenAPI description of the API (YAML)
 //	GET    /_mock/faults                                  armed faults
 //	POST   /_mock/faults                                  a Fault (see Fault for the JSON form)
 //	DELETE /_mock/faults
@@ -45,6 +49,17 @@ func (s *Server) registerHooks() {
 		s.ResetRequests()
 		w.WriteHeader(http.StatusNoContent)
 	})
+	m.HandleFunc("GET /_mock/violations", func(w http.ResponseWriter, r *http.Request) {
+		vs := []string{}
+		for _, v := range s.Violations() {
+			vs = append(vs, v.Error())
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"violations": vs, "checked": s.contract != nil})
+	})
+	m.HandleFunc("GET /_mock/contract", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		_, _ = w.Write(contract.Document())
+	})
 	m.HandleFunc("GET /_mock/faults", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Faults()) })
 	m.HandleFunc("POST /_mock/faults", s.hookAddFault)
 	m.HandleFunc("DELETE /_mock/faults", func(w http.ResponseWriter, r *http.Request) {
@@ -64,7 +79,7 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) hookPutState(w http.ResponseWriter, r *http.Request) {
 	var st State
-	if !decodeHookBody(w, r, &st) {
+	if !decodeBody(w, r, &st) {
 		return
 	}
 	if err := st.Validate(); err != nil {
@@ -80,7 +95,7 @@ func (s *Server) hookSetConfig(set func(field, value string) error) http.Handler
 		var body struct {
 			Value *string `json:"value"`
 		}
-		if !decodeHookBody(w, r, &body) {
+		if !decodeBody(w, r, &body) {
 			return
 		}
 		if body.Value == nil {
@@ -165,7 +180,7 @@ func (s *Server) hookDeleteInstance(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) hookAddFault(w http.ResponseWriter, r *http.Request) {
 	var f Fault
-	if !decodeHookBody(w, r, &f) {
+	if !decodeBody(w, r, &f) {
 		return
 	}
 	if err := f.validate(); err != nil {
@@ -174,23 +189,6 @@ func (s *Server) hookAddFault(w http.ResponseWriter, r *http.Request) {
 	}
 	s.AddFault(f)
 	writeJSON(w, http.StatusCreated, s.Faults())
-}
-
-// decodeHookBody strictly decodes the body into v, answering 400 on failure.
-func decodeHookBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	b, err := readBody(r)
-	if err == nil {
-		if u, ok := v.(json.Unmarshaler); ok {
-			err = u.UnmarshalJSON(b) // Fault: strict on its own
-		} else {
-			err = decodeStrict(b, v)
-		}
-	}
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return false
-	}
-	return true
 }
 
 // readPatch reads the request body as a JSON merge patch (an object).

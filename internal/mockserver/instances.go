@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -15,7 +14,7 @@ type Instance struct {
 	Name                     string            `json:"name"`
 	Tags                     map[string]string `json:"tags,omitempty"`
 	Branch                   string            `json:"branch,omitempty"`
-	CommitSha                string            `json:"commitSha,omitempty"`
+	CommitSHA                string            `json:"commitSha,omitempty"`
 	GitTag                   string            `json:"gitTag,omitempty"`
 	Connector                string            `json:"connector"`
 	Context                  string            `json:"context,omitempty"`
@@ -29,49 +28,85 @@ type Instance struct {
 	SchemaIdentifier         string            `json:"schemaIdentifier"` // computed: the parent schema's identifier
 }
 
+// instanceFields are the keys that the create body (DBInstanceIn) and the PUT body
+// (DBInstanceUpdateRequest) share. PUT is a merge, as for schemas (schemaFields): an
+// absent or null key keeps the stored value, a present one replaces it, and a present
+// empty value clears it. Setting one of branch, commitSha and gitTag clears the other
+// two (the official provider's production test
+// TransitionRevisionStrategy switches them and reads the other two back empty).
+type instanceFields struct {
+	Name                 *string            `json:"name"`
+	Tags                 *map[string]string `json:"tags"`
+	Branch               *string            `json:"branch"`
+	CommitSHA            *string            `json:"commitSha"`
+	GitTag               *string            `json:"gitTag"`
+	Connector            *string            `json:"connector"`
+	Context              *string            `json:"context"`
+	SubstituteProperties *map[string]string `json:"substituteProperties"`
+}
+
+// applyTo merges the present keys onto in.
+func (f *instanceFields) applyTo(in *Instance) {
+	setIf(&in.Name, f.Name)
+	setIf(&in.Connector, f.Connector)
+	setIf(&in.Context, f.Context)
+	if f.Tags != nil {
+		in.Tags = cloneTags(*f.Tags)
+	}
+	if f.SubstituteProperties != nil {
+		in.SubstituteProperties = cloneTags(*f.SubstituteProperties)
+	}
+	revisions := []struct{ body, stored *string }{{f.Branch, &in.Branch}, {f.CommitSHA, &in.CommitSHA}, {f.GitTag, &in.GitTag}}
+	setsOne := false
+	for _, r := range revisions {
+		setsOne = setsOne || deref(r.body) != ""
+	}
+	for _, r := range revisions {
+		switch {
+		case r.body != nil:
+			*r.stored = *r.body
+		case setsOne:
+			*r.stored = ""
+		}
+	}
+}
+
 // instanceIn is the create body, DBInstanceIn.
 type instanceIn struct {
-	Identifier           string            `json:"identifier"`
-	Name                 string            `json:"name"`
-	Tags                 map[string]string `json:"tags"`
-	Branch               string            `json:"branch"`
-	CommitSha            string            `json:"commitSha"`
-	GitTag               string            `json:"gitTag"`
-	Connector            string            `json:"connector"`
-	Context              string            `json:"context"`
-	SubstituteProperties map[string]string `json:"substituteProperties"`
+	Identifier *string `json:"identifier"`
+	instanceFields
 }
 
 // instanceUpdateIn is the PUT body, DBInstanceUpdateRequest. version ("version of the
 // changelog applied to the database") is accepted and ignored: nothing in
-// DBInstanceOut reflects it. identifier is accepted only if it matches the path.
+// DBInstanceOut reflects it. identifier is not in the spec's PUT body, but the official
+// provider sends it (its wire traffic): it is accepted when it matches the path.
 type instanceUpdateIn struct {
-	Identifier           *string           `json:"identifier"`
-	Name                 string            `json:"name"`
-	Tags                 map[string]string `json:"tags"`
-	Branch               string            `json:"branch"`
-	CommitSha            string            `json:"commitSha"`
-	GitTag               string            `json:"gitTag"`
-	Connector            string            `json:"connector"`
-	Context              string            `json:"context"`
-	SubstituteProperties map[string]string `json:"substituteProperties"`
-	Version              string            `json:"version"`
+	Identifier *string `json:"identifier"`
+	instanceFields
+	Version *string `json:"version"`
 }
 
-// checkInstanceBody validates the fields create and update share.
-func checkInstanceBody(in *Instance) []string {
+// checkInstanceBody validates a candidate instance, the stored one merged with a body.
+// src is the parent schema's source type: an instance of a schema whose changelog is in
+// Git or Harness Code needs a revision (Harness's MCP server: "For Git-based
+// schemas (GIT or Harness Code source), branch is REQUIRED", a 400 about `branch`).
+func checkInstanceBody(in *Instance, src string) []string {
 	p := checkNameTags(in.Name, in.Tags)
 	if strings.TrimSpace(in.Connector) == "" {
 		p = append(p, "connector is required: the identifier of the database (JDBC) connector")
 	}
 	var set []string
-	for _, f := range []struct{ name, v string }{{"branch", in.Branch}, {"commitSha", in.CommitSha}, {"gitTag", in.GitTag}} {
+	for _, f := range []struct{ name, v string }{{"branch", in.Branch}, {"commitSha", in.CommitSHA}, {"gitTag", in.GitTag}} {
 		if f.v != "" {
 			set = append(set, f.name)
 		}
 	}
-	if len(set) > 1 {
+	switch {
+	case len(set) > 1:
 		p = append(p, fmt.Sprintf("branch, commitSha and gitTag are mutually exclusive, but %s are all set: give at most one", strings.Join(set, " and ")))
+	case len(set) == 0 && (src == "Git" || src == "HarnessCode"):
+		p = append(p, fmt.Sprintf("branch is required: the schema's changelog is in %s, so give the branch to read it from, or pin a commitSha or gitTag", map[string]string{"Git": "Git", "HarnessCode": "Harness Code Repository"}[src]))
 	}
 	return p
 }
@@ -98,27 +133,16 @@ func instanceNotFound(sk scope, schema, id string) string {
 
 func (s *Server) handleCreateInstance(w http.ResponseWriter, r *http.Request) {
 	sk, schema := pathScope(r), r.PathValue("dbschema")
-	b, err := readBody(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
-	}
 	var in instanceIn
-	if err := decodeStrict(b, &in); err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	if !decodeBody(w, r, &in) {
 		return
 	}
 	var p []string
-	if err := checkIdentifier("instance", in.Identifier); err != nil {
+	if err := checkIdentifier("instance", deref(in.Identifier)); err != nil {
 		p = append(p, err.Error())
 	}
-	inst := Instance{
-		Identifier: in.Identifier, Name: in.Name, Tags: cloneTags(in.Tags),
-		Branch: in.Branch, CommitSha: in.CommitSha, GitTag: in.GitTag,
-		Connector: in.Connector, Context: in.Context, SubstituteProperties: cloneTags(in.SubstituteProperties),
-		ToOnboard: true,
-	}
-	p = append(p, checkInstanceBody(&inst)...)
+	inst := Instance{Identifier: deref(in.Identifier), ToOnboard: true}
+	in.applyTo(&inst)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec := s.st.schema(sk.org, sk.project, schema)
@@ -126,7 +150,7 @@ func (s *Server) handleCreateInstance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, schemaNotFound(sk, schema))
 		return
 	}
-	if len(p) > 0 {
+	if p = append(p, checkInstanceBody(&inst, sourceType(&rec.sc))...); len(p) > 0 {
 		writeError(w, http.StatusBadRequest, "invalid database instance: "+strings.Join(p, "; "))
 		return
 	}
@@ -158,18 +182,12 @@ func (s *Server) handleGetInstance(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.instanceOut(sk, rec, in))
 }
 
-// handleUpdateInstance is a full replacement of the mutable fields: setting one of
-// branch/commitSha/gitTag and omitting the others clears the others.
+// handleUpdateInstance merges the body onto the stored instance (instanceFields), then
+// validates the result as a whole.
 func (s *Server) handleUpdateInstance(w http.ResponseWriter, r *http.Request) {
 	sk, schema, id := pathScope(r), r.PathValue("dbschema"), r.PathValue("dbinstance")
-	b, err := readBody(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
-	}
 	var in instanceUpdateIn
-	if err := decodeStrict(b, &in); err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	if !decodeBody(w, r, &in) {
 		return
 	}
 	s.mu.Lock()
@@ -188,14 +206,10 @@ func (s *Server) handleUpdateInstance(w http.ResponseWriter, r *http.Request) {
 	if in.Identifier != nil && *in.Identifier != id {
 		p = append(p, fmt.Sprintf("identifier %q in the body does not match %q in the path: identifiers cannot be changed", *in.Identifier, id))
 	}
-	inst := *old
-	inst.Name, inst.Tags = in.Name, cloneTags(in.Tags)
-	inst.Branch, inst.CommitSha, inst.GitTag = in.Branch, in.CommitSha, in.GitTag
-	inst.Connector, inst.Context = in.Connector, in.Context
-	inst.SubstituteProperties = cloneTags(in.SubstituteProperties)
+	inst := storedInstance(*old)
+	in.applyTo(&inst)
 	inst.Updated = s.unix()
-	p = append(p, checkInstanceBody(&inst)...)
-	if len(p) > 0 {
+	if p = append(p, checkInstanceBody(&inst, sourceType(&rec.sc))...); len(p) > 0 {
 		writeError(w, http.StatusBadRequest, "invalid database instance update: "+strings.Join(p, "; "))
 		return
 	}
@@ -256,30 +270,21 @@ func (s *Server) handleListInstances(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	f := instanceFilter{FilterType: "Equals"}
-	b, err := readBody(r)
-	switch {
-	case errors.Is(err, errEmptyBody): // the filter is optional
-	case err != nil:
-		writeError(w, http.StatusBadRequest, err.Error())
+	var f instanceFilter // the filter is optional
+	if !decodeOptionalBody(w, r, &f) {
 		return
-	default:
-		if err := decodeStrict(b, &f); err != nil {
-			writeError(w, http.StatusBadRequest, err.Error())
+	}
+	if f.FilterType == "" {
+		f.FilterType = "Equals"
+	}
+	if f.FilterType != "Equals" && f.FilterType != "NotEquals" {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("filterType %q is invalid: use Equals or NotEquals", f.FilterType))
+		return
+	}
+	for i, t := range f.InstanceTags {
+		if t.Key == nil || *t.Key == "" {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("instanceTags[%d].key is required", i))
 			return
-		}
-		if f.FilterType == "" {
-			f.FilterType = "Equals"
-		}
-		if f.FilterType != "Equals" && f.FilterType != "NotEquals" {
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("filterType %q is invalid: use Equals or NotEquals", f.FilterType))
-			return
-		}
-		for i, t := range f.InstanceTags {
-			if t.Key == nil || *t.Key == "" {
-				writeError(w, http.StatusBadRequest, fmt.Sprintf("instanceTags[%d].key is required", i))
-				return
-			}
 		}
 	}
 	var items []Instance

@@ -55,10 +55,28 @@ func TestInstanceLifecycle(t *testing.T) {
 	if o["name"] != "Renamed" || o["connector"] != "pg2" || o["gitTag"] != "v1.2" || o["updated"] != now+60 || o["created"] != now || o["toOnboard"] != true {
 		t.Fatalf("update response: %s", r.body)
 	}
-	for _, k := range []string{"branch", "tags", "context", "substituteProperties", "commitSha"} {
+	// Setting gitTag cleared branch; the keys left out kept their values (PUT is a merge).
+	for _, k := range []string{"branch", "commitSha"} {
 		if _, ok := o[k]; ok {
 			t.Errorf("PUT must clear %s: %s", k, r.body)
 		}
+	}
+	for k, v := range map[string]any{"tags": want["tags"], "context": "dev", "substituteProperties": want["substituteProperties"]} {
+		if !reflect.DeepEqual(o[k], v) {
+			t.Errorf("PUT without %s changed it to %v: %s", k, o[k], r.body)
+		}
+	}
+	// Present empty values clear.
+	r = call(t, ts, "PUT", instPath+"/customer_db", map[string]any{"context": "", "tags": map[string]string{}, "substituteProperties": map[string]string{}})
+	expect(t, r, 200)
+	o = r.obj(t)
+	for _, k := range []string{"tags", "context", "substituteProperties"} {
+		if _, ok := o[k]; ok {
+			t.Errorf("an empty %s must clear it: %s", k, r.body)
+		}
+	}
+	if o["name"] != "Renamed" || o["gitTag"] != "v1.2" {
+		t.Errorf("keys left out changed: %s", r.body)
 	}
 
 	r = call(t, ts, "DELETE", instPath+"/customer_db", nil)
@@ -79,6 +97,7 @@ func TestInstanceLifecycle(t *testing.T) {
 func TestCreateInstanceValidation(t *testing.T) {
 	t.Parallel()
 	ts := NewTestServer(t)
+	ts.AllowBadRequests() // it sends requests outside the contract on purpose
 	mustCreateSchema(t, ts, "s1")
 	mustCreateInstance(t, ts, "s1", instanceBody("taken"))
 	with := func(mod func(map[string]any)) map[string]any {
@@ -115,9 +134,47 @@ func TestCreateInstanceValidation(t *testing.T) {
 	}
 }
 
+// TestInstanceRevisionRequirement: an instance of a schema whose changelog is in Git or
+// Harness Code needs a branch, commitSha or gitTag (Harness's MCP server); one of
+// an Artifactory or script schema does not, and may drop its revision.
+func TestInstanceRevisionRequirement(t *testing.T) {
+	t.Parallel()
+	ts := NewTestServer(t)
+	schemas := map[string]map[string]any{
+		"git":         {"connector": "gitconn", "location": "c.yaml"},
+		"harnesscode": {"connector": "", "repo": "r", "location": "c.yaml"},
+		"artifactory": {"connector": "artconn", "archivePath": "a.zip", "location": "c.yaml"},
+	}
+	for id, cl := range schemas {
+		expect(t, call(t, ts, "POST", proj+"/dbschema", map[string]any{"identifier": id, "name": id, "changelog": cl}), 201)
+	}
+	expect(t, call(t, ts, "POST", proj+"/dbschema", map[string]any{"identifier": "script", "name": "s",
+		"changeLogScript": map[string]any{"image": "i", "command": "c", "shell": "Sh", "location": "l"}}), 201)
+	noRevision := map[string]any{"identifier": "i1", "name": "I", "connector": "pg"}
+	for _, id := range []string{"git", "harnesscode"} {
+		expectError(t, call(t, ts, "POST", proj+"/dbschema/"+id+"/instance", noRevision), 400, "branch is required", "commitSha or gitTag")
+		for _, rev := range []string{"branch", "commitSha", "gitTag"} {
+			b := instanceBody("with_" + rev)
+			delete(b, "branch")
+			b[rev] = "x"
+			expect(t, call(t, ts, "POST", proj+"/dbschema/"+id+"/instance", b), 201)
+		}
+	}
+	for _, id := range []string{"artifactory", "script"} {
+		expect(t, call(t, ts, "POST", proj+"/dbschema/"+id+"/instance", noRevision), 201)
+		expect(t, call(t, ts, "POST", proj+"/dbschema/"+id+"/instance", instanceBody("i2")), 201)
+		r := call(t, ts, "PUT", proj+"/dbschema/"+id+"/instance/i2", map[string]any{"branch": ""})
+		expect(t, r, 200)
+		if _, ok := r.obj(t)["branch"]; ok {
+			t.Errorf("%s: an empty branch must clear it: %s", id, r.body)
+		}
+	}
+}
+
 func TestUpdateInstanceRevisionSwitch(t *testing.T) {
 	t.Parallel()
 	ts := NewTestServer(t)
+	ts.AllowBadRequests() // it sends requests outside the contract on purpose
 	mustCreateSchema(t, ts, "s1")
 	mustCreateInstance(t, ts, "s1", instanceBody("i1")) // branch main
 	put := func(body map[string]any) resp {
@@ -131,7 +188,8 @@ func TestUpdateInstanceRevisionSwitch(t *testing.T) {
 		{"branch to gitTag", map[string]any{"gitTag": "v1"}, "", "", "v1"},
 		{"gitTag to commitSha", map[string]any{"commitSha": "<+trigger.commitSha>"}, "", "<+trigger.commitSha>", ""},
 		{"commitSha to branch", map[string]any{"branch": "dev"}, "dev", "", ""},
-		{"none", map[string]any{}, "", "", ""},
+		{"none given: kept", map[string]any{}, "dev", "", ""},
+		{"branch and empty others", map[string]any{"branch": "main", "commitSha": "", "gitTag": ""}, "main", "", ""},
 	}
 	for _, st := range steps {
 		b := map[string]any{"name": "n", "connector": "pg"}
@@ -142,13 +200,15 @@ func TestUpdateInstanceRevisionSwitch(t *testing.T) {
 		expect(t, r, 200)
 		var in Instance
 		r.decode(t, &in)
-		if in.Branch != st.branch || in.CommitSha != st.commitSha || in.GitTag != st.gitTag {
-			t.Fatalf("%s: branch=%q commitSha=%q gitTag=%q", st.name, in.Branch, in.CommitSha, in.GitTag)
+		if in.Branch != st.branch || in.CommitSHA != st.commitSha || in.GitTag != st.gitTag {
+			t.Fatalf("%s: branch=%q commitSha=%q gitTag=%q", st.name, in.Branch, in.CommitSHA, in.GitTag)
 		}
 	}
 	expectError(t, put(map[string]any{"name": "n", "connector": "pg", "branch": "a", "commitSha": "b"}), 400, "mutually exclusive")
+	// The schema's changelog is in Git: clearing the only revision is refused.
+	expectError(t, put(map[string]any{"branch": ""}), 400, "branch is required", "Git")
+	expectError(t, put(map[string]any{"connector": ""}), 400, "connector is required")
 	expectError(t, put(map[string]any{"identifier": "i2", "name": "n", "connector": "pg"}), 400, `identifier "i2" in the body does not match "i1"`)
-	expectError(t, put(map[string]any{"name": "n"}), 400, "connector is required")
 	expectError(t, put(map[string]any{"name": "n", "connector": "pg", "toOnboard": false}), 400, `unknown JSON field "toOnboard"`)
 }
 
@@ -156,6 +216,7 @@ func TestListInstances(t *testing.T) {
 	t.Parallel()
 	clock := newClock()
 	ts := newTS(t, Options{Now: clock.Now})
+	ts.AllowBadRequests() // it sends requests outside the contract on purpose
 	mustCreateSchema(t, ts, "s1")
 	tagged := []struct {
 		id   string

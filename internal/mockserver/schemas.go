@@ -44,7 +44,7 @@ type Changelog struct {
 	Location    string `json:"location"`
 	Repo        string `json:"repo,omitempty"`
 	ArchivePath string `json:"archivePath,omitempty"`
-	Toml        string `json:"toml,omitempty"`
+	TOML        string `json:"toml,omitempty"`
 }
 
 // ChangeLogScript is the script that fetches the changelog of a Script schema.
@@ -53,7 +53,7 @@ type ChangeLogScript struct {
 	Command  string `json:"command"`
 	Shell    string `json:"shell"`
 	Location string `json:"location"`
-	Toml     string `json:"toml,omitempty"`
+	TOML     string `json:"toml,omitempty"`
 }
 
 // Enum values.
@@ -106,8 +106,10 @@ func checkNameTags(name string, tags map[string]string) []string {
 	return p
 }
 
-// checkSchemaBody validates a candidate schema (type already defaulted): the type must
-// match the block given, and the block must be complete.
+// checkSchemaBody validates a candidate schema, the stored one merged with a body: the
+// type must match the block it carries, and the block must be complete. The changelog
+// script's required values follow the newest spec (AE ChangeLogScript: image and command
+// non-empty; shell and location are required keys, checked on create, that may be "").
 func checkSchemaBody(sc *Schema) []string {
 	p := checkNameTags(sc.Name, sc.Tags)
 	switch sc.MigrationType {
@@ -124,20 +126,23 @@ func checkSchemaBody(sc *Schema) []string {
 		if sc.ChangeLogScript != nil && !both {
 			p = append(p, `type Repository does not take a "changeLogScript" block; use "changelog", or set type to Script`)
 		}
-		if sc.Changelog == nil {
+		switch c := sc.Changelog; {
+		case c == nil:
 			p = append(p, `type Repository needs a "changelog" block with a non-empty "location"`)
-		} else if strings.TrimSpace(sc.Changelog.Location) == "" {
+		case strings.TrimSpace(c.Location) == "":
 			p = append(p, `changelog.location is required`)
+		case c.Connector == "" && c.Repo == "":
+			// Both providers' docs: Harness Code Repository (no connector) needs repo.
+			p = append(p, `changelog.repo is required when changelog.connector is empty (Harness Code Repository): give the repository name, or a Git connector`)
 		}
 	case TypeScript:
 		if sc.Changelog != nil && !both {
 			p = append(p, `type Script does not take a "changelog" block; use "changeLogScript", or set type to Repository`)
 		}
 		if sc.ChangeLogScript == nil {
-			p = append(p, `type Script needs a "changeLogScript" block with non-empty "image", "command", "shell" and "location"`)
+			p = append(p, `type Script needs a "changeLogScript" block with non-empty "image" and "command"`)
 		} else {
-			c := sc.ChangeLogScript
-			for _, f := range []struct{ name, v string }{{"image", c.Image}, {"command", c.Command}, {"shell", c.Shell}, {"location", c.Location}} {
+			for _, f := range []struct{ name, v string }{{"image", sc.ChangeLogScript.Image}, {"command", sc.ChangeLogScript.Command}} {
 				if strings.TrimSpace(f.v) == "" {
 					p = append(p, "changeLogScript."+f.name+" is required")
 				}
@@ -149,34 +154,20 @@ func checkSchemaBody(sc *Schema) []string {
 	return p
 }
 
-// defaultType is Script when a changeLogScript is given, else Repository.
-func defaultType(sc *Schema) {
-	if sc.Type == "" {
-		sc.Type = TypeRepository
-		if sc.ChangeLogScript != nil {
-			sc.Type = TypeScript
-		}
-	}
-	if sc.MigrationType == "" {
-		sc.MigrationType = MigrationTypeLiquibase
-	}
-}
-
-// changelogIn is Changelog on input: a pointer connector tells "absent" (keep the
-// stored connector on PUT) from "" (Harness Code Repository).
+// changelogIn is Changelog on input. A block that is present replaces the stored one
+// whole, except that an absent connector keeps the stored connector (AE
+// DBSchemaUpdateRequest: "Omitting this field retains the stored connector"); "" means
+// Harness Code Repository.
 type changelogIn struct {
 	Connector   *string `json:"connector"`
 	Location    string  `json:"location"`
-	Repo        string  `json:"repo"`
-	ArchivePath string  `json:"archivePath"`
-	Toml        string  `json:"toml"`
+	Repo        *string `json:"repo"`
+	ArchivePath *string `json:"archivePath"`
+	TOML        string  `json:"toml"`
 }
 
 func (c *changelogIn) toChangelog(stored *Changelog) *Changelog {
-	if c == nil {
-		return nil
-	}
-	out := &Changelog{Location: c.Location, Repo: c.Repo, ArchivePath: c.ArchivePath, Toml: c.Toml}
+	out := &Changelog{Location: c.Location, Repo: deref(c.Repo), ArchivePath: deref(c.ArchivePath), TOML: c.TOML}
 	switch {
 	case c.Connector != nil:
 		out.Connector = *c.Connector
@@ -186,33 +177,118 @@ func (c *changelogIn) toChangelog(stored *Changelog) *Changelog {
 	return out
 }
 
+// createProblems are the create body's own limits (AE Changelog: repo and archivePath
+// have minLength 1 when given).
+func (c *changelogIn) createProblems() []string {
+	var p []string
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"repo", c.Repo}, {"archivePath", c.ArchivePath}} {
+		if f.v != nil && *f.v == "" {
+			p = append(p, "changelog."+f.name+" must not be empty when given (omit it)")
+		}
+	}
+	return p
+}
+
+// scriptIn is ChangeLogScript on input; pointers tell an absent key from "".
+type scriptIn struct {
+	Image    *string `json:"image"`
+	Command  *string `json:"command"`
+	Shell    *string `json:"shell"`
+	Location *string `json:"location"`
+	TOML     string  `json:"toml"`
+}
+
+func (c *scriptIn) toScript() *ChangeLogScript {
+	return &ChangeLogScript{Image: deref(c.Image), Command: deref(c.Command), Shell: deref(c.Shell), Location: deref(c.Location), TOML: c.TOML}
+}
+
+// createProblems: the create body's ChangeLogScript requires all four keys (AE and SDK).
+func (c *scriptIn) createProblems() []string {
+	var p []string
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"image", c.Image}, {"command", c.Command}, {"shell", c.Shell}, {"location", c.Location}} {
+		if f.v == nil {
+			p = append(p, "changeLogScript."+f.name+" is required")
+		}
+	}
+	return p
+}
+
+// schemaFields are the keys that the create body (DBSchemaIn) and the PUT body
+// (DBSchemaUpdateRequest) share. PUT is a merge (Harness's MCP server: "only
+// include what you want to change"): a key that is absent, or null as a Go server
+// with pointer fields reads it, keeps the stored value; a key that is present replaces
+// it, so a present empty value ("" or {}) clears it. A block present on its own also
+// drops the other kind of block: it switches the schema's source.
+type schemaFields struct {
+	Name            *string            `json:"name"`
+	Tags            *map[string]string `json:"tags"`
+	Changelog       *changelogIn       `json:"changelog"`
+	ChangeLogScript *scriptIn          `json:"changeLogScript"`
+	Service         *string            `json:"service"`
+	Type            *string            `json:"type"`
+	MigrationType   *string            `json:"migrationType"`
+	UsePercona      *bool              `json:"usePercona"`
+}
+
+// applyTo merges the present keys onto sc. migrationType is the caller's: it cannot
+// change after creation.
+func (f *schemaFields) applyTo(sc *Schema) {
+	setIf(&sc.Name, f.Name)
+	setIf(&sc.Service, f.Service)
+	setIf(&sc.Type, f.Type)
+	setIf(&sc.UsePercona, f.UsePercona)
+	if f.Tags != nil {
+		sc.Tags = cloneTags(*f.Tags)
+	}
+	switch {
+	case f.Changelog != nil && f.ChangeLogScript != nil: // refused by checkSchemaBody
+		sc.Changelog, sc.ChangeLogScript = f.Changelog.toChangelog(sc.Changelog), f.ChangeLogScript.toScript()
+	case f.Changelog != nil:
+		sc.Changelog, sc.ChangeLogScript = f.Changelog.toChangelog(sc.Changelog), nil
+		if f.Type == nil {
+			sc.Type = TypeRepository
+		}
+	case f.ChangeLogScript != nil:
+		sc.Changelog, sc.ChangeLogScript = nil, f.ChangeLogScript.toScript()
+		if f.Type == nil {
+			sc.Type = TypeScript
+		}
+	}
+}
+
 // schemaIn is the create body, DBSchemaIn.
 type schemaIn struct {
-	Identifier      string            `json:"identifier"`
-	Name            string            `json:"name"`
-	Tags            map[string]string `json:"tags"`
-	Changelog       *changelogIn      `json:"changelog"`
-	ChangeLogScript *ChangeLogScript  `json:"changeLogScript"`
-	Service         *string           `json:"service"`
-	Type            string            `json:"type"`
-	MigrationType   string            `json:"migrationType"`
-	UsePercona      bool              `json:"usePercona"`
+	Identifier *string `json:"identifier"`
+	schemaFields
 }
 
 // schemaUpdateIn is the PUT body, DBSchemaUpdateRequest. identifier and migrationType
-// are not part of it; they are accepted (the official provider sends its whole create
-// body) only if they equal the stored values.
+// are not in the spec's PUT body, but the official provider sends both (its wire traffic): they are
+// accepted when they equal the stored values, and migrationType cannot change (Harness's MCP server).
 type schemaUpdateIn struct {
-	Identifier          *string           `json:"identifier"`
-	Name                string            `json:"name"`
-	Tags                map[string]string `json:"tags"`
-	Changelog           *changelogIn      `json:"changelog"`
-	ChangeLogScript     *ChangeLogScript  `json:"changeLogScript"`
-	Service             string            `json:"service"`
-	Type                string            `json:"type"`
-	MigrationType       *string           `json:"migrationType"`
-	UsePercona          bool              `json:"usePercona"`
-	PrimaryDBInstanceID string            `json:"primaryDbInstanceId"`
+	Identifier *string `json:"identifier"`
+	schemaFields
+	PrimaryDBInstanceID *string `json:"primaryDbInstanceId"`
+}
+
+// setIf sets *dst to *v when the key was present.
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // storedSchema deep-copies sc and zeroes the computed fields.
@@ -244,17 +320,35 @@ func (s *Server) schemaOut(sk scope, rec *schemaRec) Schema {
 	out := storedSchema(rec.sc)
 	out.InstanceCount = int64(len(rec.instances))
 	out.ParentID = s.parentID(sk)
-	switch {
-	case out.Type == TypeScript:
-		out.SchemaSourceType = "Custom"
-	case out.Changelog != nil && out.Changelog.ArchivePath != "":
-		out.SchemaSourceType = "Artifactory"
-	case out.Changelog != nil && out.Changelog.Connector == "":
-		out.SchemaSourceType = "HarnessCode"
-	default:
-		out.SchemaSourceType = "Git"
-	}
+	out.SchemaSourceType = sourceType(&out)
 	return out
+}
+
+// sourceType is how Harness classifies where a schema's changelog comes from.
+func sourceType(sc *Schema) string {
+	switch {
+	case sc.Type == TypeScript:
+		return "Custom"
+	case sc.Changelog != nil && sc.Changelog.ArchivePath != "":
+		return "Artifactory"
+	case sc.Changelog != nil && sc.Changelog.Connector == "":
+		return "HarnessCode"
+	}
+	return "Git"
+}
+
+// defaultType fills the defaults of a new schema: Script when it has a changeLogScript,
+// else Repository; Liquibase (AE MigrationType default).
+func defaultType(sc *Schema) {
+	if sc.Type == "" {
+		sc.Type = TypeRepository
+		if sc.ChangeLogScript != nil {
+			sc.Type = TypeScript
+		}
+	}
+	if sc.MigrationType == "" {
+		sc.MigrationType = MigrationTypeLiquibase
+	}
 }
 
 // parentID is a stable opaque id of the org/project scope, shaped like Harness's
@@ -280,31 +374,26 @@ func schemaNotFound(sk scope, id string) string {
 
 func (s *Server) handleCreateSchema(w http.ResponseWriter, r *http.Request) {
 	sk := pathScope(r)
-	b, err := readBody(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
-	}
 	var in schemaIn
-	if err := decodeStrict(b, &in); err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	if !decodeBody(w, r, &in) {
 		return
 	}
 	var p []string
-	if err := checkIdentifier("schema", in.Identifier); err != nil {
+	if err := checkIdentifier("schema", deref(in.Identifier)); err != nil {
 		p = append(p, err.Error())
 	}
-	sc := Schema{
-		Identifier: in.Identifier, Name: in.Name, Tags: cloneTags(in.Tags),
-		Changelog: in.Changelog.toChangelog(nil), ChangeLogScript: in.ChangeLogScript,
-		Type: in.Type, MigrationType: in.MigrationType, UsePercona: in.UsePercona,
+	if in.Service != nil && strings.TrimSpace(*in.Service) == "" {
+		p = append(p, `service must not be empty when given (omit it for no service)`)
 	}
-	if in.Service != nil {
-		if strings.TrimSpace(*in.Service) == "" {
-			p = append(p, `service must not be empty when given (omit it for no service)`)
-		}
-		sc.Service = *in.Service
+	if in.Changelog != nil {
+		p = append(p, in.Changelog.createProblems()...)
 	}
+	if in.ChangeLogScript != nil {
+		p = append(p, in.ChangeLogScript.createProblems()...)
+	}
+	sc := Schema{Identifier: deref(in.Identifier)}
+	in.applyTo(&sc)
+	setIf(&sc.MigrationType, in.MigrationType)
 	defaultType(&sc)
 	p = append(p, checkSchemaBody(&sc)...)
 	if len(p) > 0 {
@@ -342,19 +431,12 @@ func (s *Server) handleGetSchema(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// handleUpdateSchema is a full replacement of the mutable fields (DESIGN.md): absent or
-// empty clears, absent usePercona is false, except that an absent changelog.connector
-// keeps the stored connector (Harness's documented behaviour).
+// handleUpdateSchema merges the body onto the stored schema (schemaFields), then
+// validates the result as a whole.
 func (s *Server) handleUpdateSchema(w http.ResponseWriter, r *http.Request) {
 	sk, id := pathScope(r), r.PathValue("dbschema")
-	b, err := readBody(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
-	}
 	var in schemaUpdateIn
-	if err := decodeStrict(b, &in); err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	if !decodeBody(w, r, &in) {
 		return
 	}
 	s.mu.Lock()
@@ -371,13 +453,10 @@ func (s *Server) handleUpdateSchema(w http.ResponseWriter, r *http.Request) {
 	if in.MigrationType != nil && *in.MigrationType != rec.sc.MigrationType {
 		p = append(p, fmt.Sprintf("migrationType cannot be changed (stored %q, got %q): delete and recreate the schema", rec.sc.MigrationType, *in.MigrationType))
 	}
-	sc := Schema{
-		Identifier: id, Name: in.Name, Tags: cloneTags(in.Tags),
-		Changelog: in.Changelog.toChangelog(rec.sc.Changelog), ChangeLogScript: in.ChangeLogScript,
-		Service: in.Service, Type: in.Type, MigrationType: rec.sc.MigrationType, UsePercona: in.UsePercona,
-		PrimaryDBInstanceID: in.PrimaryDBInstanceID, Created: rec.sc.Created, Updated: s.unix(),
-	}
-	defaultType(&sc)
+	sc := storedSchema(rec.sc)
+	in.applyTo(&sc)
+	setIf(&sc.PrimaryDBInstanceID, in.PrimaryDBInstanceID)
+	sc.Updated = s.unix()
 	p = append(p, checkSchemaBody(&sc)...)
 	if len(p) > 0 {
 		writeError(w, http.StatusBadRequest, "invalid database schema update: "+strings.Join(p, "; "))
@@ -387,22 +466,15 @@ func (s *Server) handleUpdateSchema(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.schemaOut(sk, rec))
 }
 
-// handleDeleteSchema refuses to delete a schema that still has instances (DESIGN.md:
-// losing instances by accident is worse than one more delete).
+// handleDeleteSchema deletes the schema and, with it, its instances and their history
+// (Harness's MCP server warns that a schema delete "will also
+// delete all linked instances and migration history"; it is not refused).
 func (s *Server) handleDeleteSchema(w http.ResponseWriter, r *http.Request) {
 	sk, id := pathScope(r), r.PathValue("dbschema")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec := s.st.schema(sk.org, sk.project, id)
-	if rec == nil {
+	if !s.DeleteSchema(sk.org, sk.project, id) {
 		writeError(w, http.StatusNotFound, schemaNotFound(sk, id))
 		return
 	}
-	if n := len(rec.instances); n > 0 {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("database schema %q still has %d instance(s) (%s): delete its instances first", id, n, strings.Join(sortedKeys(rec.instances), ", ")))
-		return
-	}
-	delete(s.st.project(sk.org, sk.project, false), id)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -534,8 +606,8 @@ func (s *Server) updateSchema(org, project, id string, fn func(*Schema) error) e
 	return nil
 }
 
-// DeleteSchema removes a schema out of band, cascading to its instances (unlike the
-// API, which refuses). It reports whether the schema existed.
+// DeleteSchema removes a schema and its instances, as the API does, and reports whether
+// the schema existed.
 func (s *Server) DeleteSchema(org, project, id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -68,6 +68,7 @@ func TestSchemaLifecycle(t *testing.T) {
 func TestCreateSchemaValidation(t *testing.T) {
 	t.Parallel()
 	ts := NewTestServer(t)
+	ts.AllowBadRequests() // it sends requests outside the contract on purpose
 	mustCreateSchema(t, ts, "taken")
 	with := func(mod func(map[string]any)) map[string]any {
 		b := repoSchemaBody("s1")
@@ -98,6 +99,13 @@ func TestCreateSchemaValidation(t *testing.T) {
 		{"both blocks", with(func(b map[string]any) { b["changeLogScript"] = script }), []string{`"changelog" and "changeLogScript" are mutually exclusive`}},
 		{"Repository with changeLogScript", map[string]any{"identifier": "s1", "name": "n", "type": "Repository", "changeLogScript": script}, []string{`type Repository does not take a "changeLogScript"`, `needs a "changelog" block`}},
 		{"Script with changelog", with(func(b map[string]any) { b["type"] = "Script" }), []string{`does not take a "changelog"`, `needs a "changeLogScript"`}},
+		{"Harness Code without repo", with(func(b map[string]any) { b["changelog"] = map[string]any{"connector": "", "location": "l"} }), []string{"changelog.repo is required when changelog.connector is empty"}},
+		{"Harness Code without connector or repo", with(func(b map[string]any) { b["changelog"] = map[string]any{"location": "l"} }), []string{"changelog.repo is required"}},
+		{"empty repo", with(func(b map[string]any) { b["changelog"] = map[string]any{"connector": "c", "location": "l", "repo": ""} }), []string{"changelog.repo must not be empty when given"}},
+		{"empty archivePath", with(func(b map[string]any) {
+			b["changelog"] = map[string]any{"connector": "c", "location": "l", "archivePath": ""}
+		}), []string{"changelog.archivePath must not be empty"}},
+		{"Script with empty image", map[string]any{"identifier": "s1", "name": "n", "changeLogScript": map[string]any{"image": "", "command": "c", "shell": "", "location": ""}}, []string{"changeLogScript.image is required"}},
 		{"Script missing shell", map[string]any{"identifier": "s1", "name": "n", "changeLogScript": map[string]any{"image": "i", "command": "c", "location": "l"}}, []string{"changeLogScript.shell is required"}},
 		{"unknown key", with(func(b map[string]any) { b["primaryDbInstanceId"] = "i1" }), []string{`unknown JSON field "primaryDbInstanceId"`}},
 		{"unknown nested key", with(func(b map[string]any) { b["changelog"] = map[string]any{"location": "l", "branch": "main"} }), []string{`unknown JSON field "changelog.branch"`}},
@@ -122,6 +130,9 @@ func TestCreateSchemaValidation(t *testing.T) {
 	ok["tags"] = manyTags(128)
 	expect(t, call(t, ts, "POST", proj+"/dbschema", ok), 201)
 	expect(t, call(t, ts, "POST", proj+"/dbschema", repoSchemaBody("_$x9")), 201)
+	// The newest spec requires the script's shell and location keys, not values.
+	expect(t, call(t, ts, "POST", proj+"/dbschema", map[string]any{"identifier": "script_empty_shell", "name": "n",
+		"changeLogScript": map[string]any{"image": "i", "command": "c", "shell": "", "location": ""}}), 201)
 }
 
 func manyTags(n int) map[string]string {
@@ -156,40 +167,64 @@ func TestSchemaDefaultsAndSourceType(t *testing.T) {
 		}
 	}
 	sc, _ := ts.Schema("default", "demo", "a5")
-	if sc.ChangeLogScript == nil || sc.ChangeLogScript.Toml != "t" || sc.Changelog != nil {
+	if sc.ChangeLogScript == nil || sc.ChangeLogScript.TOML != "t" || sc.Changelog != nil {
 		t.Errorf("script schema stored wrong: %+v", sc)
 	}
 }
 
-func TestUpdateSchemaIsFullReplacement(t *testing.T) {
+// TestUpdateSchemaIsAMerge: a key left out keeps its value; a key present replaces it,
+// and a present empty value clears it (Harness's MCP server; DESIGN.md).
+func TestUpdateSchemaIsAMerge(t *testing.T) {
 	t.Parallel()
 	ts := NewTestServer(t)
+	ts.AllowBadRequests() // it sends requests outside the contract on purpose
 	b := repoSchemaBody("s1")
 	b["tags"] = map[string]string{"team": "db"}
 	b["service"] = "payments"
 	b["usePercona"] = true
 	expect(t, call(t, ts, "POST", proj+"/dbschema", b), 201)
+	get := func() map[string]any { return call(t, ts, "GET", proj+"/dbschema/s1", nil).obj(t) }
+	before := get()
 
-	// PUT without tags, service, usePercona: all cleared.
-	r := call(t, ts, "PUT", proj+"/dbschema/s1", map[string]any{"name": "n", "changelog": map[string]any{"connector": "gitconn", "location": "l"}})
+	// Only the name: everything else is kept, null included.
+	r := call(t, ts, "PUT", proj+"/dbschema/s1", map[string]any{"name": "Renamed", "tags": nil, "service": nil, "usePercona": nil, "changelog": nil})
 	expect(t, r, 200)
 	o := r.obj(t)
-	for _, k := range []string{"tags", "service", "primaryDbInstanceId"} {
-		if _, ok := o[k]; ok {
-			t.Errorf("%s not cleared: %s", k, r.body)
+	for _, k := range []string{"tags", "service", "usePercona", "changelog", "type", "migrationType"} {
+		if !reflect.DeepEqual(o[k], before[k]) {
+			t.Errorf("absent or null %s changed: %v, want %v", k, o[k], before[k])
 		}
 	}
-	if o["usePercona"] != false {
-		t.Errorf("usePercona not cleared: %s", r.body)
+	if o["name"] != "Renamed" {
+		t.Errorf("name not replaced: %s", r.body)
 	}
-	if cl, _ := o["changelog"].(map[string]any); cl == nil || cl["repo"] != nil {
-		t.Errorf("changelog.repo not cleared: %s", r.body)
-	}
-	// Empty values clear too, and primaryDbInstanceId is accepted on PUT.
-	r = call(t, ts, "PUT", proj+"/dbschema/s1", map[string]any{"name": "n", "service": "", "tags": map[string]string{}, "primaryDbInstanceId": "i1", "changelog": map[string]any{"connector": "gitconn", "location": "l"}})
+
+	// Present empty values clear; false replaces true; primaryDbInstanceId is PUT-only.
+	r = call(t, ts, "PUT", proj+"/dbschema/s1", map[string]any{"service": "", "tags": map[string]string{}, "usePercona": false, "primaryDbInstanceId": "i1"})
 	expect(t, r, 200)
-	if o := r.obj(t); o["service"] != nil || o["tags"] != nil || o["primaryDbInstanceId"] != "i1" {
-		t.Errorf("empty values: %s", r.body)
+	o = r.obj(t)
+	if _, ok := o["service"]; ok {
+		t.Errorf("service not cleared: %s", r.body)
+	}
+	if _, ok := o["tags"]; ok {
+		t.Errorf("tags not cleared: %s", r.body)
+	}
+	if o["usePercona"] != false || o["primaryDbInstanceId"] != "i1" || o["name"] != "Renamed" {
+		t.Errorf("usePercona, primaryDbInstanceId or name wrong: %s", r.body)
+	}
+
+	// A changelog block replaces the stored one whole (here: repo goes), except for the
+	// connector, which is kept when absent.
+	r = call(t, ts, "PUT", proj+"/dbschema/s1", map[string]any{"changelog": map[string]any{"location": "l2"}})
+	expect(t, r, 200)
+	if cl, _ := r.obj(t)["changelog"].(map[string]any); !reflect.DeepEqual(cl, map[string]any{"connector": "gitconn", "location": "l2"}) {
+		t.Errorf("changelog after a block without repo: %v", cl)
+	}
+	// A script block alone switches the source: the changelog goes, type follows.
+	r = call(t, ts, "PUT", proj+"/dbschema/s1", map[string]any{"changeLogScript": map[string]any{"image": "i", "command": "c", "shell": "Sh", "location": "l"}})
+	expect(t, r, 200)
+	if o := r.obj(t); o["changelog"] != nil || o["type"] != "Script" || o["schemaSourceType"] != "Custom" {
+		t.Errorf("switch to a script: %s", r.body)
 	}
 }
 
@@ -211,14 +246,17 @@ func TestUpdateSchemaConnectorRetention(t *testing.T) {
 	if sc := put(map[string]any{"connector": "", "location": "l", "repo": "r"}); sc.Changelog.Connector != "" || sc.SchemaSourceType != "HarnessCode" {
 		t.Fatalf("empty connector must switch to Harness Code: %+v %s", sc.Changelog, sc.SchemaSourceType)
 	}
-	if sc := put(map[string]any{"location": "l"}); sc.Changelog.Connector != "" {
+	if sc := put(map[string]any{"location": "l", "repo": "r"}); sc.Changelog.Connector != "" {
 		t.Fatalf("absent connector must keep the stored empty one: %+v", sc.Changelog)
 	}
+	r := call(t, ts, "PUT", proj+"/dbschema/s1", map[string]any{"changelog": map[string]any{"location": "l"}})
+	expectError(t, r, 400, "changelog.repo is required when changelog.connector is empty (Harness Code Repository)")
 }
 
 func TestUpdateSchemaValidation(t *testing.T) {
 	t.Parallel()
 	ts := NewTestServer(t)
+	ts.AllowBadRequests() // it sends requests outside the contract on purpose
 	mustCreateSchema(t, ts, "s1")
 	script := map[string]any{"image": "i", "command": "c", "shell": "Sh", "location": "l"}
 	cl := map[string]any{"location": "l"}
@@ -231,9 +269,11 @@ func TestUpdateSchemaValidation(t *testing.T) {
 		{"identifier equal", map[string]any{"identifier": "s1", "name": "n", "changelog": cl}, 200, nil},
 		{"identifier differs", map[string]any{"identifier": "s2", "name": "n", "changelog": cl}, 400, []string{`identifier "s2" in the body does not match "s1"`}},
 		{"migrationType differs", map[string]any{"migrationType": "Flyway", "name": "n", "changelog": cl}, 400, []string{"migrationType cannot be changed", `stored "Liquibase"`}},
-		{"name cleared", map[string]any{"changelog": cl}, 400, []string{"name is required"}},
+		{"name cleared", map[string]any{"name": "", "changelog": cl}, 400, []string{"name is required"}},
 		{"both blocks", map[string]any{"name": "n", "changelog": cl, "changeLogScript": script}, 400, []string{"mutually exclusive"}},
-		{"no block", map[string]any{"name": "n"}, 400, []string{`needs a "changelog" block`}},
+		{"type without its block", map[string]any{"type": "Script"}, 400, []string{`type Script does not take a "changelog"`, `needs a "changeLogScript"`}},
+		{"script without image", map[string]any{"changeLogScript": map[string]any{"command": "c"}}, 400, []string{"changeLogScript.image is required"}},
+		{"Harness Code without repo", map[string]any{"changelog": map[string]any{"connector": "", "location": "l"}}, 400, []string{"changelog.repo is required"}},
 		{"unknown key", map[string]any{"name": "n", "changelog": cl, "instanceCount": 3}, 400, []string{`unknown JSON field "instanceCount"`}},
 		{"malformed", `{"name":`, 400, []string{"malformed JSON"}},
 		{"switch to Script", map[string]any{"name": "n", "changeLogScript": script}, 200, nil},
@@ -254,23 +294,32 @@ func TestUpdateSchemaValidation(t *testing.T) {
 	}
 }
 
-func TestDeleteSchemaWithInstancesIsRefused(t *testing.T) {
+// TestDeleteSchemaCascades: deleting a schema deletes its instances too (Harness's MCP
+// server warns so); their paths answer 404 afterwards.
+func TestDeleteSchemaCascades(t *testing.T) {
 	t.Parallel()
 	ts := NewTestServer(t)
 	mustCreateSchema(t, ts, "s1")
+	mustCreateSchema(t, ts, "s2")
 	mustCreateInstance(t, ts, "s1", instanceBody("i1"))
 	mustCreateInstance(t, ts, "s1", instanceBody("i2"))
-	expectError(t, call(t, ts, "DELETE", proj+"/dbschema/s1", nil), 400, "still has 2 instance(s)", "i1, i2", "delete its instances first")
-	if _, ok := ts.Schema("default", "demo", "s1"); !ok {
-		t.Fatal("refused delete removed the schema")
+	mustCreateInstance(t, ts, "s2", instanceBody("i1"))
+	if r := call(t, ts, "DELETE", proj+"/dbschema/s1", nil); r.status != 204 {
+		t.Fatalf("delete of a schema with instances: %d %s", r.status, r.body)
+	}
+	if _, ok := ts.Schema("default", "demo", "s1"); ok {
+		t.Fatal("the schema is still there")
 	}
 	for _, i := range []string{"i1", "i2"} {
-		if r := call(t, ts, "DELETE", proj+"/dbschema/s1/instance/"+i, nil); r.status != 204 {
-			t.Fatalf("delete %s: %d", i, r.status)
-		}
+		expectError(t, call(t, ts, "DELETE", proj+"/dbschema/s1/instance/"+i, nil), 404, `database schema "s1" not found`)
 	}
-	if r := call(t, ts, "DELETE", proj+"/dbschema/s1", nil); r.status != 204 {
-		t.Fatalf("delete after instances: %d %s", r.status, r.body)
+	// A schema created again under the same identifier starts with no instances.
+	mustCreateSchema(t, ts, "s1")
+	if sc, _ := ts.Schema("default", "demo", "s1"); sc.InstanceCount != 0 {
+		t.Fatalf("instanceCount of the new schema = %d, want 0", sc.InstanceCount)
+	}
+	if n := len(ts.Instances("default", "demo", "s2")); n != 1 {
+		t.Fatalf("the other schema lost instances: %d left", n)
 	}
 }
 
@@ -306,6 +355,7 @@ func TestListSchemas(t *testing.T) {
 	t.Parallel()
 	clock := newClock()
 	ts := newTS(t, Options{Now: clock.Now})
+	ts.AllowBadRequests() // it sends requests outside the contract on purpose
 	for i := range 25 {
 		b := repoSchemaBody(fmt.Sprintf("s%02d", i))
 		b["name"] = fmt.Sprintf("Name %02d", 24-i) // name order is the reverse of creation order

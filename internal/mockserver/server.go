@@ -20,14 +20,17 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/contract"
 )
 
-// Route constants are the ServeMux patterns of the API, without the /gateway prefix.
+// Route constants are the ServeMux patterns of the API, without a prefix (apiPrefixes).
 // They name routes in the request log and in faults.
 const (
 	RouteGetDefaultConfig  = "GET /v1/dbops/execution-config/get-default-config"
@@ -50,9 +53,12 @@ const (
 	RouteListInstances  = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instancelist"
 )
 
-// gatewayPrefix is the prefix app.harness.io puts in front of the API; the mock serves
-// every path with and without it, because Harness's own docs use both forms.
-const gatewayPrefix = "/gateway"
+// apiPrefixes are the prefixes Harness serves the /v1/... routes behind, longest first:
+// the official provider calls {endpoint}/v1/... with endpoint .../gateway, the developer
+// hub names .../gateway/dbops as the base, and Harness's MCP server calls
+// .../dbops/v1/.... The mock also serves the bare /v1/...
+// form, which Harness's docs show for curl. Test hooks answer behind them too.
+var apiPrefixes = []string{"/gateway/dbops", "/gateway", "/dbops"}
 
 // Options configures a Server.
 type Options struct {
@@ -61,6 +67,10 @@ type Options struct {
 	Now        func() time.Time // nil: time.Now
 	RequestLog io.Writer        // nil: no per-request log lines; else one line per request: time method path status duration [fault]
 	Seed       int64            // seeds the random source used by Fraction faults (deterministic tests)
+	// Contract, when set, validates every API request and every answer the mock gives
+	// (faulted answers aside: they stand for the network, not for Harness) against the
+	// project's written contract; Violations lists what broke it.
+	Contract *contract.Validator
 }
 
 // Server is the fake API. It implements http.Handler and is safe for concurrent use.
@@ -87,6 +97,10 @@ type Server struct {
 	counts  map[string]int
 
 	reqSeq atomic.Uint64
+
+	contract         *contract.Validator
+	violations       []contract.Violation // guarded by reqMu
+	allowBadRequests atomic.Bool
 }
 
 // New returns a Server with the seeded default images and no schemas. It panics if
@@ -105,6 +119,7 @@ func New(opts Options) *Server {
 		rng:       rand.New(rand.NewPCG(uint64(opts.Seed), 0x6d6f636b)),
 		counts:    map[string]int{},
 		st:        newStore(),
+		contract:  opts.Contract,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -154,13 +169,13 @@ func isRoute(route string) bool {
 	return false
 }
 
-// ServeHTTP strips /gateway, sends test hooks to their own mux, and otherwise runs
+// ServeHTTP strips an API prefix, sends test hooks to their own mux, and otherwise runs
 // the API pipeline: match route, inject a fault if one is armed, check auth, handle.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	w.Header().Set("X-Request-Id", fmt.Sprintf("mock-%d", s.reqSeq.Add(1)))
-	r2 := stripGateway(r)
-	sw := &statusWriter{ResponseWriter: w}
+	r2 := stripPrefix(r)
+	sw := &statusWriter{ResponseWriter: w, capture: s.contract != nil}
 
 	if p := r2.URL.Path; p == "/_mock" || strings.HasPrefix(p, "/_mock/") {
 		s.serveHook(sw, r2)
@@ -180,23 +195,70 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route := s.matchRoute(r2)
 	var fault string
 	var closeConn func()
+	faithful := route != "" // the answer is the API's own, not a fault's nor the no-route one
 	if route == "" {
 		s.serveUnmatched(sw, r2, r.URL.Path)
 	} else if f := s.pickFault(route); f != nil {
 		fault, closeConn = s.serveFault(sw, r2, f, http.HandlerFunc(s.serveAPI))
+		faithful = !f.altersAnswer()
 	} else {
 		s.serveAPI(sw, r2)
 	}
-	s.record(RequestRecord{Time: s.now(), Method: r.Method, Path: r.URL.Path, Route: route, Status: sw.status, Fault: fault, Body: string(body[:min(len(body), maxRecordedBody)])})
-	note := ""
-	if fault != "" {
-		note = "fault=" + fault
+	rec := RequestRecord{
+		Time: s.now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: maskedHeader(r.Header),
+		Route: route, Status: sw.status, Fault: fault, Body: string(body[:min(len(body), maxRecordedBody)]),
 	}
-	s.logLine(r, sw.status, time.Since(start), note)
+	var notes []string
+	if fault != "" {
+		notes = append(notes, "fault="+fault)
+	}
+	if s.contract != nil {
+		for _, v := range s.checkContract(r, body, sw, faithful) {
+			rec.Violations = append(rec.Violations, v.Error())
+		}
+		notes = append(notes, rec.Violations...)
+	}
+	s.record(rec)
+	s.logLine(r, sw.status, time.Since(start), strings.Join(notes, " "))
 	if closeConn != nil {
 		closeConn()
 	}
 }
+
+// checkContract validates the request and, when faithful, the answer against the
+// contract. It keeps the violations that count (Violations): request violations do not
+// when a test sends bad requests on purpose (AllowBadRequests).
+func (s *Server) checkContract(r *http.Request, body []byte, sw *statusWriter, faithful bool) []contract.Violation {
+	vs := s.contract.CheckRequest(r.Method, r.URL.EscapedPath(), r.URL.Query(), r.Header, body)
+	counted := vs
+	if s.allowBadRequests.Load() {
+		counted = nil
+	}
+	if faithful && sw.status != 0 {
+		resp := s.contract.CheckResponse(r.Method, r.URL.EscapedPath(), r.URL.Query(), r.Header, sw.status, sw.Header(), sw.body.Bytes())
+		vs = append(vs, resp...)
+		counted = append(counted, resp...)
+	}
+	if len(counted) > 0 {
+		s.reqMu.Lock()
+		s.violations = append(s.violations, counted...)
+		s.reqMu.Unlock()
+	}
+	return vs
+}
+
+// Violations returns the contract violations seen so far (Options.Contract), oldest
+// first: the requests and answers that broke the project's written contract of the API.
+func (s *Server) Violations() []contract.Violation {
+	s.reqMu.Lock()
+	defer s.reqMu.Unlock()
+	return slices.Clone(s.violations)
+}
+
+// AllowBadRequests stops counting requests that break the contract as Violations, for
+// tests that send bad requests on purpose to test the mock's own validation. Answers
+// are still checked.
+func (s *Server) AllowBadRequests() { s.allowBadRequests.Store(true) }
 
 // serveAPI checks the credentials, then lets the API mux (which sets path values)
 // dispatch to the handler.
@@ -257,22 +319,25 @@ func (s *Server) serveUnmatched(w http.ResponseWriter, r *http.Request, path str
 		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed on %s; allowed: %s", r.Method, path, strings.Join(allowed, ", ")))
 		return
 	}
-	writeError(w, http.StatusNotFound, fmt.Sprintf("no API route matches %s %s (paths start at /v1/..., optionally under /gateway)", r.Method, path))
+	writeError(w, http.StatusNotFound, fmt.Sprintf("no API route matches %s %s (paths start at /v1/..., optionally under /gateway, /dbops or /gateway/dbops)", r.Method, path))
 }
 
-// stripGateway returns r with a leading /gateway removed from its path.
-func stripGateway(r *http.Request) *http.Request {
+// stripPrefix returns r with a leading API prefix (apiPrefixes) removed from its path.
+func stripPrefix(r *http.Request) *http.Request {
 	p := r.URL.Path
-	if p != gatewayPrefix && !strings.HasPrefix(p, gatewayPrefix+"/") {
-		return r
+	for _, prefix := range apiPrefixes {
+		if p != prefix && !strings.HasPrefix(p, prefix+"/") {
+			continue
+		}
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = strings.TrimPrefix(p, prefix)
+		if r2.URL.Path == "" {
+			r2.URL.Path = "/"
+		}
+		r2.URL.RawPath = ""
+		return r2
 	}
-	r2 := r.Clone(r.Context())
-	r2.URL.Path = strings.TrimPrefix(p, gatewayPrefix)
-	if r2.URL.Path == "" {
-		r2.URL.Path = "/"
-	}
-	r2.URL.RawPath = ""
-	return r2
+	return r
 }
 
 // unix is the API's timestamp format: epoch seconds.
@@ -299,7 +364,9 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 // Drop faults work.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status  int
+	capture bool         // keep a copy of the body, for the contract check
+	body    bytes.Buffer // the body written, when capture is set (at most maxBody)
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -313,6 +380,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
+	if w.capture && w.body.Len() < maxBody {
+		w.body.Write(b[:min(len(b), maxBody-w.body.Len())])
+	}
 	return w.ResponseWriter.Write(b)
 }
 
@@ -321,13 +391,28 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // RequestRecord is one API request as the mock saw it. Test hooks are not recorded.
 type RequestRecord struct {
-	Time   time.Time `json:"time"`
-	Method string    `json:"method"`
-	Path   string    `json:"path"`   // as received, including any /gateway prefix
-	Route  string    `json:"route"`  // a Route* constant; "" if no route matched
-	Status int       `json:"status"` // 0 when no response was sent (Drop, or the client went away)
-	Fault  string    `json:"fault"`  // "" or what was injected, e.g. "status=503", "drop-after"
-	Body   string    `json:"body"`   // the request body as sent (first 64 KiB), "" if none
+	Time   time.Time   `json:"time"`
+	Method string      `json:"method"`
+	Path   string      `json:"path"`   // as received, including any prefix such as /gateway
+	Query  string      `json:"query"`  // the raw query string, "" if none
+	Header http.Header `json:"header"` // the request headers as received; the x-api-key value is masked
+	Route  string      `json:"route"`  // a Route* constant; "" if no route matched
+	Status int         `json:"status"` // 0 when no response was sent (Drop, or the client went away)
+	Fault  string      `json:"fault"`  // "" or what was injected, e.g. "status=503", "drop-after"
+	Body   string      `json:"body"`   // the request body as sent (first 64 KiB), "" if none
+	// Violations are the ways the request or its answer broke the contract
+	// (Options.Contract), each as contract.Violation.Error() reads.
+	Violations []string `json:"violations,omitempty"`
+}
+
+// maskedHeader copies h with the API key's value masked, so that a request log (which
+// the standalone mock serves over HTTP) never holds a key.
+func maskedHeader(h http.Header) http.Header {
+	out := h.Clone()
+	if v := out.Values("X-Api-Key"); len(v) > 0 {
+		out["X-Api-Key"] = slices.Repeat([]string{"***"}, len(v))
+	}
+	return out
 }
 
 // maxRecordedBody caps RequestRecord.Body.

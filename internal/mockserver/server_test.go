@@ -3,6 +3,7 @@ package mockserver
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 func TestAuth(t *testing.T) {
 	t.Parallel()
 	ts := NewTestServer(t)
+	ts.AllowBadRequests() // it sends requests outside the contract on purpose
 	const path = "/v1/dbops/execution-config/get-default-config"
 	tests := []struct {
 		name   string
@@ -48,6 +50,7 @@ func TestAuth(t *testing.T) {
 func TestRouting(t *testing.T) {
 	t.Parallel()
 	ts := NewTestServer(t)
+	ts.AllowBadRequests() // it sends requests outside the contract on purpose
 	mustCreateSchema(t, ts, "s1")
 	tests := []struct {
 		name, method, path string
@@ -59,7 +62,8 @@ func TestRouting(t *testing.T) {
 		{"unknown path under gateway", "GET", "/gateway/v1/nothing", 404, "", "no API route matches GET /gateway/v1/nothing"},
 		{"gateway alone", "GET", "/gateway", 404, "", "no API route"},
 		{"root", "GET", "/", 404, "", "no API route"},
-		{"dbops segment is not served", "GET", "/gateway/dbops/v1/orgs/default/projects/demo/dbschema", 404, "", ""},
+		{"dbops alone", "GET", "/dbops", 404, "", "no API route"},
+		{"dbops twice", "GET", "/dbops/dbops/v1/orgs/default/projects/demo/dbschema", 404, "", ""},
 		{"trailing slash", "GET", proj + "/dbschema/s1/", 404, "", ""},
 		{"wrong method on schema", "PATCH", proj + "/dbschema/s1", 405, "GET, PUT, DELETE", "method PATCH is not allowed"},
 		{"wrong method on config", "GET", "/v1/dbops/execution-config", 405, "DELETE", ""},
@@ -77,12 +81,15 @@ func TestRouting(t *testing.T) {
 	}
 }
 
-// TestGatewayAndRoot: every route answers the same under /gateway and at the root.
-func TestGatewayAndRoot(t *testing.T) {
+// TestPrefixes: every route answers the same at the root and behind each prefix
+// Harness serves it under (its MCP server, its docs, the official provider).
+func TestPrefixes(t *testing.T) {
 	t.Parallel()
 	ts := NewTestServer(t)
-	for _, prefix := range []string{"", "/gateway"} {
-		id := "s" + strings.TrimPrefix(prefix, "/")
+	ts.AllowBadRequests() // it sends requests outside the contract on purpose
+	prefixes := []string{"", "/gateway", "/dbops", "/gateway/dbops"}
+	for i, prefix := range prefixes {
+		id := fmt.Sprintf("s%d", i)
 		expect(t, call(t, ts, "POST", prefix+proj+"/dbschema", repoSchemaBody(id)), 201)
 		expect(t, call(t, ts, "GET", prefix+proj+"/dbschema/"+id, nil), 200)
 		expect(t, call(t, ts, "POST", prefix+proj+"/dbschema/"+id+"/instance", instanceBody("i1")), 201)
@@ -93,19 +100,25 @@ func TestGatewayAndRoot(t *testing.T) {
 		expect(t, call(t, ts, "GET", prefix+"/v1/dbops/execution-config/get-customer-config", nil), 200)
 	}
 	a := call(t, ts, "GET", "/v1/dbops/execution-config/get-default-config", nil)
-	b := call(t, ts, "GET", "/gateway/v1/dbops/execution-config/get-default-config", nil)
-	if !bytes.Equal(a.body, b.body) {
-		t.Fatalf("root and /gateway differ:\n%s\n%s", a.body, b.body)
+	for _, prefix := range prefixes[1:] {
+		b := call(t, ts, "GET", prefix+"/v1/dbops/execution-config/get-default-config", nil)
+		if !bytes.Equal(a.body, b.body) {
+			t.Fatalf("root and %s differ:\n%s\n%s", prefix, a.body, b.body)
+		}
 	}
 	counts := ts.RouteCounts()
-	if counts[RouteCreateSchema] != 2 || counts[RouteGetDefaultConfig] != 2 {
-		t.Fatalf("both prefixes must map to the same route: %v", counts)
+	if counts[RouteCreateSchema] != len(prefixes) || counts[RouteGetDefaultConfig] != len(prefixes) {
+		t.Fatalf("every prefix must map to the same route: %v", counts)
 	}
+	// A prefix must be a whole path segment.
+	expectError(t, call(t, ts, "GET", "/gatewayx/v1/dbops/execution-config/get-default-config", nil), 404, "no API route matches")
+	expectError(t, call(t, ts, "GET", "/dbops/gateway/v1/dbops/execution-config/get-default-config", nil), 404, "no API route matches")
 }
 
 func TestRequestIDsAreUnique(t *testing.T) {
 	t.Parallel()
 	ts := NewTestServer(t)
+	ts.AllowBadRequests() // it sends requests outside the contract on purpose
 	seen := map[string]bool{}
 	for range 5 {
 		r := call(t, ts, "GET", "/nope", nil) // even errors carry one
@@ -126,9 +139,10 @@ func TestRequestLog(t *testing.T) {
 	var buf safeBuffer
 	clock := newClock()
 	ts := newTS(t, Options{RequestLog: &buf, Now: clock.Now})
+	ts.AllowBadRequests() // it sends requests outside the contract on purpose
 	mustCreateSchema(t, ts, "s1")
 	call(t, ts, "GET", "/gateway"+proj+"/dbschema/s1", nil)
-	call(t, ts, "GET", proj+"/dbschema/missing", nil)
+	call(t, ts, "GET", proj+"/dbschema/missing?x=1&y=a%20b", nil)
 	call(t, ts, "GET", "/v1/unknown", nil)
 	call(t, ts, "GET", "/_mock/state", nil) // hooks are not recorded
 
@@ -136,16 +150,36 @@ func TestRequestLog(t *testing.T) {
 	want := []RequestRecord{
 		{Method: "POST", Path: proj + "/dbschema", Route: RouteCreateSchema, Status: 201, Body: `{"changelog":{"connector":"gitconn","location":"db/changelog.yaml","repo":"changelogs"},"identifier":"s1","name":"Schema s1"}`},
 		{Method: "GET", Path: "/gateway" + proj + "/dbschema/s1", Route: RouteGetSchema, Status: 200},
-		{Method: "GET", Path: proj + "/dbschema/missing", Route: RouteGetSchema, Status: 404},
-		{Method: "GET", Path: "/v1/unknown", Route: "", Status: 404},
+		{Method: "GET", Path: proj + "/dbschema/missing", Query: "x=1&y=a%20b", Route: RouteGetSchema, Status: 404, Violations: []string{
+			"contract: GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}: request: query x: parameter is not declared for this operation",
+			"contract: GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}: request: query y: parameter is not declared for this operation",
+		}},
+		{Method: "GET", Path: "/v1/unknown", Route: "", Status: 404, Violations: []string{
+			"contract: GET /v1/unknown: request: no operation in the contract for GET /v1/unknown",
+		}},
 	}
 	if len(recs) != len(want) {
 		t.Fatalf("got %d records, want %d: %+v", len(recs), len(want), recs)
 	}
 	for i, w := range want {
 		w.Time = clock.Now()
-		if recs[i] != w {
-			t.Errorf("record %d = %+v, want %+v", i, recs[i], w)
+		got := recs[i]
+		// The headers as the client sent them, with the API key masked.
+		wantHeader := map[string]string{"X-Api-Key": "***", "Harness-Account": TestAccountID}
+		if got.Body != "" {
+			wantHeader["Content-Type"] = "application/json"
+		}
+		for k, v := range wantHeader {
+			if g := got.Header.Get(k); g != v {
+				t.Errorf("record %d: header %s = %q, want %q", i, k, g, v)
+			}
+		}
+		if strings.Contains(fmt.Sprint(got.Header), TestAPIKey) {
+			t.Errorf("record %d holds the API key: %v", i, got.Header)
+		}
+		got.Header = nil
+		if !reflect.DeepEqual(got, w) {
+			t.Errorf("record %d = %+v, want %+v", i, got, w)
 		}
 	}
 	if n := ts.RouteCount(RouteGetSchema); n != 2 {
@@ -247,4 +281,42 @@ func TestNewRequiresCredentials(t *testing.T) {
 		}
 	}()
 	New(Options{AccountID: "a"})
+}
+
+// recordingT is a testing.TB whose failures and cleanups a test can inspect.
+type recordingT struct {
+	*testing.T
+	errors   []string
+	cleanups []func()
+}
+
+func (r *recordingT) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+func (r *recordingT) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
+
+// A test server fails its test for every request or answer outside the contract,
+// naming the route and the violation; faulted answers are not the API's and are not
+// checked; AllowBadRequests spares requests, never answers.
+func TestContractViolationsFailTheTest(t *testing.T) {
+	t.Parallel()
+	rt := &recordingT{T: t}
+	ts := NewTestServerWith(rt, Options{})
+	ts.PutSchema("default", "demo", Schema{Identifier: "odd", Name: "Odd", Type: "Bogus", Changelog: &Changelog{Connector: "c", Location: "l"}})
+	call(t, ts, "GET", proj+"/dbschema/odd", nil)                      // an answer outside the contract (type)
+	call(t, ts, "POST", proj+"/dbschema", map[string]any{"name": "n"}) // a request outside it (no identifier)
+	ts.AddFault(Fault{Route: RouteGetDefaultConfig, Status: 502, Body: "<html>bad gateway</html>", Times: 1})
+	call(t, ts, "GET", "/v1/dbops/execution-config/get-default-config", nil) // a faulted answer: not checked
+	ts.AllowBadRequests()
+	call(t, ts, "POST", proj+"/dbschema", map[string]any{"name": "n"}) // spared
+	for i := len(rt.cleanups) - 1; i >= 0; i-- {
+		rt.cleanups[i]()
+	}
+	want := []string{
+		`the mock saw an exchange outside the API contract: contract: GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}: response: body /type: value is not one of the allowed values ["Repository","Script"]`,
+		`the mock saw an exchange outside the API contract: contract: POST /v1/orgs/{org}/projects/{project}/dbschema: request: body: property "identifier" is missing`,
+	}
+	if !reflect.DeepEqual(rt.errors, want) {
+		t.Fatalf("the test failed with\n%s\nwant\n%s", strings.Join(rt.errors, "\n"), strings.Join(want, "\n"))
+	}
 }

@@ -3,6 +3,8 @@ package mockserver
 import (
 	"net/http/httptest"
 	"testing"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/contract"
 )
 
 // Credentials of NewTestServer.
@@ -14,7 +16,7 @@ const (
 // TestServer is a Server behind a real httptest listener, for tests in any package.
 type TestServer struct {
 	*Server
-	URL       string // e.g. http://127.0.0.1:41234, no trailing slash; the API is at the root (and under /gateway)
+	URL       string // e.g. http://127.0.0.1:41234, no trailing slash; the API is at the root and behind every prefix of apiPrefixes
 	AccountID string
 	APIKey    string
 
@@ -23,9 +25,25 @@ type TestServer struct {
 
 // NewTestServer starts a fresh mock with TestAccountID and TestAPIKey, closed by
 // t.Cleanup. One per test keeps tests isolated and parallel.
+//
+// Every request and answer is validated against the project's written contract of the
+// API (internal/contract): a violation fails t, naming the route and what is wrong.
 func NewTestServer(t testing.TB) *TestServer {
 	t.Helper()
-	s := New(Options{AccountID: TestAccountID, APIKey: TestAPIKey})
+	return NewTestServerWith(t, Options{})
+}
+
+// NewTestServerWith is NewTestServer with options; the credentials are the test ones
+// and the contract is always checked.
+func NewTestServerWith(t testing.TB, opts Options) *TestServer {
+	t.Helper()
+	opts.AccountID, opts.APIKey, opts.Contract = TestAccountID, TestAPIKey, contract.Default()
+	s := New(opts)
+	t.Cleanup(func() { // runs after ts.Close: no request is still in flight
+		for _, v := range s.Violations() {
+			t.Errorf("the mock saw an exchange outside the API contract: %v", v)
+		}
+	})
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	return &TestServer{Server: s, URL: ts.URL, AccountID: TestAccountID, APIKey: TestAPIKey, ts: ts}

@@ -21,7 +21,7 @@ import (
 // its own block.
 
 // cliProvider is a provider block for tfCLI tests, with fast retries.
-func cliProvider(srv *mockserver.TestServer, extra string) string {
+func cliProvider(srv *mockserver.TestServer) string {
 	return fmt.Sprintf(`
 provider "harness" {
   endpoint       = %q
@@ -30,8 +30,8 @@ provider "harness" {
   max_retries    = 1
   retry_wait_min = "10ms"
   retry_wait_max = "50ms"
-%s}
-`, srv.URL+"/gateway", srv.AccountID, srv.APIKey, extra)
+}
+`, srv.URL+"/gateway", srv.AccountID, srv.APIKey)
 }
 
 // crashSigns are what Terraform prints when a provider panics or its plugin dies.
@@ -175,7 +175,7 @@ func TestAccBadInput_config(t *testing.T) {
 	type span struct{ first, last int }
 	spans := make([]span, len(badConfigRows))
 	var cfg strings.Builder
-	cfg.WriteString(cliProvider(srv, ""))
+	cfg.WriteString(cliProvider(srv))
 	for i, row := range badConfigRows {
 		block := fmt.Sprintf(row.block, fmt.Sprintf("row_%d", i))
 		first := strings.Count(cfg.String(), "\n") + 1
@@ -268,7 +268,7 @@ func TestAccBadInput_importIDs(t *testing.T) {
 	srv := newAccTestServer(t)
 	c := newTFCLI(t)
 	var cfg strings.Builder
-	cfg.WriteString(cliProvider(srv, ""))
+	cfg.WriteString(cliProvider(srv))
 	for i, r := range rows {
 		body := "  default_tag = \"plugins/x:1\"\n"
 		switch r.resource {
@@ -342,7 +342,7 @@ func TestAccBadInput_serverAnswers(t *testing.T) {
 	t.Parallel()
 	srv := newAccTestServer(t)
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": cliProvider(srv, "") + `
+	c.write(map[string]string{"main.tf": cliProvider(srv) + `
 resource "harness_dbops_db_schema" "main" {
   org_id     = "default"
   project_id = "p"

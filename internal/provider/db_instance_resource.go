@@ -55,7 +55,7 @@ type dbInstanceModel struct {
 	Context                  types.String `tfsdk:"context"`
 	SubstituteProperties     types.Map    `tfsdk:"substitute_properties"`
 	Branch                   types.String `tfsdk:"branch"`
-	CommitSha                types.String `tfsdk:"commit_sha"`
+	CommitSHA                types.String `tfsdk:"commit_sha"`
 	GitTag                   types.String `tfsdk:"git_tag"`
 	Created                  types.Int64  `tfsdk:"created"`
 	Updated                  types.Int64  `tfsdk:"updated"`
@@ -73,7 +73,7 @@ func (m dbInstanceModel) toAPI(ctx context.Context) (client.InstanceInput, diag.
 		Identifier: m.Identifier.ValueString(),
 		Name:       m.Name.ValueString(),
 		Branch:     m.Branch.ValueString(),
-		CommitSha:  m.CommitSha.ValueString(),
+		CommitSHA:  m.CommitSHA.ValueString(),
 		GitTag:     m.GitTag.ValueString(),
 		Connector:  m.Connector.ValueString(),
 		Context:    m.Context.ValueString(),
@@ -83,30 +83,6 @@ func (m dbInstanceModel) toAPI(ctx context.Context) (client.InstanceInput, diag.
 	in.SubstituteProperties, d = mapToAPI(ctx, m.SubstituteProperties)
 	diags.Append(d...)
 	return in, diags
-}
-
-// toUpdateAPI builds the PUT body: every field, empty ones as "" or {}, so that a value
-// removed from the configuration (or a revision switched from branch to git_tag) is
-// cleared on the server.
-func (m dbInstanceModel) toUpdateAPI(ctx context.Context) (client.InstanceUpdate, diag.Diagnostics) {
-	in, diags := m.toAPI(ctx)
-	out := client.InstanceUpdate{
-		Name:                 in.Name,
-		Tags:                 in.Tags,
-		Branch:               in.Branch,
-		CommitSha:            in.CommitSha,
-		GitTag:               in.GitTag,
-		Connector:            in.Connector,
-		Context:              in.Context,
-		SubstituteProperties: in.SubstituteProperties,
-	}
-	if out.Tags == nil {
-		out.Tags = map[string]string{}
-	}
-	if out.SubstituteProperties == nil {
-		out.SubstituteProperties = map[string]string{}
-	}
-	return out, diags
 }
 
 // fromAPI sets every attribute from the API's answer; empty strings become null.
@@ -120,7 +96,7 @@ func (m *dbInstanceModel) fromAPI(_ context.Context, org, project, schemaID stri
 	m.Connector = types.StringValue(in.Connector)
 	m.Context = optionalString(in.Context)
 	m.Branch = optionalString(in.Branch)
-	m.CommitSha = optionalString(in.CommitSha)
+	m.CommitSHA = optionalString(in.CommitSHA)
 	m.GitTag = optionalString(in.GitTag)
 	m.Created = types.Int64Value(in.Created)
 	m.Updated = types.Int64Value(in.Updated)
@@ -139,7 +115,8 @@ func (r *dbInstanceResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	revision := func(what, api string) schema.StringAttribute {
 		return schema.StringAttribute{
 			MarkdownDescription: what + " (`" + api + "`). At most one of `branch`, `commit_sha` and `git_tag` may " +
-				"be set; switching from one to another clears the other in Harness. Harness expressions are allowed.",
+				"be set, and Harness needs one when the schema's changelog is in Git or Harness Code; switching from " +
+				"one to another clears the other in Harness. Harness expressions are allowed.",
 			Optional:   true,
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		}
@@ -247,6 +224,7 @@ func (r *dbInstanceResource) Create(ctx context.Context, req resource.CreateRequ
 	tflog.Debug(ctx, "created DB instance", map[string]any{"org_id": org, "project_id": project, "schema": schemaID, "identifier": inst.Identifier})
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, schemaID, inst)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	addMismatches(&resp.Diagnostics, dbInstanceName(schemaID, in.Identifier), in.Mismatches(inst), nil)
 }
 
 func (r *dbInstanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -275,19 +253,25 @@ func (r *dbInstanceResource) Read(ctx context.Context, req resource.ReadRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// Update sends what changed from the refreshed state to the plan (client
+// NewInstanceUpdate: the API merges a PUT, so a removed value is sent empty to clear
+// it), then checks that Harness's answer holds the plan.
 func (r *dbInstanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan dbInstanceModel
+	var plan, state dbInstanceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in, diags := plan.toUpdateAPI(ctx)
+	desired, diags := plan.toAPI(ctx)
+	resp.Diagnostics.Append(diags...)
+	prior, diags := state.toAPI(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	org, project, schemaID, id := plan.OrgID.ValueString(), plan.ProjectID.ValueString(), plan.Schema.ValueString(), plan.Identifier.ValueString()
-	inst, err := r.client.UpdateInstance(ctx, org, project, schemaID, id, in)
+	inst, err := r.client.UpdateInstance(ctx, org, project, schemaID, id, client.NewInstanceUpdate(prior, desired))
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to update DB instance", dbInstanceDetail("Updating", org, project, schemaID, id, err))
 		return
@@ -295,6 +279,7 @@ func (r *dbInstanceResource) Update(ctx context.Context, req resource.UpdateRequ
 	tflog.Debug(ctx, "updated DB instance", map[string]any{"org_id": org, "project_id": project, "schema": schemaID, "identifier": id})
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, schemaID, inst)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	addMismatches(&resp.Diagnostics, dbInstanceName(schemaID, id), desired.Mismatches(inst), nil)
 }
 
 func (r *dbInstanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -328,6 +313,10 @@ func (r *dbInstanceResource) ImportState(ctx context.Context, req resource.Impor
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), parts[1])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("schema"), parts[2])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), parts[3])...)
+}
+
+func dbInstanceName(schemaID, id string) string {
+	return fmt.Sprintf("DB instance %q of schema %q", id, schemaID)
 }
 
 func dbInstanceDetail(verb, org, project, schemaID, id string, err error) string {

@@ -23,9 +23,10 @@ import (
 
 const dbInstanceAddr = "harness_dbops_db_instance.test"
 
-// dbInstanceConfig renders two schemas, "main" and "other", and a
-// harness_dbops_db_instance "test" in the test org and project; body is the HCL after
-// org_id and project_id.
+// dbInstanceConfig renders two schemas, "main" (its changelog in Git, so its instances
+// need a branch, commit_sha or git_tag) and "other" (an Artifactory archive, so they do
+// not), and a harness_dbops_db_instance "test" in the test org and project; body is the
+// HCL after org_id and project_id.
 func dbInstanceConfig(srv *mockserver.TestServer, body string) string {
 	return providerConfig(srv) + fmt.Sprintf(`
 resource "harness_dbops_db_schema" "main" {
@@ -45,8 +46,9 @@ resource "harness_dbops_db_schema" "other" {
   identifier = "other"
   name       = "Other"
   schema_source = {
-    connector = "github"
-    location  = "other/changelog.yaml"
+    connector    = "artifactory"
+    archive_path = "changelogs/other.zip"
+    location     = "other/changelog.yaml"
   }
 }
 
@@ -84,9 +86,9 @@ func checkMockInstance(srv *mockserver.TestServer, schema, id string, fn func(mo
 // revisionIs checks that the mock holds exactly this branch, commit and tag.
 func revisionIs(srv *mockserver.TestServer, branch, commit, tag string) resource.TestCheckFunc {
 	return checkMockInstance(srv, "main", "pg", func(in mockserver.Instance) error {
-		if in.Branch != branch || in.CommitSha != commit || in.GitTag != tag {
+		if in.Branch != branch || in.CommitSHA != commit || in.GitTag != tag {
 			return fmt.Errorf("mock revision: branch %q, commitSha %q, gitTag %q; want %q, %q, %q",
-				in.Branch, in.CommitSha, in.GitTag, branch, commit, tag)
+				in.Branch, in.CommitSHA, in.GitTag, branch, commit, tag)
 		}
 		return nil
 	})
@@ -226,10 +228,26 @@ func TestAccDBInstanceResource_revisionSwitch(t *testing.T) {
 		}
 	}
 	var steps []resource.TestStep
-	steps = append(steps, step(`commit_sha = "0a1b2c3d"`, revisionIs(srv, "", "0a1b2c3d", ""), "commit_sha", knownvalue.StringExact("0a1b2c3d"))...)
-	steps = append(steps, step(`branch = "main"`, revisionIs(srv, "main", "", ""), "commit_sha", knownvalue.Null())...)
-	steps = append(steps, step(`git_tag = "<+trigger.tag>"`, revisionIs(srv, "", "", "<+trigger.tag>"), "branch", knownvalue.Null())...)
-	steps = append(steps, step(``, revisionIs(srv, "", "", ""), "git_tag", knownvalue.Null())...)
+	// Each switch sends only the revision it sets (Harness clears the other two).
+	body := func(rev string) resource.TestCheckFunc {
+		return lastBodyIs(srv, mockserver.RouteUpdateInstance, `{"identifier":"pg","name":"Postgres",`+rev+`"connector":"jdbc_pg"}`)
+	}
+	steps = append(steps, step(`commit_sha = "0a1b2c3d"`, resource.ComposeAggregateTestCheckFunc(revisionIs(srv, "", "0a1b2c3d", ""),
+		lastBodyIs(srv, mockserver.RouteCreateInstance, `{"identifier":"pg","name":"Postgres","commitSha":"0a1b2c3d","connector":"jdbc_pg"}`)),
+		"commit_sha", knownvalue.StringExact("0a1b2c3d"))...)
+	steps = append(steps, step(`branch = "main"`, resource.ComposeAggregateTestCheckFunc(revisionIs(srv, "main", "", ""), body(`"branch":"main",`)),
+		"commit_sha", knownvalue.Null())...)
+	steps = append(steps, step(`git_tag = "<+trigger.tag>"`, resource.ComposeAggregateTestCheckFunc(revisionIs(srv, "", "", "<+trigger.tag>"),
+		body(`"gitTag":"\u003c+trigger.tag\u003e",`)), "branch", knownvalue.Null())...)
+	// The schema's changelog is in Git: Harness refuses an instance with no revision, and
+	// its answer reaches the user verbatim; the state keeps the git tag.
+	steps = append(steps, resource.TestStep{
+		Config:      cfg(``),
+		ExpectError: errorText(`branch is required: the schema's changelog is in Git`),
+	}, resource.TestStep{
+		Config:   cfg(`git_tag = "<+trigger.tag>"`),
+		PlanOnly: true,
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkDBInstancesDestroyed(srv),
@@ -237,7 +255,8 @@ func TestAccDBInstanceResource_revisionSwitch(t *testing.T) {
 	})
 }
 
-// Removing tags, context and substitute_properties clears them on the server.
+// Removing tags, context, substitute_properties and the revision clears them on the
+// server: the PUT sends each as empty (Harness merges a PUT), and only those.
 func TestAccDBInstanceResource_clearValues(t *testing.T) {
 	srv := newAccTestServer(t)
 	resource.ParallelTest(t, resource.TestCase{
@@ -246,18 +265,21 @@ func TestAccDBInstanceResource_clearValues(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: dbInstanceConfig(srv, `
-  schema     = harness_dbops_db_schema.main.identifier
+  schema     = harness_dbops_db_schema.other.identifier
   identifier = "pg"
   name       = "Postgres"
   connector  = "jdbc_pg"
+  branch     = "main"
   context    = "dev"
   tags       = { env = "dev" }
   substitute_properties = { A = "1" }
 `),
+				Check: lastBodyIs(srv, mockserver.RouteCreateInstance,
+					`{"identifier":"pg","name":"Postgres","tags":{"env":"dev"},"branch":"main","connector":"jdbc_pg","context":"dev","substituteProperties":{"A":"1"}}`),
 			},
 			{
 				Config: dbInstanceConfig(srv, `
-  schema     = harness_dbops_db_schema.main.identifier
+  schema     = harness_dbops_db_schema.other.identifier
   identifier = "pg"
   name       = "Postgres"
   connector  = "jdbc_pg"
@@ -267,15 +289,19 @@ func TestAccDBInstanceResource_clearValues(t *testing.T) {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("context"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("branch"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("substitute_properties"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				},
-				Check: checkMockInstance(srv, "main", "pg", func(in mockserver.Instance) error {
-					if in.Context != "" || len(in.Tags) != 0 || len(in.SubstituteProperties) != 0 {
-						return fmt.Errorf("values not cleared on the server: context %q, tags %v, substituteProperties %v", in.Context, in.Tags, in.SubstituteProperties)
-					}
-					return nil
-				}),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					lastBodyIs(srv, mockserver.RouteUpdateInstance,
+						`{"identifier":"pg","name":"Postgres","tags":{},"branch":"","connector":"jdbc_pg","context":"","substituteProperties":{}}`),
+					checkMockInstance(srv, "other", "pg", func(in mockserver.Instance) error {
+						if in.Context != "" || in.Branch != "" || len(in.Tags) != 0 || len(in.SubstituteProperties) != 0 {
+							return fmt.Errorf("values not cleared on the server: %+v", in)
+						}
+						return nil
+					})),
 			},
 		},
 	})
@@ -290,6 +316,7 @@ func TestAccDBInstanceResource_replace(t *testing.T) {
   identifier = %q
   name       = "Postgres"
   connector  = "jdbc_pg"
+  branch     = "main"
 `, schema, id))
 	}
 	gone := func(schema, id string) resource.TestCheckFunc {
@@ -516,21 +543,16 @@ func TestAccDBInstanceResource_badImportID(t *testing.T) {
 func TestDBInstanceModel_mapping(t *testing.T) {
 	ctx := context.Background()
 	emptyMap := types.MapValueMust(types.StringType, map[string]attr.Value{})
-	t.Run("toAPI: null and empty are omitted on create and sent empty on update", func(t *testing.T) {
+	t.Run("toAPI: null and empty maps are omitted", func(t *testing.T) {
 		for _, m := range []types.Map{types.MapNull(types.StringType), emptyMap} {
 			model := dbInstanceModel{Name: types.StringValue("n"), Connector: types.StringValue("c"), Tags: m, SubstituteProperties: m,
-				Branch: types.StringNull(), CommitSha: types.StringNull(), GitTag: types.StringValue("v1"), Context: types.StringNull()}
-			in, d1 := model.toAPI(ctx)
-			up, d2 := model.toUpdateAPI(ctx)
-			if d1.HasError() || d2.HasError() {
-				t.Fatal(d1, d2)
+				Branch: types.StringNull(), CommitSHA: types.StringNull(), GitTag: types.StringValue("v1"), Context: types.StringNull()}
+			in, diags := model.toAPI(ctx)
+			if diags.HasError() {
+				t.Fatal(diags)
 			}
 			if in.Tags != nil || in.SubstituteProperties != nil || in.GitTag != "v1" || in.Branch != "" {
 				t.Fatalf("create body %+v", in)
-			}
-			if up.Tags == nil || len(up.Tags) != 0 || up.SubstituteProperties == nil || len(up.SubstituteProperties) != 0 ||
-				up.Branch != "" || up.CommitSha != "" || up.GitTag != "v1" || up.Context != "" {
-				t.Fatalf("update body %+v", up)
 			}
 		}
 	})
@@ -550,7 +572,7 @@ func TestDBInstanceModel_mapping(t *testing.T) {
 		if diags.HasError() {
 			t.Fatal(diags)
 		}
-		for name, v := range map[string]types.String{"context": m.Context, "branch": m.Branch, "commit_sha": m.CommitSha, "git_tag": m.GitTag,
+		for name, v := range map[string]types.String{"context": m.Context, "branch": m.Branch, "commit_sha": m.CommitSHA, "git_tag": m.GitTag,
 			"last_applied_tag": m.LastAppliedTag, "last_deployed_change_set_tag": m.LastDeployedChangeSetTag} {
 			if !v.IsNull() {
 				t.Errorf("%s = %v, want null", name, v)
@@ -565,12 +587,12 @@ func TestDBInstanceModel_mapping(t *testing.T) {
 	})
 	t.Run("fromAPI: set values", func(t *testing.T) {
 		var m dbInstanceModel
-		diags := m.fromAPI(ctx, "o", "p", "s", &client.Instance{Identifier: "i", Name: "n", Connector: "c", CommitSha: "abc", Context: "x",
+		diags := m.fromAPI(ctx, "o", "p", "s", &client.Instance{Identifier: "i", Name: "n", Connector: "c", CommitSHA: "abc", Context: "x",
 			Tags: map[string]string{"a": "1"}, SubstituteProperties: map[string]string{"K": "V"}, LastAppliedTag: "t1", LastDeployedChangeSetTag: "cs"})
 		if diags.HasError() {
 			t.Fatal(diags)
 		}
-		if m.CommitSha.ValueString() != "abc" || m.Context.ValueString() != "x" || m.LastAppliedTag.ValueString() != "t1" ||
+		if m.CommitSHA.ValueString() != "abc" || m.Context.ValueString() != "x" || m.LastAppliedTag.ValueString() != "t1" ||
 			m.LastDeployedChangeSetTag.ValueString() != "cs" || len(m.Tags.Elements()) != 1 || len(m.SubstituteProperties.Elements()) != 1 {
 			t.Errorf("model %+v", m)
 		}

@@ -19,7 +19,7 @@ func TestAccDBSchemaDataSource_script(t *testing.T) {
 	srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{
 		Identifier: "scripted", Name: "Scripted", MigrationType: "Flyway", Type: "Script", Service: "svc", UsePercona: true,
 		Tags: map[string]string{"team": "data"}, Created: 1700000000, Updated: 1700000100,
-		ChangeLogScript: &mockserver.ChangeLogScript{Image: "alpine:3", Command: "wget x", Shell: "Bash", Location: "x.sql", Toml: "f.toml"},
+		ChangeLogScript: &mockserver.ChangeLogScript{Image: "alpine:3", Command: "wget x", Shell: "Bash", Location: "x.sql", TOML: "f.toml"},
 	})
 	const ds = "data.harness_dbops_db_schema.test"
 	resource.ParallelTest(t, resource.TestCase{

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -32,7 +33,12 @@ var (
 	_ resource.ResourceWithConfigure        = (*dbSchemaResource)(nil)
 	_ resource.ResourceWithImportState      = (*dbSchemaResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*dbSchemaResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*dbSchemaResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*dbSchemaResource)(nil)
 )
+
+// dbSchemaBlocks maps the API names of the schema's source blocks to their attributes.
+var dbSchemaBlocks = map[string]string{"changelog": "schema_source", "changeLogScript": "changelog_script"}
 
 const (
 	schemaTypeRepository = "Repository"
@@ -78,7 +84,7 @@ type dbSchemaSourceModel struct {
 	Repo        types.String `tfsdk:"repo"`
 	Location    types.String `tfsdk:"location"`
 	ArchivePath types.String `tfsdk:"archive_path"`
-	Toml        types.String `tfsdk:"toml"`
+	TOML        types.String `tfsdk:"toml"`
 }
 
 // dbChangelogScriptModel is changelog_script, the API's `changeLogScript`.
@@ -87,7 +93,7 @@ type dbChangelogScriptModel struct {
 	Command  types.String `tfsdk:"command"`
 	Shell    types.String `tfsdk:"shell"`
 	Location types.String `tfsdk:"location"`
-	Toml     types.String `tfsdk:"toml"`
+	TOML     types.String `tfsdk:"toml"`
 }
 
 // The object types of the models follow from the data source's attributes, which are
@@ -120,7 +126,7 @@ func (m dbSchemaModel) toAPI(ctx context.Context) (client.SchemaInput, diag.Diag
 			Repo:        src.Repo.ValueString(),
 			Location:    src.Location.ValueString(),
 			ArchivePath: src.ArchivePath.ValueString(),
-			Toml:        src.Toml.ValueString(),
+			TOML:        src.TOML.ValueString(),
 		}
 	}
 	if !m.ChangelogScript.IsNull() && !m.ChangelogScript.IsUnknown() {
@@ -132,30 +138,10 @@ func (m dbSchemaModel) toAPI(ctx context.Context) (client.SchemaInput, diag.Diag
 			Command:  scr.Command.ValueString(),
 			Shell:    scr.Shell.ValueString(),
 			Location: scr.Location.ValueString(),
-			Toml:     scr.Toml.ValueString(),
+			TOML:     scr.TOML.ValueString(),
 		}
 	}
 	return in, diags
-}
-
-// toUpdateAPI builds the PUT body: the whole desired state, so that a value removed
-// from the configuration is cleared on the server. migrationType is not part of it
-// (migration_type forces a new resource).
-func (m dbSchemaModel) toUpdateAPI(ctx context.Context) (client.SchemaUpdate, diag.Diagnostics) {
-	in, diags := m.toAPI(ctx)
-	tags := in.Tags
-	if tags == nil {
-		tags = map[string]string{}
-	}
-	return client.SchemaUpdate{
-		Name:            in.Name,
-		Tags:            tags,
-		Changelog:       in.Changelog,
-		ChangeLogScript: in.ChangeLogScript,
-		Service:         in.Service,
-		Type:            in.Type,
-		UsePercona:      in.UsePercona,
-	}, diags
 }
 
 // fromAPI sets every attribute from the API's answer. Empty optional strings become
@@ -201,7 +187,7 @@ func (m *dbSchemaModel) fromAPI(ctx context.Context, org, project string, s *cli
 			Repo:        optionalString(c.Repo),
 			Location:    types.StringValue(c.Location),
 			ArchivePath: optionalString(c.ArchivePath),
-			Toml:        optionalString(c.Toml),
+			TOML:        optionalString(c.TOML),
 		})
 		diags.Append(d...)
 	}
@@ -212,7 +198,7 @@ func (m *dbSchemaModel) fromAPI(ctx context.Context, org, project string, s *cli
 			Command:  types.StringValue(c.Command),
 			Shell:    types.StringValue(c.Shell),
 			Location: types.StringValue(c.Location),
-			Toml:     optionalString(c.Toml),
+			TOML:     optionalString(c.TOML),
 		})
 		diags.Append(d...)
 	}
@@ -238,8 +224,9 @@ func (r *dbSchemaResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"(a Git or Harness Code repository, an Artifactory archive, or a script that fetches it) and which " +
 			"migration tool applies it. Exactly one of `schema_source` and `changelog_script` must be set.\n\n" +
 			"Import ID: `org_id/project_id/identifier`. A schema deleted outside Terraform is removed from state " +
-			"with a warning at the next refresh, and the next apply creates it again. Harness refuses to delete a " +
-			"schema that still has DB instances.",
+			"with a warning at the next refresh, and the next apply creates it again. Deleting a schema deletes its " +
+			"DB instances and their migration history in Harness too; a plan that destroys or replaces a schema with " +
+			"instances says so in a warning.",
 		Attributes: withScopeAttributes("`org_id/project_id/identifier`, the same format as the import ID.", map[string]schema.Attribute{
 			"identifier": schema.StringAttribute{
 				MarkdownDescription: "Identifier of the DB schema (`identifier`): it " + identifierRuleMarkdown +
@@ -388,6 +375,63 @@ func (r *dbSchemaResource) ConfigValidators(context.Context) []resource.ConfigVa
 	}
 }
 
+// ValidateConfig refuses at plan time a Harness Code Repository source (no connector)
+// without repo, which Harness refuses (both providers' docs; the API answers 400).
+func (r *dbSchemaResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var src types.Object
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("schema_source"), &src)...)
+	if resp.Diagnostics.HasError() || src.IsNull() || src.IsUnknown() {
+		return
+	}
+	var m dbSchemaSourceModel
+	resp.Diagnostics.Append(src.As(ctx, &m, basetypes.ObjectAsOptions{})...)
+	if resp.Diagnostics.HasError() || m.Connector.IsUnknown() || m.Repo.IsUnknown() {
+		return
+	}
+	if m.Connector.ValueString() == "" && m.Repo.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("schema_source").AtName("repo"), "Missing repository for Harness Code",
+			"schema_source has no connector, which means Harness Code Repository, and Harness needs the repository "+
+				"name then. Set schema_source.repo, or set schema_source.connector to a Git or Artifactory connector.")
+	}
+}
+
+// dbSchemaReplacedBy are the attributes whose change replaces a schema (their plan
+// modifier is RequiresReplace; TestDBSchemaReplacedBy keeps the two in step). The
+// framework does not tell ModifyPlan which attributes require replacement.
+var dbSchemaReplacedBy = []string{"identifier", "migration_type", "org_id", "project_id"}
+
+// ModifyPlan warns when the plan destroys or replaces a schema that has DB instances:
+// Harness deletes them and their migration history with it (Harness's MCP server).
+func (r *dbSchemaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	verb := "Destroying"
+	if !req.Plan.Raw.IsNull() {
+		verb = ""
+		for _, name := range dbSchemaReplacedBy {
+			var planned, prior types.String
+			resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
+			if !planned.Equal(prior) {
+				verb = "Replacing"
+			}
+		}
+	}
+	var count types.Int64
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("instance_count"), &count)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("identifier"), &id)...)
+	if resp.Diagnostics.HasError() || verb == "" || count.ValueInt64() <= 0 {
+		return
+	}
+	resp.Diagnostics.AddWarning(fmt.Sprintf("%s DB schema %q deletes its %d DB instance(s)", verb, id.ValueString(), count.ValueInt64()),
+		fmt.Sprintf("Harness deletes a DB schema's DB instances and their migration history with it: %s DB schema %q "+
+			"deletes its %d DB instance(s) as they were at the last refresh, whether Terraform manages them or not. "+
+			"The databases themselves are not touched. If that is not what you want, stop here and change the plan.",
+			strings.ToLower(verb), id.ValueString(), count.ValueInt64()))
+}
+
 func (r *dbSchemaResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -412,6 +456,7 @@ func (r *dbSchemaResource) Create(ctx context.Context, req resource.CreateReques
 	tflog.Debug(ctx, "created DB schema", map[string]any{"org_id": org, "project_id": project, "identifier": s.Identifier})
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, s)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	addMismatches(&resp.Diagnostics, dbSchemaName(in.Identifier), in.Mismatches(s), dbSchemaBlocks)
 }
 
 func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -438,19 +483,25 @@ func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, r
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// Update sends what changed from the refreshed state to the plan (client
+// NewSchemaUpdate: the API merges a PUT, so a removed value is sent empty to clear it),
+// then checks that Harness's answer holds the plan.
 func (r *dbSchemaResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan dbSchemaModel
+	var plan, state dbSchemaModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in, diags := plan.toUpdateAPI(ctx)
+	desired, diags := plan.toAPI(ctx)
+	resp.Diagnostics.Append(diags...)
+	prior, diags := state.toAPI(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	org, project, id := plan.OrgID.ValueString(), plan.ProjectID.ValueString(), plan.Identifier.ValueString()
-	s, err := r.client.UpdateSchema(ctx, org, project, id, in)
+	s, err := r.client.UpdateSchema(ctx, org, project, id, client.NewSchemaUpdate(prior, desired))
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to update DB schema", dbSchemaDetail("Updating", org, project, id, err))
 		return
@@ -458,6 +509,7 @@ func (r *dbSchemaResource) Update(ctx context.Context, req resource.UpdateReques
 	tflog.Debug(ctx, "updated DB schema", map[string]any{"org_id": org, "project_id": project, "identifier": id})
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, s)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	addMismatches(&resp.Diagnostics, dbSchemaName(id), desired.Mismatches(s), dbSchemaBlocks)
 }
 
 func (r *dbSchemaResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -490,6 +542,8 @@ func (r *dbSchemaResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), parts[1])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), parts[2])...)
 }
+
+func dbSchemaName(id string) string { return fmt.Sprintf("DB schema %q", id) }
 
 func dbSchemaDetail(verb, org, project, id string, err error) string {
 	return fmt.Sprintf("%s DB schema %q in org %q, project %q failed: %s", verb, id, org, project, err)

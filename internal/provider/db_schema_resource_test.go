@@ -271,6 +271,9 @@ func TestAccDBSchemaResource_scriptAndHarnessCode(t *testing.T) {
 			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("service"), knownvalue.Null()),
 		},
+		Check: lastBodyIs(srv, mockserver.RouteCreateSchema, `{"identifier":"scripted","name":"Scripted","changeLogScript":`+
+			`{"image":"plugins/image:latest","command":"curl -sO https://example.com/changelog.sql","shell":"Sh","location":"changelog.sql","toml":"flyway.toml"},`+
+			`"type":"Script","migrationType":"Flyway"}`),
 	}}
 	steps = append(steps, importSteps()...)
 	steps = append(steps, resource.TestStep{
@@ -284,12 +287,16 @@ func TestAccDBSchemaResource_scriptAndHarnessCode(t *testing.T) {
 			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("connector"), knownvalue.Null()),
 			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("HarnessCode")),
 		},
-		Check: checkMockSchema(srv, "scripted", func(s mockserver.Schema) error {
-			if s.Type != "Repository" || s.ChangeLogScript != nil || s.Changelog == nil || s.Changelog.Connector != "" || s.Changelog.Repo != "changelogs" {
-				return fmt.Errorf("mock holds type %q, script %+v, changelog %+v", s.Type, s.ChangeLogScript, s.Changelog)
-			}
-			return nil
-		}),
+		Check: resource.ComposeAggregateTestCheckFunc(
+			// Harness Code: an empty connector; the stored migrationType is sent again.
+			lastBodyIs(srv, mockserver.RouteUpdateSchema, `{"identifier":"scripted","name":"Scripted",`+
+				`"changelog":{"connector":"","location":"db/changelog.sql","repo":"changelogs"},"type":"Repository","migrationType":"Flyway"}`),
+			checkMockSchema(srv, "scripted", func(s mockserver.Schema) error {
+				if s.Type != "Repository" || s.ChangeLogScript != nil || s.Changelog == nil || s.Changelog.Connector != "" || s.Changelog.Repo != "changelogs" {
+					return fmt.Errorf("mock holds type %q, script %+v, changelog %+v", s.Type, s.ChangeLogScript, s.Changelog)
+				}
+				return nil
+			})),
 	})
 	steps = append(steps, importSteps()...)
 	resource.ParallelTest(t, resource.TestCase{
@@ -376,6 +383,9 @@ func TestAccDBSchemaResource_clearValues(t *testing.T) {
     toml      = "x.toml"
   }
 `),
+				Check: lastBodyIs(srv, mockserver.RouteCreateSchema, `{"identifier":"full","name":"Full","tags":{"a":"1"},`+
+					`"changelog":{"connector":"github","location":"changelog.yaml","repo":"r","toml":"x.toml"},"service":"svc",`+
+					`"type":"Repository","migrationType":"Liquibase","usePercona":true}`),
 			},
 			{
 				Config: dbSchemaConfig(srv, `
@@ -396,13 +406,18 @@ func TestAccDBSchemaResource_clearValues(t *testing.T) {
 					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("repo"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("toml"), knownvalue.Null()),
 				},
-				Check: checkMockSchema(srv, "full", func(s mockserver.Schema) error {
-					if len(s.Tags) != 0 || s.Service != "" || s.UsePercona || s.Changelog.Repo != "" || s.Changelog.Toml != "" {
-						return fmt.Errorf("values not cleared on the server: tags %v, service %q, usePercona %v, changelog %+v",
-							s.Tags, s.Service, s.UsePercona, s.Changelog)
-					}
-					return nil
-				}),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// Each removed value is sent empty, so that Harness (which merges a PUT) clears it.
+					lastBodyIs(srv, mockserver.RouteUpdateSchema, `{"identifier":"full","name":"Full","tags":{},`+
+						`"changelog":{"connector":"github","location":"changelog.yaml","repo":"","toml":""},"service":"",`+
+						`"type":"Repository","migrationType":"Liquibase","usePercona":false}`),
+					checkMockSchema(srv, "full", func(s mockserver.Schema) error {
+						if len(s.Tags) != 0 || s.Service != "" || s.UsePercona || s.Changelog.Repo != "" || s.Changelog.TOML != "" {
+							return fmt.Errorf("values not cleared on the server: tags %v, service %q, usePercona %v, changelog %+v",
+								s.Tags, s.Service, s.UsePercona, s.Changelog)
+						}
+						return nil
+					})),
 			},
 			{
 				// An explicit empty map is the same as no tags: no diff.
@@ -727,6 +742,15 @@ func TestAccDBSchemaResource_invalidConfig(t *testing.T) {
     command  = "c"
     location = "l"
   }`, wrappedText(`Inappropriate value for attribute "changelog_script": attribute "shell" is required.`)},
+		{`identifier = "ok"` + "\n" + `name = "x"` + `
+  schema_source = {
+    location = "changelog.yaml"
+  }`, `(?s)Missing repository for Harness Code.*` + wrappedText("schema_source has no connector, which means Harness Code Repository")},
+		{`identifier = "ok"` + "\n" + `name = "x"` + `
+  schema_source = {
+    connector = ""
+    location  = "changelog.yaml"
+  }`, `(?s)Missing repository for Harness Code.*` + wrappedText("Set schema_source.repo")},
 	}
 	steps := make([]resource.TestStep, len(tests))
 	for i, tt := range tests {
@@ -813,18 +837,18 @@ func TestDBSchemaModel_toAPI(t *testing.T) {
 	tests := []struct {
 		name   string
 		modify func(*dbSchemaModel)
-		check  func(client.SchemaInput, client.SchemaUpdate) error
+		check  func(client.SchemaInput) error
 	}{
-		{"null tags and service: omitted on create, cleared on update", func(*dbSchemaModel) {}, func(in client.SchemaInput, up client.SchemaUpdate) error {
-			if in.Tags != nil || in.Service != "" || up.Tags == nil || len(up.Tags) != 0 || up.Service != "" {
-				return fmt.Errorf("create tags %v service %q; update tags %#v service %q", in.Tags, in.Service, up.Tags, up.Service)
+		{"null tags and service are omitted", func(*dbSchemaModel) {}, func(in client.SchemaInput) error {
+			if in.Tags != nil || in.Service != "" {
+				return fmt.Errorf("tags %v service %q", in.Tags, in.Service)
 			}
 			return nil
 		}},
 		{"empty tags are the same as null", func(m *dbSchemaModel) { m.Tags = types.MapValueMust(types.StringType, map[string]attr.Value{}) },
-			func(in client.SchemaInput, up client.SchemaUpdate) error {
-				if in.Tags != nil || up.Tags == nil || len(up.Tags) != 0 {
-					return fmt.Errorf("create tags %#v, update tags %#v", in.Tags, up.Tags)
+			func(in client.SchemaInput) error {
+				if in.Tags != nil {
+					return fmt.Errorf("tags %#v", in.Tags)
 				}
 				return nil
 			}},
@@ -832,18 +856,15 @@ func TestDBSchemaModel_toAPI(t *testing.T) {
 			m.Tags = types.MapValueMust(types.StringType, map[string]attr.Value{"a": types.StringValue("1")})
 			m.Service = types.StringValue("svc")
 			m.UsePercona = types.BoolValue(true)
-		}, func(in client.SchemaInput, up client.SchemaUpdate) error {
-			if in.Tags["a"] != "1" || up.Tags["a"] != "1" || in.Service != "svc" || up.Service != "svc" || !in.UsePercona || !up.UsePercona {
-				return fmt.Errorf("create %+v, update %+v", in, up)
+		}, func(in client.SchemaInput) error {
+			if in.Tags["a"] != "1" || in.Service != "svc" || !in.UsePercona || in.MigrationType != "Liquibase" {
+				return fmt.Errorf("%+v", in)
 			}
 			return nil
 		}},
-		{"null connector is Harness Code Repository", func(*dbSchemaModel) {}, func(in client.SchemaInput, up client.SchemaUpdate) error {
-			if in.Type != "Repository" || in.Changelog == nil || in.Changelog.Connector != "" || in.Changelog.Toml != "f.toml" || in.ChangeLogScript != nil {
-				return fmt.Errorf("create %+v changelog %+v", in, in.Changelog)
-			}
-			if up.Type != "Repository" || up.Changelog == nil {
-				return fmt.Errorf("update %+v", up)
+		{"null connector is Harness Code Repository", func(*dbSchemaModel) {}, func(in client.SchemaInput) error {
+			if in.Type != "Repository" || in.Changelog == nil || in.Changelog.Connector != "" || in.Changelog.TOML != "f.toml" || in.ChangeLogScript != nil {
+				return fmt.Errorf("%+v changelog %+v", in, in.Changelog)
 			}
 			return nil
 		}},
@@ -853,12 +874,9 @@ func TestDBSchemaModel_toAPI(t *testing.T) {
 				"image": types.StringValue("i"), "command": types.StringValue("c"), "shell": types.StringValue("Sh"),
 				"location": types.StringValue("l"), "toml": types.StringNull(),
 			})
-		}, func(in client.SchemaInput, up client.SchemaUpdate) error {
-			if in.Type != "Script" || in.Changelog != nil || in.ChangeLogScript == nil || in.ChangeLogScript.Shell != "Sh" || in.ChangeLogScript.Toml != "" {
-				return fmt.Errorf("create %+v script %+v", in, in.ChangeLogScript)
-			}
-			if up.Type != "Script" || up.Changelog != nil || up.ChangeLogScript == nil {
-				return fmt.Errorf("update %+v", up)
+		}, func(in client.SchemaInput) error {
+			if in.Type != "Script" || in.Changelog != nil || in.ChangeLogScript == nil || in.ChangeLogScript.Shell != "Sh" || in.ChangeLogScript.TOML != "" {
+				return fmt.Errorf("%+v script %+v", in, in.ChangeLogScript)
 			}
 			return nil
 		}},
@@ -868,12 +886,10 @@ func TestDBSchemaModel_toAPI(t *testing.T) {
 			m := base()
 			tt.modify(&m)
 			in, diags := m.toAPI(ctx)
-			up, diags2 := m.toUpdateAPI(ctx)
-			diags.Append(diags2...)
 			if diags.HasError() {
 				t.Fatal(diags)
 			}
-			if err := tt.check(in, up); err != nil {
+			if err := tt.check(in); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -938,7 +954,7 @@ func TestDBSchemaModel_fromAPI(t *testing.T) {
 			}},
 		{"set values", types.ObjectNull(dbSchemaSourceAttrTypes),
 			client.Schema{Identifier: "s", Tags: map[string]string{"a": "1"}, Service: "svc", UsePercona: true, InstanceCount: 3,
-				Changelog: &client.Changelog{Connector: "account.gh", Repo: "r", Location: "l", ArchivePath: "a", Toml: "t"}},
+				Changelog: &client.Changelog{Connector: "account.gh", Repo: "r", Location: "l", ArchivePath: "a", TOML: "t"}},
 			func(m dbSchemaModel) error {
 				src := m.SchemaSource.Attributes()
 				for k, want := range map[string]string{"connector": "account.gh", "repo": "r", "location": "l", "archive_path": "a", "toml": "t"} {

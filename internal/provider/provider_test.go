@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/contract"
 )
 
 // testAccProtoV6ProviderFactories runs the provider in the test process, so the race
@@ -37,7 +39,11 @@ func TestMain(m *testing.M) {
 		}
 		_ = os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if err := contract.AppendStats(); err != nil {
+		fmt.Fprintln(os.Stderr, "contract stats:", err)
+	}
+	os.Exit(code)
 }
 
 func fileExists(p string) bool {

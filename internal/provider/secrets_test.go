@@ -102,6 +102,7 @@ resource "harness_dbops_db_instance" "pg" {
   identifier = "pg"
   name       = "` + instanceName + `"
   connector  = "jdbc_pg"
+  branch     = "main"
 }
 
 resource "harness_dbops_image_config" "this" {

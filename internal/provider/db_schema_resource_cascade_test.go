@@ -1,0 +1,178 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
+)
+
+// TestDBSchemaReplacedBy: dbSchemaReplacedBy names exactly the attributes whose plan
+// modifiers include RequiresReplace.
+func TestDBSchemaReplacedBy(t *testing.T) {
+	ctx := context.Background()
+	var resp resource.SchemaResponse
+	newDBSchemaResource().Schema(ctx, resource.SchemaRequest{}, &resp)
+	replace := stringplanmodifier.RequiresReplace().Description(ctx)
+	var got []string
+	for name, a := range resp.Schema.Attributes {
+		if s, ok := a.(schema.StringAttribute); ok {
+			for _, m := range s.PlanModifiers {
+				if m.Description(ctx) == replace {
+					got = append(got, name)
+				}
+			}
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, dbSchemaReplacedBy) {
+		t.Fatalf("attributes with RequiresReplace = %v, dbSchemaReplacedBy = %v", got, dbSchemaReplacedBy)
+	}
+}
+
+// cascadeConfig is a schema "orders" with one instance, as users write it.
+func cascadeConfig(srv *mockserver.TestServer, migration string) string {
+	return cliProvider(srv) + `
+resource "harness_dbops_db_schema" "orders" {
+  org_id         = "default"
+  project_id     = "p"
+  identifier     = "orders"
+  name           = "Orders"
+  migration_type = "` + migration + `"
+  schema_source = {
+    connector = "github"
+    location  = "changelog.yaml"
+  }
+}
+
+resource "harness_dbops_db_instance" "dev" {
+  org_id     = "default"
+  project_id = "p"
+  schema     = harness_dbops_db_schema.orders.identifier
+  identifier = "dev"
+  name       = "Dev"
+  connector  = "jdbc_dev"
+  branch     = "main"
+}
+`
+}
+
+// A plan that destroys or replaces a schema with instances warns that Harness deletes
+// them with it (Harness's MCP server); a schema without instances gets no warning.
+func TestAccDBSchemaResource_cascadeWarning(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	c := newTFCLI(t)
+	c.write(map[string]string{"main.tf": cascadeConfig(srv, "Liquibase")})
+	c.mustRun("apply", "-auto-approve")
+
+	destroyWarning := `Warning: Destroying DB schema "orders" deletes its 1 DB instance(s)`
+	out := c.mustRun("plan", "-destroy")
+	if !strings.Contains(out, destroyWarning) || !strings.Contains(out, "and their migration history") {
+		t.Errorf("plan -destroy of a schema with an instance has no cascade warning:\n%s", out)
+	}
+	out = c.mustRun("plan")
+	if strings.Contains(out, "Warning") {
+		t.Errorf("a plan that keeps the schema warns:\n%s", out)
+	}
+	c.write(map[string]string{"main.tf": cascadeConfig(srv, "Flyway")})
+	out = c.mustRun("plan")
+	if !strings.Contains(out, `Warning: Replacing DB schema "orders" deletes its 1 DB instance(s)`) {
+		t.Errorf("a plan that replaces a schema with an instance has no cascade warning:\n%s", out)
+	}
+
+	// The instance gone (Terraform destroys it first): the schema's destroy is silent.
+	c.write(map[string]string{"main.tf": cascadeConfig(srv, "Liquibase")})
+	c.mustRun("destroy", "-auto-approve", "-target=harness_dbops_db_instance.dev")
+	if out := c.mustRun("plan", "-destroy"); strings.Contains(out, "Warning") {
+		t.Errorf("plan -destroy of a schema without instances warns:\n%s", out)
+	}
+	c.mustRun("destroy", "-auto-approve")
+	if n := len(srv.Schemas("default", "p")); n != 0 {
+		t.Fatalf("%d schemas left after destroy", n)
+	}
+}
+
+// The configuration that `terraform plan -generate-config-out` writes for an imported
+// schema and instance names the schema as a plain string, so Terraform sees no
+// dependency and may destroy them in any order. Both orders succeed: Harness deletes
+// the instance with its schema, and an instance delete that then gets 404 is done.
+func TestAccDBSchemaResource_generatedConfigDestroys(t *testing.T) {
+	t.Parallel()
+	for _, first := range []string{"harness_dbops_db_schema.orders", "harness_dbops_db_instance.dev"} {
+		t.Run(first, func(t *testing.T) {
+			t.Parallel()
+			srv := newAccTestServer(t)
+			srv.PutSchema("default", "p", mockserver.Schema{Identifier: "orders", Name: "Orders",
+				Changelog: &mockserver.Changelog{Connector: "github", Location: "changelog.yaml"}})
+			if err := srv.PutInstance("default", "p", "orders", mockserver.Instance{Identifier: "dev", Name: "Dev", Connector: "jdbc_dev", Branch: "main"}); err != nil {
+				t.Fatal(err)
+			}
+			c := newTFCLI(t)
+			c.write(map[string]string{"main.tf": cliProvider(srv) + `
+import {
+  to = harness_dbops_db_schema.orders
+  id = "default/p/orders"
+}
+
+import {
+  to = harness_dbops_db_instance.dev
+  id = "default/p/orders/dev"
+}
+`})
+			c.mustRun("plan", "-generate-config-out=generated.tf")
+			gen, err := os.ReadFile(filepath.Join(c.dir, "generated.tf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(gen), `schema                = "orders"`) {
+				t.Fatalf("the generated instance does not name its schema as a string:\n%s", gen)
+			}
+			c.mustRun("apply", "-auto-approve")
+			if out := c.mustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
+				t.Fatalf("the generated configuration is not stable:\n%s", out)
+			}
+			// One first, on its own; then the other without a refresh, so that its
+			// delete reaches Harness after the first one's (and 404s if it was the
+			// instance whose schema went first).
+			c.mustRun("destroy", "-auto-approve", "-target="+first)
+			c.mustRun("destroy", "-auto-approve", "-refresh=false")
+			if n := len(srv.Schemas("default", "p")); n != 0 {
+				t.Fatalf("%d schemas left after destroy", n)
+			}
+			if st := c.showState(); len(st) != 0 {
+				t.Fatalf("resources left in state: %v", st)
+			}
+			var deletes []int
+			for _, r := range srv.Requests() {
+				if r.Route == mockserver.RouteDeleteInstance {
+					deletes = append(deletes, r.Status)
+				}
+			}
+			want := []int{204}
+			if strings.HasPrefix(first, "harness_dbops_db_schema") {
+				want = []int{404} // the cascade took the instance
+			}
+			if b, _ := json.Marshal(deletes); string(b) != mustJSON(want) {
+				t.Fatalf("instance DELETE answers = %v, want %v", deletes, want)
+			}
+		})
+	}
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
