@@ -135,6 +135,10 @@ func TestPathEscaping(t *testing.T) {
 	}
 }
 
+func hasStatus(code int) func(error) bool {
+	return func(err error) bool { return StatusOf(err) == code }
+}
+
 func TestErrorDecoding(t *testing.T) {
 	tests := []struct {
 		name        string
@@ -148,8 +152,8 @@ func TestErrorDecoding(t *testing.T) {
 		{"json message verbatim", 400, "application/json", `{"message":"identifier \"overview\" is reserved"}`, IsBadRequest,
 			`identifier "overview" is reserved`, []string{"400 Bad Request", `identifier "overview" is reserved`, "[request ID req-1]"}},
 		{"not found", 404, "application/json", `{"message":"schema s not found"}`, IsNotFound, "schema s not found", []string{"404 Not Found"}},
-		{"unauthorized hint", 401, "application/json", `{"message":"Invalid API key"}`, IsUnauthorized, "Invalid API key", []string{"HARNESS_PLATFORM_API_KEY"}},
-		{"forbidden hint", 403, "application/json", `{"message":"no"}`, IsForbidden, "no", []string{"HARNESS_ACCOUNT_ID"}},
+		{"unauthorized hint", 401, "application/json", `{"message":"Invalid API key"}`, hasStatus(401), "Invalid API key", []string{"(the API key was rejected)"}},
+		{"forbidden hint", 403, "application/json", `{"message":"no"}`, hasStatus(403), "no", []string{"(the API key may not act on this account or scope)"}},
 		{"html from a proxy", 400, "text/html", `<html><body><h1>Bad gateway config</h1></body></html>`, IsBadRequest,
 			"Bad gateway config; the answer is not JSON: " + notHarnessHint, []string{"Bad gateway config", "endpoint points at the Harness gateway"}},
 		{"empty body", 400, "application/json", ``, IsBadRequest, "(empty body)", nil},
@@ -230,7 +234,7 @@ func TestRetries(t *testing.T) {
 		{"garbled body retried on a read", []func(http.ResponseWriter){ok(`{"defaultTag":`), ok(`{}`)}, 2, nil},
 		{"400 not retried", []func(http.ResponseWriter){status(400), ok(`{}`)}, 1, IsBadRequest},
 		{"404 not retried", []func(http.ResponseWriter){status(404), ok(`{}`)}, 1, IsNotFound},
-		{"gives up after max_retries with the last answer", []func(http.ResponseWriter){status(503)}, 4, func(err error) bool { return statusOf(err) == 503 }},
+		{"gives up after max_retries with the last answer", []func(http.ResponseWriter){status(503)}, 4, func(err error) bool { return StatusOf(err) == 503 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

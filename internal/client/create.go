@@ -64,7 +64,7 @@ func isAmbiguous(err error) bool {
 	if errors.As(err, &de) {
 		return true
 	}
-	switch statusOf(err) {
+	switch StatusOf(err) {
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
 		return true
 	}

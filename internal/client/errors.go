@@ -49,16 +49,18 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// statusHint says what a status means for the caller, in the API's terms; the provider
+// adds which of its settings to change (internal/provider, apiErrorDetail).
 func statusHint(code int) string {
 	switch code {
 	case http.StatusUnauthorized:
-		return "the API key was rejected: check api_key or HARNESS_PLATFORM_API_KEY"
+		return "the API key was rejected"
 	case http.StatusForbidden:
-		return "the API key may not act on this account or scope: check account_id or HARNESS_ACCOUNT_ID and the key's permissions"
+		return "the API key may not act on this account or scope"
 	case http.StatusTooManyRequests:
-		return "Harness is rate limiting this account: try again later, raise max_retries, or lower rate_limit_per_second"
+		return "Harness is rate limiting this account"
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return "the Harness API or a gateway in front of it is failing: try again later, or raise max_retries"
+		return "the Harness API or a gateway in front of it is failing"
 	}
 	return ""
 }
@@ -86,11 +88,10 @@ func (e *RequestError) Error() string {
 	if e.LastStatus != 0 {
 		s = fmt.Sprintf("%s %s: stopped waiting to retry after %d %s: %v", e.Method, e.Path, e.LastStatus, http.StatusText(e.LastStatus), e.Err)
 	}
-	var ne net.Error
 	switch {
 	case e.Ended:
-	case errors.As(e.Err, &ne) && ne.Timeout():
-		s += " (no answer within request_timeout: raise request_timeout, or check the endpoint and the network)"
+	case e.TimedOut():
+		s += " (no answer within the per-attempt timeout)"
 	default:
 		s += " (check the endpoint, the network and any proxy in between)"
 	}
@@ -101,6 +102,13 @@ func (e *RequestError) Error() string {
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
+
+// TimedOut reports whether the last attempt got no answer within Config.RequestTimeout
+// (and the caller's ctx did not end).
+func (e *RequestError) TimedOut() bool {
+	var ne net.Error
+	return !e.Ended && errors.As(e.Err, &ne) && ne.Timeout()
+}
 
 // DecodeError is a success status whose body could not be understood.
 type DecodeError struct {
@@ -114,7 +122,8 @@ func (e *DecodeError) Error() string {
 	return fmt.Sprintf("%s %s: unexpected answer (status %d): %s", e.Method, e.Path, e.Status, e.Reason)
 }
 
-func statusOf(err error) int {
+// StatusOf is the status of the API's answer when err is an *APIError, else 0.
+func StatusOf(err error) int {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		return ae.StatusCode
@@ -123,19 +132,10 @@ func statusOf(err error) int {
 }
 
 // IsNotFound reports whether err is a 404 from the API.
-func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
+func IsNotFound(err error) bool { return StatusOf(err) == http.StatusNotFound }
 
 // IsBadRequest reports whether err is a 400 from the API.
-func IsBadRequest(err error) bool { return statusOf(err) == http.StatusBadRequest }
-
-// IsUnauthorized reports whether err is a 401 from the API.
-func IsUnauthorized(err error) bool { return statusOf(err) == http.StatusUnauthorized }
-
-// IsForbidden reports whether err is a 403 from the API.
-func IsForbidden(err error) bool { return statusOf(err) == http.StatusForbidden }
-
-// IsRateLimited reports whether err is a 429 from the API (retries ran out).
-func IsRateLimited(err error) bool { return statusOf(err) == http.StatusTooManyRequests }
+func IsBadRequest(err error) bool { return StatusOf(err) == http.StatusBadRequest }
 
 // IsAlreadyExists reports whether err is the API's answer to a duplicate identifier.
 // The API has no 409: a duplicate is a 400 whose message says it already exists.

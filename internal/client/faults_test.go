@@ -73,7 +73,7 @@ func TestErrorsCountAttempts(t *testing.T) {
 	if !errors.As(err, &ae) || ae.Attempts != 4 || n.Load() != 4 {
 		t.Fatalf("err = %v (%d calls), want a 503 after 4 attempts", err, n.Load())
 	}
-	for _, want := range []string{"503 Service Unavailable", "try again later, or raise max_retries", "gave up after 4 attempts"} {
+	for _, want := range []string{"503 Service Unavailable", "(the Harness API or a gateway in front of it is failing)", "gave up after 4 attempts"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q lacks %q", err, want)
 		}
@@ -95,7 +95,7 @@ func TestTimeoutErrorNamesTheSetting(t *testing.T) {
 		<-r.Context().Done()
 	}), func(cfg *Config) { cfg.RequestTimeout = 50 * time.Millisecond; cfg.MaxRetries = 1 })
 	_, err := c.GetDefaultConfig(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "no answer within request_timeout") || !strings.Contains(err.Error(), "GET /v1/dbops/execution-config/get-default-config") {
+	if err == nil || !strings.Contains(err.Error(), "no answer within the per-attempt timeout") || !strings.Contains(err.Error(), "GET /v1/dbops/execution-config/get-default-config") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -361,16 +361,16 @@ func TestAuthFailures(t *testing.T) {
 	srv := mockserver.NewTestServer(t)
 	for _, tt := range []struct {
 		account, key string
-		check        func(error) bool
+		status       int
 	}{
-		{srv.AccountID, "wrong", client.IsUnauthorized},
-		{"other_account", srv.APIKey, client.IsForbidden},
+		{srv.AccountID, "wrong", 401},
+		{"other_account", srv.APIKey, 403},
 	} {
 		c, err := client.New(client.Config{Endpoint: srv.URL, AccountID: tt.account, APIKey: tt.key})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.GetDefaultConfig(context.Background()); !tt.check(err) {
+		if _, err := c.GetDefaultConfig(context.Background()); client.StatusOf(err) != tt.status {
 			t.Errorf("account %s key %s: %v", tt.account, tt.key, err)
 		}
 	}

@@ -105,7 +105,7 @@ data "harness_dbops_db_instance" "test" {
 }
 `,
 				ExpectError: regexp.MustCompile(`(?s)DB instance not found.*` +
-					wrappedText(`DB instance "missing" of schema "main" does not exist in org "default", project "default_project"`)),
+					wrappedText(`The DB instance "missing" of schema "main" in org "default", project "default_project" does not exist in Harness`)),
 			},
 			{
 				Config: providerConfig(srv) + `
@@ -116,7 +116,7 @@ data "harness_dbops_db_instance" "test" {
   identifier = "pg"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)DB instance not found.*` + wrappedText(`of schema "no_such_schema" does not exist`)),
+				ExpectError: regexp.MustCompile(`(?s)DB instance not found.*` + wrappedText(`of schema "no_such_schema" in org "default", project "default_project" does not exist`)),
 			},
 		},
 	})

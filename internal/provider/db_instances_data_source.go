@@ -79,7 +79,7 @@ func (d *dbInstancesDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				MarkdownDescription: "The matching instances, sorted by identifier, with the attributes of the " +
 					"`harness_dbops_db_instance` data source.",
 				Computed:     true,
-				NestedObject: schema.NestedAttributeObject{Attributes: dbInstanceDataSourceAttributes(false)},
+				NestedObject: schema.NestedAttributeObject{Attributes: dbInstanceAttrs.dataSource(nil)},
 			},
 		},
 	}
@@ -113,8 +113,8 @@ func (d *dbInstancesDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to list DB instances",
-			fmt.Sprintf("Listing the DB instances of schema %q in org %q, project %q failed: %s", schemaID, org, project, err))
+		addAPIError(&resp.Diagnostics, "Unable to list DB instances",
+			fmt.Sprintf("Listing the DB instances of schema %q in org %q, project %q", schemaID, org, project), err)
 		return
 	}
 	tflog.Debug(ctx, "listed DB instances", map[string]any{"org_id": org, "project_id": project, "schema": schemaID, "count": len(list)})

@@ -106,7 +106,7 @@ data "harness_dbops_db_schema" "test" {
 }
 `,
 			ExpectError: regexp.MustCompile(`(?s)DB schema not found.*` +
-				wrappedText(`DB schema "missing" does not exist in org "default", project "default_project"`)),
+				wrappedText(`The DB schema "missing" in org "default", project "default_project" does not exist in Harness`)),
 		}},
 	})
 }

@@ -1,22 +1,17 @@
 package provider
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -40,11 +35,6 @@ var (
 // dbSchemaBlocks maps the API names of the schema's source blocks to their attributes.
 var dbSchemaBlocks = map[string]string{"changelog": "schema_source", "changeLogScript": "changelog_script"}
 
-const (
-	schemaTypeRepository = "Repository"
-	schemaTypeScript     = "Script"
-)
-
 // dbSchemaImportParts is the import ID format of a DB schema, which is also its id.
 var dbSchemaImportParts = []string{"org_id", "project_id", "schema_id"}
 
@@ -56,169 +46,12 @@ type dbSchemaResource struct {
 
 func newDBSchemaResource() resource.Resource { return &dbSchemaResource{} }
 
-// dbSchemaModel is the resource's state; the data sources use it too, since they
-// expose the same attributes.
-type dbSchemaModel struct {
-	ID               types.String `tfsdk:"id"`
-	OrgID            types.String `tfsdk:"org_id"`
-	ProjectID        types.String `tfsdk:"project_id"`
-	Identifier       types.String `tfsdk:"identifier"`
-	Name             types.String `tfsdk:"name"`
-	Tags             types.Map    `tfsdk:"tags"`
-	Service          types.String `tfsdk:"service"`
-	MigrationType    types.String `tfsdk:"migration_type"`
-	UsePercona       types.Bool   `tfsdk:"use_percona"`
-	Type             types.String `tfsdk:"type"`
-	SchemaSource     types.Object `tfsdk:"schema_source"`
-	ChangelogScript  types.Object `tfsdk:"changelog_script"`
-	Created          types.Int64  `tfsdk:"created"`
-	Updated          types.Int64  `tfsdk:"updated"`
-	InstanceCount    types.Int64  `tfsdk:"instance_count"`
-	SchemaSourceType types.String `tfsdk:"schema_source_type"`
-	ParentID         types.String `tfsdk:"parent_id"`
-}
-
-// dbSchemaSourceModel is schema_source, the API's `changelog`.
-type dbSchemaSourceModel struct {
-	Connector   types.String `tfsdk:"connector"`
-	Repo        types.String `tfsdk:"repo"`
-	Location    types.String `tfsdk:"location"`
-	ArchivePath types.String `tfsdk:"archive_path"`
-	TOML        types.String `tfsdk:"toml"`
-}
-
-// dbChangelogScriptModel is changelog_script, the API's `changeLogScript`.
-type dbChangelogScriptModel struct {
-	Image    types.String `tfsdk:"image"`
-	Command  types.String `tfsdk:"command"`
-	Shell    types.String `tfsdk:"shell"`
-	Location types.String `tfsdk:"location"`
-	TOML     types.String `tfsdk:"toml"`
-}
-
-// The object types of the models follow from the data source's attributes, which are
-// the resource's, so there is one description of the shape.
-var (
-	dbSchemaAttrTypes          = attrTypes(dbSchemaDataSourceAttributes(false))
-	dbSchemaSourceAttrTypes    = nestedAttrTypes(dbSchemaAttrTypes, "schema_source")
-	dbChangelogScriptAttrTypes = nestedAttrTypes(dbSchemaAttrTypes, "changelog_script")
-)
-
-// toAPI builds the create body from a plan whose configured values are all known.
-func (m dbSchemaModel) toAPI(ctx context.Context) (client.SchemaInput, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	in := client.SchemaInput{
-		Identifier:    m.Identifier.ValueString(),
-		Name:          m.Name.ValueString(),
-		Service:       m.Service.ValueString(),
-		MigrationType: m.MigrationType.ValueString(),
-		UsePercona:    m.UsePercona.ValueBool(),
-	}
-	in.Tags, diags = mapToAPI(ctx, m.Tags)
-	if !m.SchemaSource.IsNull() && !m.SchemaSource.IsUnknown() {
-		var src dbSchemaSourceModel
-		diags.Append(m.SchemaSource.As(ctx, &src, basetypes.ObjectAsOptions{})...)
-		in.Type = schemaTypeRepository
-		// An absent or empty connector means Harness Code Repository; it is always
-		// sent, because the API keeps the stored connector when the key is absent.
-		in.Changelog = &client.Changelog{
-			Connector:   src.Connector.ValueString(),
-			Repo:        src.Repo.ValueString(),
-			Location:    src.Location.ValueString(),
-			ArchivePath: src.ArchivePath.ValueString(),
-			TOML:        src.TOML.ValueString(),
-		}
-	}
-	if !m.ChangelogScript.IsNull() && !m.ChangelogScript.IsUnknown() {
-		var scr dbChangelogScriptModel
-		diags.Append(m.ChangelogScript.As(ctx, &scr, basetypes.ObjectAsOptions{})...)
-		in.Type = schemaTypeScript
-		in.ChangeLogScript = &client.ChangeLogScript{
-			Image:    scr.Image.ValueString(),
-			Command:  scr.Command.ValueString(),
-			Shell:    scr.Shell.ValueString(),
-			Location: scr.Location.ValueString(),
-			TOML:     scr.TOML.ValueString(),
-		}
-	}
-	return in, diags
-}
-
-// fromAPI sets every attribute from the API's answer. Empty optional strings become
-// null, except schema_source.connector, where "" means Harness Code Repository: it
-// keeps the form ("" or null) that m held before, so that both configurations are
-// stable and an import (which has no prior form) gives null.
-func (m *dbSchemaModel) fromAPI(ctx context.Context, org, project string, s *client.Schema) diag.Diagnostics {
-	var diags diag.Diagnostics
-	priorConnector := types.StringNull()
-	if !m.SchemaSource.IsNull() && !m.SchemaSource.IsUnknown() {
-		if c, ok := m.SchemaSource.Attributes()["connector"].(types.String); ok {
-			priorConnector = c
-		}
-	}
-
-	m.ID = types.StringValue(importID(org, project, s.Identifier))
-	m.OrgID = types.StringValue(org)
-	m.ProjectID = types.StringValue(project)
-	m.Identifier = types.StringValue(s.Identifier)
-	m.Name = types.StringValue(s.Name)
-	m.Service = optionalString(s.Service)
-	// Schemas created before Flyway support may come back without migrationType: they
-	// are Liquibase, the API's default. Null here would plan a replacement.
-	m.MigrationType = types.StringValue(cmp.Or(s.MigrationType, "Liquibase"))
-	m.UsePercona = types.BoolValue(s.UsePercona)
-	m.Created = types.Int64Value(s.Created)
-	m.Updated = types.Int64Value(s.Updated)
-	m.InstanceCount = types.Int64Value(s.InstanceCount)
-	m.SchemaSourceType = optionalString(s.SchemaSourceType)
-	m.ParentID = optionalString(s.ParentID)
-
-	var d diag.Diagnostics
-	m.Tags = stringMap(s.Tags)
-
-	m.SchemaSource = types.ObjectNull(dbSchemaSourceAttrTypes)
-	if c := s.Changelog; c != nil {
-		connector := optionalString(c.Connector)
-		if c.Connector == "" && priorConnector.Equal(types.StringValue("")) {
-			connector = priorConnector
-		}
-		m.SchemaSource, d = types.ObjectValueFrom(ctx, dbSchemaSourceAttrTypes, dbSchemaSourceModel{
-			Connector:   connector,
-			Repo:        optionalString(c.Repo),
-			Location:    types.StringValue(c.Location),
-			ArchivePath: optionalString(c.ArchivePath),
-			TOML:        optionalString(c.TOML),
-		})
-		diags.Append(d...)
-	}
-	m.ChangelogScript = types.ObjectNull(dbChangelogScriptAttrTypes)
-	if c := s.ChangeLogScript; c != nil {
-		m.ChangelogScript, d = types.ObjectValueFrom(ctx, dbChangelogScriptAttrTypes, dbChangelogScriptModel{
-			Image:    types.StringValue(c.Image),
-			Command:  types.StringValue(c.Command),
-			Shell:    types.StringValue(c.Shell),
-			Location: types.StringValue(c.Location),
-			TOML:     optionalString(c.TOML),
-		})
-		diags.Append(d...)
-	}
-
-	switch {
-	case s.Type != "":
-		m.Type = types.StringValue(s.Type)
-	case s.ChangeLogScript != nil:
-		m.Type = types.StringValue(schemaTypeScript)
-	default:
-		m.Type = types.StringValue(schemaTypeRepository)
-	}
-	return diags
-}
-
 func (r *dbSchemaResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_dbops_db_schema"
 }
 
 func (r *dbSchemaResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	required, optional := setting{required: true, strings: nonEmpty()}, setting{optional: true, strings: nonEmpty()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Harness Database DevOps **DB schema**: where the changelog of a database lives " +
 			"(a Git or Harness Code repository, an Artifactory archive, or a script that fetches it) and which " +
@@ -227,145 +60,34 @@ func (r *dbSchemaResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"with a warning at the next refresh, and the next apply creates it again. Deleting a schema deletes its " +
 			"DB instances and their migration history in Harness too; a plan that destroys or replaces a schema with " +
 			"instances says so in a warning.",
-		Attributes: withScopeAttributes("`org_id/project_id/identifier`, the same format as the import ID.", map[string]schema.Attribute{
-			"identifier": schema.StringAttribute{
-				MarkdownDescription: "Identifier of the DB schema (`identifier`): it " + identifierRuleMarkdown +
-					". `overview` is reserved by the API." + replaceNote,
-				Required:      true,
-				Validators:    schemaIdentifierValidators(),
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name (`name`), 1 to 128 characters.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 128)},
-			},
-			"tags": tagsResourceAttribute("Tags (`tags`): at most 128, each value at most 128 characters. " +
-				"Removing them from the configuration clears them in Harness."),
-			"service": schema.StringAttribute{
-				MarkdownDescription: "Identifier of the Harness service the schema belongs to (`service`). Must not be " +
-					"empty when set; removing it from the configuration clears it in Harness.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"migration_type": schema.StringAttribute{
-				MarkdownDescription: "Migration tool (`migrationType`): `Liquibase` (the default) or `Flyway`. The API " +
-					"cannot change it on an existing schema." + replaceNote,
-				Optional:      true,
-				Computed:      true,
-				Default:       stringdefault.StaticString("Liquibase"),
-				Validators:    []validator.String{stringvalidator.OneOf("Liquibase", "Flyway")},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"use_percona": schema.BoolAttribute{
-				MarkdownDescription: "Whether schema changes run through Percona Toolkit (`usePercona`). Default `false`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-			},
-			"type": schema.StringAttribute{
-				MarkdownDescription: "Kind of schema source (`type`): `Repository` when `schema_source` is set, `Script` " +
-					"when `changelog_script` is set. Known at plan time.",
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{schemaTypeFromSource{}},
-			},
-			"schema_source": schema.SingleNestedAttribute{
-				MarkdownDescription: "The changelog kept in a repository or an Artifactory archive (`changelog`; " +
-					"`type` = `Repository`). Conflicts with `changelog_script`.",
-				Optional: true,
-				Attributes: map[string]schema.Attribute{
-					"connector": schema.StringAttribute{
-						MarkdownDescription: "Git or Artifactory connector reference (`changelog.connector`), such as " +
-							"`my_connector`, `org.my_connector` or `account.my_connector`. Omit it (or set `\"\"`) to use " +
-							"Harness Code Repository, which needs `repo`.",
-						Optional:   true,
-						Validators: connectorRefValidators(true),
-					},
-					"repo": schema.StringAttribute{
-						MarkdownDescription: "Repository name (`changelog.repo`): required for Harness Code Repository and " +
-							"for account-level Git connectors.",
-						Optional:   true,
-						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-					},
-					"location": schema.StringAttribute{
-						MarkdownDescription: "Path of the changelog file or folder in the repository (`changelog.location`).",
-						Required:            true,
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-					},
-					"archive_path": schema.StringAttribute{
-						MarkdownDescription: "Path of the archive in Artifactory (`changelog.archivePath`); Artifactory " +
-							"connectors only.",
-						Optional:   true,
-						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-					},
-					"toml": schema.StringAttribute{
-						MarkdownDescription: "Flyway configuration file (`changelog.toml`).",
-						Optional:            true,
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-					},
-				},
-			},
-			"changelog_script": schema.SingleNestedAttribute{
-				MarkdownDescription: "A script, run in a container, that fetches the changelog (`changeLogScript`; " +
-					"`type` = `Script`). Conflicts with `schema_source`.",
-				Optional: true,
-				Attributes: map[string]schema.Attribute{
-					"image": schema.StringAttribute{
-						MarkdownDescription: "Container image that runs the script (`changeLogScript.image`), such as " +
-							"`plugins/image:latest`.",
-						Required:   true,
-						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-					},
-					"command": schema.StringAttribute{
-						MarkdownDescription: "The script that downloads the changelog (`changeLogScript.command`).",
-						Required:            true,
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-					},
-					"shell": schema.StringAttribute{
-						MarkdownDescription: "Shell that runs the script (`changeLogScript.shell`), such as `Sh` or `Bash`, " +
-							"or a Harness expression.",
-						Required:   true,
-						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-					},
-					"location": schema.StringAttribute{
-						MarkdownDescription: "Path of the changelog once downloaded (`changeLogScript.location`).",
-						Required:            true,
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-					},
-					"toml": schema.StringAttribute{
-						MarkdownDescription: "Flyway configuration file (`changeLogScript.toml`).",
-						Optional:            true,
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-					},
-				},
-			},
-			"created": schema.Int64Attribute{
-				MarkdownDescription: "Creation time, in epoch seconds (`created`).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-			},
-			"updated": schema.Int64Attribute{
-				MarkdownDescription: "Last update time, in epoch seconds (`updated`).",
-				Computed:            true,
-			},
-			"instance_count": schema.Int64Attribute{
-				MarkdownDescription: "Number of DB instances of the schema (`instanceCount`).",
-				Computed:            true,
-			},
-			"schema_source_type": schema.StringAttribute{
-				MarkdownDescription: "Where the changelog comes from, as Harness classifies it (`schemaSourceType`), " +
-					"such as `Git`, `Artifactory`, `HarnessCode` or `Custom`.",
-				Computed: true,
-				PlanModifiers: []planmodifier.String{
-					useStateWhenUnchanged{paths: []path.Path{path.Root("schema_source"), path.Root("changelog_script")}},
-				},
-			},
-			"parent_id": schema.StringAttribute{
-				MarkdownDescription: "Harness's unique ID of the org/project scope the schema belongs to (`parentId`).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-		}),
+		Attributes: dbSchemaAttrs.resource(scopeSettings(map[string]setting{
+			"identifier": {required: true, more: "It " + identifierRuleMarkdown + ". `overview` is reserved by the API. " + replaceNote,
+				strings: schemaIdentifierValidators(), stringMods: replaceOnChange()},
+			"name": {required: true, more: "1 to 128 characters.", strings: []validator.String{stringvalidator.UTF8LengthBetween(1, 128)}},
+			"tags": tagsSetting(),
+			"service": {optional: true, strings: nonEmpty(),
+				more: "Must not be empty when set; removing it from the configuration clears it in Harness."},
+			"migration_type": {optional: true, computed: true, more: "Default `Liquibase`. The API cannot change it on an " +
+				"existing schema. " + replaceNote, stringDefault: stringdefault.StaticString("Liquibase"),
+				strings: []validator.String{stringvalidator.OneOf("Liquibase", "Flyway")}, stringMods: replaceOnChange()},
+			"use_percona": {optional: true, computed: true, more: "Default `false`.", boolDefault: booldefault.StaticBool(false)},
+			"type":        {more: "Known at plan time.", stringMods: []planmodifier.String{schemaTypeFromSource{}}},
+			"schema_source": {optional: true, more: "Conflicts with `changelog_script`.", nested: map[string]setting{
+				"connector":    {optional: true, strings: connectorRefValidators(true)},
+				"repo":         optional,
+				"location":     required,
+				"archive_path": optional,
+				"toml":         optional,
+			}},
+			"changelog_script": {optional: true, more: "Conflicts with `schema_source`.", nested: map[string]setting{
+				"image": required, "command": required, "shell": required, "location": required, "toml": optional,
+			}},
+			"created": {int64Mods: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
+			"schema_source_type": {stringMods: []planmodifier.String{
+				useStateWhenUnchanged{paths: []path.Path{path.Root("schema_source"), path.Root("changelog_script")}},
+			}},
+			"parent_id": {stringMods: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+		})),
 	}
 }
 
@@ -450,13 +172,13 @@ func (r *dbSchemaResource) Create(ctx context.Context, req resource.CreateReques
 	org, project := plan.OrgID.ValueString(), plan.ProjectID.ValueString()
 	s, err := r.client.CreateSchema(ctx, org, project, in)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to create DB schema", dbSchemaDetail("Creating", org, project, in.Identifier, err))
+		addAPIError(&resp.Diagnostics, "Unable to create DB schema", "Creating "+plan.where(), err)
 		return
 	}
 	tflog.Debug(ctx, "created DB schema", map[string]any{"org_id": org, "project_id": project, "identifier": s.Identifier})
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, s)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	addMismatches(&resp.Diagnostics, dbSchemaName(in.Identifier), in.Mismatches(s), dbSchemaBlocks)
+	addMismatches(&resp.Diagnostics, plan.where(), in.Mismatches(s), dbSchemaBlocks)
 }
 
 func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -470,13 +192,12 @@ func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "DB schema not found; removing it from state", map[string]any{"org_id": org, "project_id": project, "identifier": id})
 		resp.Diagnostics.AddWarning("DB schema no longer exists",
-			fmt.Sprintf("DB schema %q (org %q, project %q) no longer exists in Harness; it was removed from state and "+
-				"will be created again on apply.", id, org, project))
+			"The "+state.where()+" no longer exists in Harness; it was removed from state and will be created again on apply.")
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to read DB schema", dbSchemaDetail("Reading", org, project, id, err))
+		addAPIError(&resp.Diagnostics, "Unable to read DB schema", "Reading "+state.where(), err)
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, org, project, s)...)
@@ -503,13 +224,13 @@ func (r *dbSchemaResource) Update(ctx context.Context, req resource.UpdateReques
 	org, project, id := plan.OrgID.ValueString(), plan.ProjectID.ValueString(), plan.Identifier.ValueString()
 	s, err := r.client.UpdateSchema(ctx, org, project, id, client.NewSchemaUpdate(prior, desired))
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to update DB schema", dbSchemaDetail("Updating", org, project, id, err))
+		addAPIError(&resp.Diagnostics, "Unable to update DB schema", "Updating "+plan.where(), err)
 		return
 	}
 	tflog.Debug(ctx, "updated DB schema", map[string]any{"org_id": org, "project_id": project, "identifier": id})
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, s)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	addMismatches(&resp.Diagnostics, dbSchemaName(id), desired.Mismatches(s), dbSchemaBlocks)
+	addMismatches(&resp.Diagnostics, plan.where(), desired.Mismatches(s), dbSchemaBlocks)
 }
 
 func (r *dbSchemaResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -520,15 +241,11 @@ func (r *dbSchemaResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	org, project, id := state.OrgID.ValueString(), state.ProjectID.ValueString(), state.Identifier.ValueString()
 	err := r.client.DeleteSchema(ctx, org, project, id)
-	if client.IsNotFound(err) {
-		tflog.Debug(ctx, "DB schema already deleted", map[string]any{"org_id": org, "project_id": project, "identifier": id})
+	if err != nil && !client.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Unable to delete DB schema", "Deleting "+state.where(), err)
 		return
 	}
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to delete DB schema", dbSchemaDetail("Deleting", org, project, id, err))
-		return
-	}
-	tflog.Debug(ctx, "deleted DB schema", map[string]any{"org_id": org, "project_id": project, "identifier": id})
+	tflog.Debug(ctx, "deleted DB schema", map[string]any{"org_id": org, "project_id": project, "identifier": id, "already_gone": err != nil})
 }
 
 func (r *dbSchemaResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -541,12 +258,6 @@ func (r *dbSchemaResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_id"), parts[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), parts[1])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), parts[2])...)
-}
-
-func dbSchemaName(id string) string { return fmt.Sprintf("DB schema %q", id) }
-
-func dbSchemaDetail(verb, org, project, id string, err error) string {
-	return fmt.Sprintf("%s DB schema %q in org %q, project %q failed: %s", verb, id, org, project, err)
 }
 
 // schemaTypeFromSource computes `type` at plan time from the source attribute that is
@@ -575,53 +286,5 @@ func (schemaTypeFromSource) PlanModifyString(ctx context.Context, req planmodifi
 		resp.PlanValue = types.StringValue(schemaTypeRepository)
 	case !scr.IsNull() && !scr.IsUnknown():
 		resp.PlanValue = types.StringValue(schemaTypeScript)
-	}
-}
-
-// useStateWhenUnchanged keeps the prior value of a computed attribute when none of the
-// attributes it derives from changes, and leaves it unknown otherwise.
-type useStateWhenUnchanged struct {
-	paths []path.Path
-}
-
-var _ planmodifier.String = useStateWhenUnchanged{}
-
-func (m useStateWhenUnchanged) Description(context.Context) string {
-	return fmt.Sprintf("Keeps the prior value unless one of %v changes.", m.paths)
-}
-
-func (m useStateWhenUnchanged) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (m useStateWhenUnchanged) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || !req.PlanValue.IsUnknown() {
-		return
-	}
-	for _, p := range m.paths {
-		var planned, prior attr.Value
-		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, p, &planned)...)
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, p, &prior)...)
-		if resp.Diagnostics.HasError() || !planned.Equal(prior) {
-			return
-		}
-	}
-	resp.PlanValue = req.StateValue
-}
-
-// tagsResourceAttribute is an optional map that defaults to {}: the API does not tell
-// "no tags" from "empty tags", so state always holds a map and null never differs from {}.
-func tagsResourceAttribute(description string) schema.MapAttribute {
-	return schema.MapAttribute{
-		MarkdownDescription: description,
-		ElementType:         types.StringType,
-		Optional:            true,
-		Computed:            true,
-		Default:             mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
-		Validators: []validator.Map{
-			mapvalidator.SizeAtMost(128),
-			mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1)),
-			mapvalidator.ValueStringsAre(stringvalidator.UTF8LengthAtMost(128)),
-		},
 	}
 }

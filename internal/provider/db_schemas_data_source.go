@@ -68,7 +68,7 @@ func (d *dbSchemasDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				MarkdownDescription: "The matching schemas, in the API's order (newest first), with the attributes of " +
 					"the `harness_dbops_db_schema` data source.",
 				Computed:     true,
-				NestedObject: schema.NestedAttributeObject{Attributes: dbSchemaDataSourceAttributes(false)},
+				NestedObject: schema.NestedAttributeObject{Attributes: dbSchemaAttrs.dataSource(nil)},
 			},
 		},
 	}
@@ -90,8 +90,7 @@ func (d *dbSchemasDataSource) Read(ctx context.Context, req datasource.ReadReque
 		MigrationType: m.MigrationType.ValueString(),
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to list DB schemas",
-			fmt.Sprintf("Listing the DB schemas of org %q, project %q failed: %s", org, project, err))
+		addAPIError(&resp.Diagnostics, "Unable to list DB schemas", fmt.Sprintf("Listing the DB schemas of org %q, project %q", org, project), err)
 		return
 	}
 	tflog.Debug(ctx, "listed DB schemas", map[string]any{"org_id": org, "project_id": project, "count": len(list)})

@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -59,23 +58,10 @@ func (d *defaultImagesDataSource) Configure(_ context.Context, req datasource.Co
 func (d *defaultImagesDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
 	defaults, err := d.client.GetDefaultConfig(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to read the default DB DevOps images", err.Error())
+		addAPIError(&resp.Diagnostics, "Unable to read the default DB DevOps images", "Reading the defaults (get-default-config)", err)
 		return
 	}
 	tflog.Debug(ctx, "read default DB DevOps images", map[string]any{"fields": len(defaults)})
 	resp.Diagnostics.Append(setImageAttributes(ctx, resp.State.SetAttribute, defaults)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("images"), stringMap(defaults))...)
-}
-
-// setImageAttributes writes one attribute per known field, null where cfg lacks it.
-func setImageAttributes(ctx context.Context, set func(context.Context, path.Path, any) diag.Diagnostics, cfg client.ExecutionConfig) diag.Diagnostics {
-	var diags diag.Diagnostics
-	for _, f := range imageFields {
-		v := types.StringNull()
-		if s, ok := cfg[f.api]; ok {
-			v = types.StringValue(s)
-		}
-		diags.Append(set(ctx, path.Root(f.attr), v)...)
-	}
-	return diags
 }

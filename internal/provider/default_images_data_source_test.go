@@ -54,7 +54,7 @@ provider "harness" {
 }
 data "harness_dbops_default_images" "this" {}
 `,
-			ExpectError: regexp.MustCompile(`(?s)401 Unauthorized.*api_key or HARNESS_PLATFORM_API_KEY`),
+			ExpectError: inOrder("401 Unauthorized", "Check api_key, or the HARNESS_PLATFORM_API_KEY environment variable."),
 		}},
 	})
 }

@@ -274,7 +274,7 @@ func TestAccFaults_permanent(t *testing.T) {
 			maxRetries: 2,
 			want: []string{"Unable to create DB instance", `Creating DB instance "db0_0" of schema "schema_0"`,
 				"POST /v1/orgs/default/projects/fleet/dbschema/schema_0/instance: 503 Service Unavailable: DB DevOps is in maintenance",
-				"try again later, or raise max_retries", "gave up after 3 attempts"},
+				"gave up after 3 attempts", "Try again later, or raise max_retries"},
 			route: mockserver.RouteCreateInstance, requests: 2 * 3,
 		},
 		"429 with Retry-After on every update-config": {
@@ -296,7 +296,7 @@ func TestAccFaults_permanent(t *testing.T) {
 			fault:      mockserver.Fault{Route: mockserver.RouteGetCustomerConfig, Latency: 5 * time.Second},
 			maxRetries: 1, timeout: "500ms",
 			want: []string{"Unable to read the execution config overrides", "GET /v1/dbops/execution-config/get-customer-config: no answer from the Harness API",
-				"no answer within request_timeout: raise request_timeout", "gave up after 2 attempts"},
+				"no answer within the per-attempt timeout", "gave up after 2 attempts", "Raise request_timeout"},
 			route: mockserver.RouteGetCustomerConfig, requests: 2,
 		},
 		"proxy error page on every instance update": {

@@ -62,12 +62,12 @@ func (d *imageConfigDataSource) Configure(_ context.Context, req datasource.Conf
 func (d *imageConfigDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
 	effective, err := d.client.GetCustomerConfig(ctx, false)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to read the effective DB DevOps execution config", err.Error())
+		addAPIError(&resp.Diagnostics, "Unable to read the effective DB DevOps execution config", "Reading the effective config (get-customer-config?overridesOnly=false)", err)
 		return
 	}
 	overrides, err := d.client.GetCustomerConfig(ctx, true)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to read the DB DevOps image overrides", err.Error())
+		addAPIError(&resp.Diagnostics, "Unable to read the DB DevOps image overrides", "Reading the overrides (get-customer-config)", err)
 		return
 	}
 	resp.Diagnostics.Append(setImageAttributes(ctx, resp.State.SetAttribute, effective)...)

@@ -51,104 +51,6 @@ type imageConfigResource struct {
 
 func newImageConfigResource() resource.Resource { return &imageConfigResource{} }
 
-// imageConfigModel is the resource's state. Images maps an API field name to its
-// value; a null value is a field this resource does not manage.
-type imageConfigModel struct {
-	ID                 types.String
-	Exclusive          types.Bool
-	OnDestroy          types.String
-	UnmanagedOverrides types.Map
-	Images             map[string]types.String
-}
-
-// attributeReader is what tfsdk.Config, Plan and State have in common.
-type attributeReader interface {
-	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
-}
-
-type attributeWriter interface {
-	SetAttribute(context.Context, path.Path, any) diag.Diagnostics
-}
-
-func readImageConfig(ctx context.Context, src attributeReader) (imageConfigModel, diag.Diagnostics) {
-	m := imageConfigModel{Images: map[string]types.String{}}
-	var diags diag.Diagnostics
-	diags.Append(src.GetAttribute(ctx, path.Root("id"), &m.ID)...)
-	diags.Append(src.GetAttribute(ctx, path.Root("exclusive"), &m.Exclusive)...)
-	diags.Append(src.GetAttribute(ctx, path.Root("on_destroy"), &m.OnDestroy)...)
-	diags.Append(src.GetAttribute(ctx, path.Root("unmanaged_overrides"), &m.UnmanagedOverrides)...)
-	for _, f := range imageFields {
-		var v types.String
-		diags.Append(src.GetAttribute(ctx, path.Root(f.attr), &v)...)
-		m.Images[f.api] = v
-	}
-	return m, diags
-}
-
-func (m imageConfigModel) write(ctx context.Context, dst attributeWriter) diag.Diagnostics {
-	var diags diag.Diagnostics
-	diags.Append(dst.SetAttribute(ctx, path.Root("id"), m.ID)...)
-	diags.Append(dst.SetAttribute(ctx, path.Root("exclusive"), m.Exclusive)...)
-	diags.Append(dst.SetAttribute(ctx, path.Root("on_destroy"), m.OnDestroy)...)
-	diags.Append(dst.SetAttribute(ctx, path.Root("unmanaged_overrides"), m.UnmanagedOverrides)...)
-	for _, f := range imageFields {
-		diags.Append(dst.SetAttribute(ctx, path.Root(f.attr), m.Images[f.api])...)
-	}
-	return diags
-}
-
-// toAPI returns the overrides the model asks for, by API field name.
-func (m imageConfigModel) toAPI() map[string]string {
-	out := map[string]string{}
-	for api, v := range m.Images {
-		if !v.IsNull() && !v.IsUnknown() {
-			out[api] = v.ValueString()
-		}
-	}
-	return out
-}
-
-// managed lists the API names of the fields the model holds (known or not).
-func (m imageConfigModel) managed() []string {
-	var out []string
-	for api, v := range m.Images {
-		if !v.IsNull() {
-			out = append(out, api)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// fromAPI is the drift detection: a managed field takes the server's override, or
-// becomes null when the override is gone; unmanaged fields stay null. In exclusive
-// mode every other override is reported in unmanaged_overrides.
-func (m *imageConfigModel) fromAPI(overrides client.ExecutionConfig) {
-	managed := m.managed()
-	for _, api := range managed {
-		if v, ok := overrides[api]; ok {
-			m.Images[api] = types.StringValue(v)
-		} else {
-			m.Images[api] = types.StringNull()
-		}
-	}
-	m.UnmanagedOverrides = types.MapNull(types.StringType)
-	if m.Exclusive.ValueBool() {
-		m.UnmanagedOverrides = stringMap(unmanaged(overrides, managed))
-	}
-}
-
-// unmanaged returns the overrides on fields outside managed.
-func unmanaged(overrides client.ExecutionConfig, managed []string) map[string]string {
-	out := map[string]string{}
-	for api, v := range overrides {
-		if !slices.Contains(managed, api) {
-			out[api] = v
-		}
-	}
-	return out
-}
-
 func (r *imageConfigResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_dbops_image_config"
 }
@@ -323,7 +225,7 @@ func (r *imageConfigResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	current, err := r.client.GetCustomerConfig(ctx, true)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to read the execution config overrides", err.Error())
+		addAPIError(&resp.Diagnostics, "Unable to read the execution config overrides", "Reading the overrides (get-customer-config)", err)
 		return
 	}
 	desired := plan.toAPI()
@@ -361,7 +263,7 @@ func (r *imageConfigResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	overrides, err := r.client.GetCustomerConfig(ctx, true)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to read the execution config overrides", err.Error())
+		addAPIError(&resp.Diagnostics, "Unable to read the execution config overrides", "Reading the overrides (get-customer-config)", err)
 		return
 	}
 	// Import leaves the defaults unset; fill them so import then plan is empty.
@@ -433,22 +335,22 @@ func (r *imageConfigResource) Delete(ctx context.Context, req resource.DeleteReq
 	switch {
 	case exclusive:
 		if _, err := r.client.DeleteConfigOverrides(ctx); err != nil {
-			resp.Diagnostics.AddError("Unable to delete the execution config overrides", err.Error())
+			addAPIError(&resp.Diagnostics, "Unable to delete the execution config overrides", "The resource stays in state. Deleting every override of the account", err)
 			return
 		}
 	case len(check) == 0:
 		return // every managed override is already gone
 	default:
 		if err := r.client.ResetConfig(ctx, check); err != nil {
-			resp.Diagnostics.AddError("Unable to reset the managed image overrides",
-				fmt.Sprintf("reset-config for %s failed; the resource stays in state. %v", strings.Join(check, ", "), err))
+			addAPIError(&resp.Diagnostics, "Unable to reset the managed image overrides",
+				"The resource stays in state. Resetting "+strings.Join(check, ", "), err)
 			return
 		}
 	}
 	left, err := r.client.GetCustomerConfig(ctx, true)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to verify the reset of the image overrides",
-			"The reset was sent, but reading the overrides back failed; the resource stays in state. "+err.Error())
+		addAPIError(&resp.Diagnostics, "Unable to verify the reset of the image overrides",
+			"The reset was sent; the resource stays in state. Reading the overrides back", err)
 		return
 	}
 	var still []string
@@ -469,14 +371,23 @@ func (r *imageConfigResource) Delete(ctx context.Context, req resource.DeleteReq
 // there is nothing to change. It reports whether both went through.
 func (r *imageConfigResource) apply(ctx context.Context, ops []client.ConfigOperation, resets []string, diags *diag.Diagnostics) bool {
 	if err := r.client.UpdateConfig(ctx, ops); err != nil {
-		diags.AddError("Unable to update the image overrides", err.Error())
+		addAPIError(diags, "Unable to update the image overrides", "Setting the overrides of "+opFields(ops), err)
 		return false
 	}
 	if err := r.client.ResetConfig(ctx, resets); err != nil {
-		diags.AddError("Unable to reset image overrides", "reset-config for "+strings.Join(resets, ", ")+" failed: "+err.Error())
+		addAPIError(diags, "Unable to reset image overrides", "Resetting "+strings.Join(resets, ", "), err)
 		return false
 	}
 	return true
+}
+
+// opFields lists the fields of update-config operations, for messages.
+func opFields(ops []client.ConfigOperation) string {
+	names := make([]string, len(ops))
+	for i, op := range ops {
+		names[i] = op.Field
+	}
+	return strings.Join(names, ", ")
 }
 
 func saveApplied(ctx context.Context, private interface {

@@ -77,9 +77,9 @@ resource "harness_dbops_db_instance" "dev" {
 	out := c.mustFail("apply", "-auto-approve")
 	for _, want := range []string{
 		"Error: Harness did not apply context",
-		`The configuration removes context from DB instance "dev" of schema "orders", but Harness still holds "dev"`,
+		`The configuration removes context from DB instance "dev" of schema "orders" in org "default", project "p", but Harness still holds "dev"`,
 		"Error: Harness did not apply service",
-		`The configuration removes service from DB schema "orders", but Harness still holds "orders_svc"`,
+		`The configuration removes service from DB schema "orders" in org "default", project "p", but Harness still holds "orders_svc"`,
 		"Change it in the Harness UI and run terraform apply again",
 	} {
 		if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {

@@ -173,10 +173,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 
-	timeout := defaultRequestTimeout
-	if !cfg.RequestTimeout.IsNull() {
-		timeout, _ = time.ParseDuration(cfg.RequestTimeout.ValueString()) // validated by durationValidator
-	}
+	timeout := durationOr(cfg.RequestTimeout, defaultRequestTimeout)
 	retries := int64(defaultMaxRetries)
 	if !cfg.MaxRetries.IsNull() {
 		retries = cfg.MaxRetries.ValueInt64()

@@ -10,9 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
-	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
-
 	"github.com/dbdevops/terraform-provider-harness/internal/contract"
+	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
 // testAccProtoV6ProviderFactories runs the provider in the test process, so the race

@@ -4,9 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -39,24 +37,6 @@ func mapToAPI(ctx context.Context, m types.Map) (map[string]string, diag.Diagnos
 	return out, diags
 }
 
-// attrTypes is the object type of a model whose attributes are attrs.
-func attrTypes(attrs map[string]schema.Attribute) map[string]attr.Type {
-	out := make(map[string]attr.Type, len(attrs))
-	for name, a := range attrs {
-		out[name] = a.GetType()
-	}
-	return out
-}
-
-// nestedAttrTypes is the object type of the nested object attribute name.
-func nestedAttrTypes(objects map[string]attr.Type, name string) map[string]attr.Type {
-	obj, ok := objects[name].(types.ObjectType)
-	if !ok {
-		panic("provider: " + name + " is not a nested object attribute")
-	}
-	return obj.AttrTypes
-}
-
 // objectList maps API items to a list of model objects, for the list data sources.
 func objectList[T, M any](ctx context.Context, attrTypes map[string]attr.Type, items []T, fromAPI func(*M, *T) diag.Diagnostics) (types.List, diag.Diagnostics) {
 	var diags diag.Diagnostics
@@ -74,18 +54,4 @@ func objectList[T, M any](ctx context.Context, attrTypes map[string]attr.Type, i
 	list, d := types.ListValue(types.ObjectType{AttrTypes: attrTypes}, elems)
 	diags.Append(d...)
 	return list, diags
-}
-
-// computedString is a data-source attribute read from the API.
-func computedString(desc string) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-}
-
-// lookupString is a data-source key: an input of the single data source (lookup),
-// computed in the elements of a list data source.
-func lookupString(lookup bool, desc string, validators []validator.String) schema.StringAttribute {
-	if !lookup {
-		return computedString(desc)
-	}
-	return schema.StringAttribute{MarkdownDescription: desc, Required: true, Validators: validators}
 }

@@ -1,0 +1,53 @@
+package provider
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/client"
+)
+
+// addAPIError reports a failed API call: the summary, then what was attempted, the
+// client's error (status, Harness's own message, request ID, attempts) and which
+// provider setting to look at when one could help.
+func addAPIError(diags *diag.Diagnostics, summary, attempted string, err error) {
+	diags.AddError(summary, apiErrorDetail(attempted, err))
+}
+
+// addReadError is addAPIError for a data source that reads one entity: a 404 means
+// what it looks up does not exist. what names the entity ("DB schema"), where the one
+// looked up (dbSchemaModel.where).
+func addReadError(diags *diag.Diagnostics, what, where string, err error) {
+	if client.IsNotFound(err) {
+		diags.AddError(what+" not found", "The "+where+" does not exist in Harness: "+err.Error())
+		return
+	}
+	addAPIError(diags, "Unable to read "+what, "Reading the "+where, err)
+}
+
+// apiErrorDetail is addAPIError's detail text. The client speaks only API; the names of
+// the settings and environment variables are the provider's, so the hints are here.
+func apiErrorDetail(attempted string, err error) string {
+	return attempted + " failed: " + err.Error() + settingHint(err)
+}
+
+func settingHint(err error) string {
+	var re *client.RequestError
+	switch status := client.StatusOf(err); {
+	case status == http.StatusUnauthorized:
+		return " Check api_key, or the " + envAPIKey + " environment variable."
+	case status == http.StatusForbidden:
+		return " Check account_id (or " + envAccountID + ") and the permissions of the API key."
+	case status == http.StatusTooManyRequests:
+		return " Try again later, raise max_retries, or lower rate_limit_per_second."
+	case status >= http.StatusInternalServerError:
+		return " Try again later, or raise max_retries."
+	case errors.As(err, &re) && re.TimedOut():
+		return " Raise request_timeout, or check endpoint (or " + envEndpoint + ") and the network."
+	case errors.As(err, &re) && !re.Ended:
+		return " Check endpoint (or " + envEndpoint + ")."
+	}
+	return ""
+}

@@ -1,0 +1,107 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/client"
+)
+
+// dbInstanceAttrs are the attributes of a DB instance that the resource and its data
+// sources share.
+var dbInstanceAttrs = withScope("`org_id/project_id/schema/identifier`", entityAttrs{
+	"schema":     {what: "Identifier of the parent DB schema (path `{dbschema}`)."},
+	"identifier": {what: "Identifier of the DB instance (`identifier`)."},
+	"name":       {what: "Display name (`name`)."},
+	"tags":       {what: "Tags (`tags`); `{}` when there are none.", typ: stringMapType},
+	"connector": {what: "Reference of the JDBC connector that reaches the database (`connector`), such as `my_jdbc`, " +
+		"`org.my_jdbc` or `account.my_jdbc`."},
+	"context": {what: "Liquibase context that selects the changesets to apply (`context`); null when there is none."},
+	"substitute_properties": {what: "Placeholders replaced in the migration scripts, passed to every Liquibase command " +
+		"(`substituteProperties`); `{}` when there are none.", typ: stringMapType},
+	"branch":     {what: "Git branch the changelog is read from (`branch`); null when not set."},
+	"commit_sha": {what: "Git commit the changelog is pinned to (`commitSha`); null when not set."},
+	"git_tag":    {what: "Git tag the changelog is pinned to (`gitTag`); null when not set."},
+	"created":    {what: "Creation time, in epoch seconds (`created`).", typ: types.Int64Type},
+	"updated":    {what: "Last update time, in epoch seconds (`updated`).", typ: types.Int64Type},
+	"last_applied_tag": {what: "Most recent tag applied to the database by a pipeline (`lastAppliedTag`); null until " +
+		"one is."},
+	"last_deployed_change_set_tag": {what: "Tag of the last changeset a pipeline deployed (`lastDeployedChangeSetTag`); " +
+		"null until one is."},
+})
+
+// dbInstanceAttrTypes is the object type of dbInstanceModel, for the list data source.
+var dbInstanceAttrTypes = dbInstanceAttrs.objectTypes()
+
+// dbInstanceModel is a DB instance in Terraform: the resource's state, and the data
+// sources', which show the same attributes.
+type dbInstanceModel struct {
+	ID                       types.String `tfsdk:"id"`
+	OrgID                    types.String `tfsdk:"org_id"`
+	ProjectID                types.String `tfsdk:"project_id"`
+	Schema                   types.String `tfsdk:"schema"`
+	Identifier               types.String `tfsdk:"identifier"`
+	Name                     types.String `tfsdk:"name"`
+	Tags                     types.Map    `tfsdk:"tags"`
+	Connector                types.String `tfsdk:"connector"`
+	Context                  types.String `tfsdk:"context"`
+	SubstituteProperties     types.Map    `tfsdk:"substitute_properties"`
+	Branch                   types.String `tfsdk:"branch"`
+	CommitSHA                types.String `tfsdk:"commit_sha"`
+	GitTag                   types.String `tfsdk:"git_tag"`
+	Created                  types.Int64  `tfsdk:"created"`
+	Updated                  types.Int64  `tfsdk:"updated"`
+	LastAppliedTag           types.String `tfsdk:"last_applied_tag"`
+	LastDeployedChangeSetTag types.String `tfsdk:"last_deployed_change_set_tag"`
+}
+
+// toAPI is the instance the model describes, in the create body's shape; the update
+// body is built from two of them (client.NewInstanceUpdate).
+func (m dbInstanceModel) toAPI(ctx context.Context) (client.InstanceInput, diag.Diagnostics) {
+	var diags, d diag.Diagnostics
+	in := client.InstanceInput{
+		Identifier: m.Identifier.ValueString(),
+		Name:       m.Name.ValueString(),
+		Branch:     m.Branch.ValueString(),
+		CommitSHA:  m.CommitSHA.ValueString(),
+		GitTag:     m.GitTag.ValueString(),
+		Connector:  m.Connector.ValueString(),
+		Context:    m.Context.ValueString(),
+	}
+	in.Tags, d = mapToAPI(ctx, m.Tags)
+	diags.Append(d...)
+	in.SubstituteProperties, d = mapToAPI(ctx, m.SubstituteProperties)
+	diags.Append(d...)
+	return in, diags
+}
+
+// fromAPI sets every attribute from the API's answer; empty strings become null.
+func (m *dbInstanceModel) fromAPI(_ context.Context, org, project, schemaID string, in *client.Instance) diag.Diagnostics {
+	m.ID = types.StringValue(importID(org, project, schemaID, in.Identifier))
+	m.OrgID = types.StringValue(org)
+	m.ProjectID = types.StringValue(project)
+	m.Schema = types.StringValue(schemaID)
+	m.Identifier = types.StringValue(in.Identifier)
+	m.Name = types.StringValue(in.Name)
+	m.Connector = types.StringValue(in.Connector)
+	m.Context = optionalString(in.Context)
+	m.Branch = optionalString(in.Branch)
+	m.CommitSHA = optionalString(in.CommitSHA)
+	m.GitTag = optionalString(in.GitTag)
+	m.Created = types.Int64Value(in.Created)
+	m.Updated = types.Int64Value(in.Updated)
+	m.LastAppliedTag = optionalString(in.LastAppliedTag)
+	m.LastDeployedChangeSetTag = optionalString(in.LastDeployedChangeSetTag)
+	m.Tags = stringMap(in.Tags)
+	m.SubstituteProperties = stringMap(in.SubstituteProperties)
+	return nil
+}
+
+// where names the instance in diagnostics.
+func (m dbInstanceModel) where() string {
+	return fmt.Sprintf("DB instance %q of schema %q in org %q, project %q",
+		m.Identifier.ValueString(), m.Schema.ValueString(), m.OrgID.ValueString(), m.ProjectID.ValueString())
+}

@@ -1,0 +1,175 @@
+package provider
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/client"
+)
+
+// imageField is one field of the account's execution config: the images that DB DevOps
+// pipelines run. attr is the Terraform attribute name, the snake_case of api.
+type imageField struct {
+	attr string
+	api  string
+	what string
+}
+
+// imageFields lists every field the API documents (ExecutionConfigTags), sorted by attr.
+// Fields the server adds later still show in the data sources' maps.
+var imageFields = []imageField{
+	{"artifactory_tag", "artifactoryTag", "the image that downloads changelog archives from Artifactory"},
+	{"big_query_tag", "bigQueryTag", "the Liquibase image for Google BigQuery"},
+	{"bigtable_tag", "bigtableTag", "the Liquibase image for Google Bigtable"},
+	{"cloud_sql_tag", "cloudSqlTag", "the Liquibase image for Google Cloud SQL"},
+	{"db2_tag", "db2Tag", "the Liquibase image for IBM Db2"},
+	{"default_tag", "defaultTag", "the default Liquibase image, used for most databases"},
+	{"flyway_default_tag", "flywayDefaultTag", "the default Flyway image"},
+	{"flyway_mongo_tag", "flywayMongoTag", "the Flyway image for MongoDB"},
+	{"flyway_spanner_psql_tag", "flywaySpannerPsqlTag", "the Flyway image for Spanner's PostgreSQL interface"},
+	{"flyway_spanner_tag", "flywaySpannerTag", "the Flyway image for Google Spanner"},
+	{"git_clone_tag", "gitCloneTag", "the image that clones the changelog's Git repository"},
+	{"mongo_tag", "mongoTag", "the Liquibase image for MongoDB"},
+	{"oracle_tag", "oracleTag", "the Liquibase image for Oracle"},
+	{"percona_tag", "perconaTag", "the image with Percona Toolkit, used by schemas with use_percona"},
+	{"rds_tag", "rdsTag", "the Liquibase image for Amazon RDS"},
+	{"snowflake_tag", "snowflakeTag", "the Liquibase image for Snowflake"},
+	{"spanner_tag", "spannerTag", "the Liquibase image for Google Spanner"},
+}
+
+// imageFieldByName finds a field by its attribute or its API name.
+func imageFieldByName(name string) (imageField, bool) {
+	for _, f := range imageFields {
+		if f.attr == name || f.api == name {
+			return f, true
+		}
+	}
+	return imageField{}, false
+}
+
+// imageFieldNames lists the attribute names, for error messages.
+func imageFieldNames() string {
+	names := make([]string, len(imageFields))
+	for i, f := range imageFields {
+		names[i] = f.attr
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// imageConfigModel is the resource's state. Images maps an API field name to its
+// value; a null value is a field this resource does not manage.
+type imageConfigModel struct {
+	ID                 types.String
+	Exclusive          types.Bool
+	OnDestroy          types.String
+	UnmanagedOverrides types.Map
+	Images             map[string]types.String
+}
+
+// attributeReader is what tfsdk.Config, Plan and State have in common.
+type attributeReader interface {
+	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
+}
+
+type attributeWriter interface {
+	SetAttribute(context.Context, path.Path, any) diag.Diagnostics
+}
+
+func readImageConfig(ctx context.Context, src attributeReader) (imageConfigModel, diag.Diagnostics) {
+	m := imageConfigModel{Images: map[string]types.String{}}
+	var diags diag.Diagnostics
+	diags.Append(src.GetAttribute(ctx, path.Root("id"), &m.ID)...)
+	diags.Append(src.GetAttribute(ctx, path.Root("exclusive"), &m.Exclusive)...)
+	diags.Append(src.GetAttribute(ctx, path.Root("on_destroy"), &m.OnDestroy)...)
+	diags.Append(src.GetAttribute(ctx, path.Root("unmanaged_overrides"), &m.UnmanagedOverrides)...)
+	for _, f := range imageFields {
+		var v types.String
+		diags.Append(src.GetAttribute(ctx, path.Root(f.attr), &v)...)
+		m.Images[f.api] = v
+	}
+	return m, diags
+}
+
+func (m imageConfigModel) write(ctx context.Context, dst attributeWriter) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.Append(dst.SetAttribute(ctx, path.Root("id"), m.ID)...)
+	diags.Append(dst.SetAttribute(ctx, path.Root("exclusive"), m.Exclusive)...)
+	diags.Append(dst.SetAttribute(ctx, path.Root("on_destroy"), m.OnDestroy)...)
+	diags.Append(dst.SetAttribute(ctx, path.Root("unmanaged_overrides"), m.UnmanagedOverrides)...)
+	for _, f := range imageFields {
+		diags.Append(dst.SetAttribute(ctx, path.Root(f.attr), m.Images[f.api])...)
+	}
+	return diags
+}
+
+// toAPI returns the overrides the model asks for, by API field name.
+func (m imageConfigModel) toAPI() map[string]string {
+	out := map[string]string{}
+	for api, v := range m.Images {
+		if !v.IsNull() && !v.IsUnknown() {
+			out[api] = v.ValueString()
+		}
+	}
+	return out
+}
+
+// managed lists the API names of the fields the model holds (known or not).
+func (m imageConfigModel) managed() []string {
+	var out []string
+	for api, v := range m.Images {
+		if !v.IsNull() {
+			out = append(out, api)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// fromAPI is the drift detection: a managed field takes the server's override, or
+// becomes null when the override is gone; unmanaged fields stay null. In exclusive
+// mode every other override is reported in unmanaged_overrides.
+func (m *imageConfigModel) fromAPI(overrides client.ExecutionConfig) {
+	managed := m.managed()
+	for _, api := range managed {
+		if v, ok := overrides[api]; ok {
+			m.Images[api] = types.StringValue(v)
+		} else {
+			m.Images[api] = types.StringNull()
+		}
+	}
+	m.UnmanagedOverrides = types.MapNull(types.StringType)
+	if m.Exclusive.ValueBool() {
+		m.UnmanagedOverrides = stringMap(unmanaged(overrides, managed))
+	}
+}
+
+// unmanaged returns the overrides on fields outside managed.
+func unmanaged(overrides client.ExecutionConfig, managed []string) map[string]string {
+	out := map[string]string{}
+	for api, v := range overrides {
+		if !slices.Contains(managed, api) {
+			out[api] = v
+		}
+	}
+	return out
+}
+
+// setImageAttributes writes one attribute per known field, null where cfg lacks it.
+func setImageAttributes(ctx context.Context, set func(context.Context, path.Path, any) diag.Diagnostics, cfg client.ExecutionConfig) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, f := range imageFields {
+		v := types.StringNull()
+		if s, ok := cfg[f.api]; ok {
+			v = types.StringValue(s)
+		}
+		diags.Append(set(ctx, path.Root(f.attr), v)...)
+	}
+	return diags
+}
