@@ -4,7 +4,6 @@ import (
 	"flag"
 	"log"
 	"os"
-	"strings"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/provider"
 )
@@ -19,31 +18,7 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
-
-	quiet := !debug && !terraformCollectsLogs()
-	if quiet {
-		silenceLoggers()
-	}
-	if err := provider.Serve(registryAddress, version, debug, quiet); err != nil {
+	if err := provider.Serve(registryAddress, version, debug, os.Environ()); err != nil {
 		log.Fatal(err)
 	}
-}
-
-// terraformCollectsLogs reports whether any TF_LOG* variable is set: only then does
-// Terraform keep what a provider logs.
-func terraformCollectsLogs() bool {
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "TF_LOG") {
-			return true
-		}
-	}
-	return false
-}
-
-// silenceLoggers turns the SDK's and the provider's loggers off. terraform-plugin-go logs
-// at trace level by default and Terraform reads and parses every line only to drop it:
-// at 1000 resources those unseen lines cost about a third of a plan (BENCHMARKS.md).
-func silenceLoggers() {
-	_ = os.Setenv("TF_LOG_SDK", "off")      // terraform-plugin-go and the framework
-	_ = os.Setenv("TF_LOG_PROVIDER", "off") // tflog, the harness_api subsystem included
 }

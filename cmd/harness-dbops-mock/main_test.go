@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -24,13 +23,7 @@ import (
 
 // TestMain reports how many exchanges this package's tests validated against the API
 // contract (make test adds them up).
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if err := contract.AppendStats(); err != nil {
-		fmt.Fprintln(os.Stderr, "contract stats:", err)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(contract.RunWithStats(m)) }
 
 // lockedBuffer collects run's output while the test reads it.
 type lockedBuffer struct {

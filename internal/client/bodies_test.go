@@ -38,6 +38,45 @@ func sameJSON(t *testing.T, what, got, want string) {
 	}
 }
 
+// bodyStep is one create (the first step) or update (the others) and the body it must
+// send.
+type bodyStep[In any] struct {
+	name string
+	in   In
+	want string
+}
+
+// runBodySteps creates the entity with the first step and updates it with the next
+// ones (from the step before), checking each body on the wire and that the mock's
+// answer holds what was asked. It returns the last step's input.
+func runBodySteps[In interface {
+	Mismatches(*Out) []client.Mismatch
+}, Out any](t *testing.T, srv *mockserver.TestServer, steps []bodyStep[In], createRoute, updateRoute string,
+	create func(In) (*Out, error), update func(prior, in In) (*Out, error)) In {
+	t.Helper()
+	var prior In
+	for i, st := range steps {
+		var got *Out
+		var err error
+		route := createRoute
+		if i == 0 {
+			got, err = create(st.in)
+		} else {
+			got, err = update(prior, st.in)
+			route = updateRoute
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		sameJSON(t, st.name, lastBody(t, srv, route), st.want)
+		if m := st.in.Mismatches(got); len(m) != 0 {
+			t.Errorf("%s: the mock does not hold what was asked: %+v", st.name, m)
+		}
+		prior = st.in
+	}
+	return prior
+}
+
 // TestSchemaBodies asserts the exact create and PUT bodies the client sends for every
 // shape of schema, in the shapes production accepts (the official provider's wire traffic), and
 // that the mock then holds what the configuration asked for.
@@ -46,11 +85,7 @@ func TestSchemaBodies(t *testing.T) {
 	ctx := context.Background()
 	c, srv := newMockClient(t)
 	git := &client.Changelog{Connector: "account.github", Repo: "db", Location: "orders/changelog.yaml"}
-	steps := []struct {
-		name string
-		in   client.SchemaInput
-		want string
-	}{
+	steps := []bodyStep[client.SchemaInput]{
 		{"create: Git, Liquibase, tags, service, Percona",
 			client.SchemaInput{Identifier: "orders", Name: "Orders", Tags: map[string]string{"team": "db"}, Changelog: git,
 				Service: "orders_svc", Type: "Repository", MigrationType: "Liquibase", UsePercona: true},
@@ -71,26 +106,11 @@ func TestSchemaBodies(t *testing.T) {
 			client.SchemaInput{Identifier: "orders", Name: "Orders v3", ChangeLogScript: &client.ChangeLogScript{Image: "alpine:3", Command: "get.sh", Shell: "Bash", Location: "c.yaml"}, Type: "Script", MigrationType: "Liquibase"},
 			`{"identifier":"orders","name":"Orders v3","changeLogScript":{"image":"alpine:3","command":"get.sh","shell":"Bash","location":"c.yaml"},"type":"Script","migrationType":"Liquibase"}`},
 	}
-	var prior client.SchemaInput
-	for i, st := range steps {
-		var got *client.Schema
-		var err error
-		route := mockserver.RouteUpdateSchema
-		if i == 0 {
-			route = mockserver.RouteCreateSchema
-			got, err = c.CreateSchema(ctx, "o", "p", st.in)
-		} else {
-			got, err = c.UpdateSchema(ctx, "o", "p", "orders", client.NewSchemaUpdate(prior, st.in))
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", st.name, err)
-		}
-		sameJSON(t, st.name, lastBody(t, srv, route), st.want)
-		if m := st.in.Mismatches(got); len(m) != 0 {
-			t.Errorf("%s: the mock does not hold what was asked: %+v", st.name, m)
-		}
-		prior = st.in
-	}
+	runBodySteps(t, srv, steps, mockserver.RouteCreateSchema, mockserver.RouteUpdateSchema,
+		func(in client.SchemaInput) (*client.Schema, error) { return c.CreateSchema(ctx, "o", "p", in) },
+		func(prior, in client.SchemaInput) (*client.Schema, error) {
+			return c.UpdateSchema(ctx, "o", "p", "orders", client.NewSchemaUpdate(prior, in))
+		})
 
 	// Flyway re-sends its toml and the stored migrationType; Harness Code sends "".
 	flyway := client.SchemaInput{Identifier: "fly", Name: "Fly", Changelog: &client.Changelog{Repo: "db", Location: "db/migrations", TOML: "flyway.toml"},
@@ -126,11 +146,7 @@ func TestInstanceBodies(t *testing.T) {
 		f(&in)
 		return in
 	}
-	steps := []struct {
-		name string
-		in   client.InstanceInput
-		want string
-	}{
+	steps := []bodyStep[client.InstanceInput]{
 		{"create: branch, context, tags, substitute properties",
 			with(func(in *client.InstanceInput) {
 				in.Branch, in.Context = "main", "prod"
@@ -150,26 +166,13 @@ func TestInstanceBodies(t *testing.T) {
 			with(func(in *client.InstanceInput) { in.Branch = "release" }),
 			`{"identifier":"prod","name":"Prod","branch":"release","connector":"org.pg"}`},
 	}
-	var prior client.InstanceInput
-	for i, st := range steps {
-		var got *client.Instance
-		var err error
-		route := mockserver.RouteUpdateInstance
-		if i == 0 {
-			route = mockserver.RouteCreateInstance
-			got, err = c.CreateInstance(ctx, "o", "p", "s", st.in)
-		} else {
-			got, err = c.UpdateInstance(ctx, "o", "p", "s", "prod", client.NewInstanceUpdate(prior, st.in))
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", st.name, err)
-		}
-		sameJSON(t, st.name, lastBody(t, srv, route), st.want)
-		if m := st.in.Mismatches(got); len(m) != 0 {
-			t.Errorf("%s: the mock does not hold what was asked: %+v", st.name, m)
-		}
-		prior = st.in
-	}
+	prior := runBodySteps(t, srv, steps, mockserver.RouteCreateInstance, mockserver.RouteUpdateInstance,
+		func(in client.InstanceInput) (*client.Instance, error) {
+			return c.CreateInstance(ctx, "o", "p", "s", in)
+		},
+		func(prior, in client.InstanceInput) (*client.Instance, error) {
+			return c.UpdateInstance(ctx, "o", "p", "s", "prod", client.NewInstanceUpdate(prior, in))
+		})
 
 	// With no revision left, the one the server holds is sent as "" (here refused: the
 	// schema is in Git, and the server says so about branch).
@@ -196,12 +199,19 @@ func TestMismatches(t *testing.T) {
 		Changelog: &client.Changelog{Connector: "g", Location: "l"}}
 	gotS := &client.Schema{Identifier: "s", Name: "S", Type: "Repository", MigrationType: "Liquibase", Service: "svc",
 		Changelog: &client.Changelog{Connector: "g", Location: "l", Repo: "r"}}
-	wantS := []client.Mismatch{{Field: "service", Want: "", Got: "svc"}, {Field: "changelog.repo", Want: "", Got: "r"}}
+	wantS := []client.Mismatch{{Field: "changelog.repo", Want: "", Got: "r"}, {Field: "service", Want: "", Got: "svc"}}
 	if m := sc.Mismatches(gotS); !reflect.DeepEqual(m, wantS) {
 		t.Errorf("schema mismatches = %+v, want %+v", m, wantS)
 	}
 	gotS.Service, gotS.Changelog.Repo = "", ""
 	if m := sc.Mismatches(gotS); len(m) != 0 {
 		t.Errorf("no mismatch expected: %+v", m)
+	}
+	// A block on one side only, and a flag the server did not take.
+	sc.Changelog, sc.ChangeLogScript, sc.UsePercona = nil, &client.ChangeLogScript{Image: "i", Command: "c"}, true
+	wantS = []client.Mismatch{{Field: "changelog", Want: "", Got: "present"}, {Field: "changeLogScript", Want: "present", Got: ""},
+		{Field: "changeLogScript.image", Want: "i", Got: ""}, {Field: "changeLogScript.command", Want: "c", Got: ""}, {Field: "usePercona", Want: "true", Got: ""}}
+	if m := sc.Mismatches(gotS); !reflect.DeepEqual(m, wantS) {
+		t.Errorf("schema mismatches = %+v, want %+v", m, wantS)
 	}
 }

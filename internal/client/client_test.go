@@ -20,13 +20,7 @@ import (
 
 // TestMain reports how many exchanges this package's tests validated against the API
 // contract (make test adds them up).
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if err := contract.AppendStats(); err != nil {
-		fmt.Fprintln(os.Stderr, "contract stats:", err)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(contract.RunWithStats(m)) }
 
 const testKey = "pat.secret-key-value"
 

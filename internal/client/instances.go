@@ -94,19 +94,8 @@ func NewInstanceUpdate(prior, desired InstanceInput) InstanceUpdate {
 }
 
 // Mismatches lists the fields of got, the server's answer, that do not hold what in
-// asked for (see SchemaInput.Mismatches).
-func (in InstanceInput) Mismatches(got *Instance) []Mismatch {
-	var m mismatches
-	m.str("name", in.Name, got.Name)
-	m.tags("tags", in.Tags, got.Tags)
-	m.str("branch", in.Branch, got.Branch)
-	m.str("commitSha", in.CommitSHA, got.CommitSHA)
-	m.str("gitTag", in.GitTag, got.GitTag)
-	m.str("connector", in.Connector, got.Connector)
-	m.str("context", in.Context, got.Context)
-	m.tags("substituteProperties", in.SubstituteProperties, got.SubstituteProperties)
-	return m
-}
+// asked for (see compare).
+func (in InstanceInput) Mismatches(got *Instance) []Mismatch { return compare(in, got) }
 
 // InstanceTag filters an instance list; a nil Value matches any value of Key.
 type InstanceTag struct {

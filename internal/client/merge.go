@@ -2,7 +2,8 @@ package client
 
 import (
 	"encoding/json"
-	"maps"
+	"reflect"
+	"strings"
 )
 
 // The PUT bodies of schemas and instances are merges (Harness's MCP server:
@@ -18,26 +19,57 @@ type Mismatch struct {
 	Field, Want, Got string
 }
 
-type mismatches []Mismatch
+// compare lists the keys of want, a create body (SchemaInput, InstanceInput), whose
+// value in got, the server's answer, differs. Both are read by their JSON keys, so a
+// field's name is its API name and a field added to the body is compared with no more
+// code. Absent and empty are the same: "", false, {} and no key at all.
+func compare(want, got any) []Mismatch {
+	raw, _ := json.Marshal(got) // an answer the client decoded always encodes
+	var answer map[string]any
+	_ = json.Unmarshal(raw, &answer)
+	var out []Mismatch
+	compareFields(&out, "", reflect.ValueOf(want), answer)
+	return out
+}
 
-func (m *mismatches) str(field, want, got string) {
-	if want != got {
-		*m = append(*m, Mismatch{Field: field, Want: want, Got: got})
+func compareFields(out *[]Mismatch, prefix string, want reflect.Value, got map[string]any) {
+	for i := range want.NumField() {
+		key, _, _ := strings.Cut(want.Type().Field(i).Tag.Get("json"), ",")
+		w, g := want.Field(i), got[key]
+		if w.Kind() == reflect.Pointer { // a block, such as changelog
+			sub, _ := g.(map[string]any)
+			if w.IsNil() != (sub == nil) {
+				*out = append(*out, Mismatch{Field: prefix + key, Want: presence(!w.IsNil()), Got: presence(sub != nil)})
+			}
+			if !w.IsNil() {
+				compareFields(out, prefix+key+".", w.Elem(), sub)
+			}
+			continue
+		}
+		if ws, gs := text(w.Interface()), text(g); ws != gs {
+			*out = append(*out, Mismatch{Field: prefix + key, Want: ws, Got: gs})
+		}
 	}
 }
 
-// tags compares two string maps; nil and empty are the same.
-func (m *mismatches) tags(field string, want, got map[string]string) {
-	if !maps.Equal(want, got) {
-		*m = append(*m, Mismatch{Field: field, Want: mapText(want), Got: mapText(got)})
+// text is a value as Mismatch shows it: "" for absent or empty.
+func text(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case bool:
+		if !v {
+			return ""
+		}
+		return "true"
 	}
-}
-
-// present reports a block that is there on one side only; its keys are compared apart.
-func (m *mismatches) present(field string, want, got bool) {
-	if want != got {
-		*m = append(*m, Mismatch{Field: field, Want: presence(want), Got: presence(got)})
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Map && rv.Len() == 0 {
+		return ""
 	}
+	b, _ := json.Marshal(v) // maps of strings; encoding/json sorts their keys
+	return string(b)
 }
 
 func presence(b bool) string {
@@ -45,14 +77,6 @@ func presence(b bool) string {
 		return "present"
 	}
 	return ""
-}
-
-func mapText(v map[string]string) string {
-	if len(v) == 0 {
-		return ""
-	}
-	b, _ := json.Marshal(v) // a map of strings always encodes; keys come out sorted
-	return string(b)
 }
 
 // stringChange is the PUT value of an optional string key: desired when set, "" when
@@ -73,12 +97,4 @@ func mapChange(prior, desired map[string]string) *map[string]string {
 		desired = map[string]string{}
 	}
 	return &desired
-}
-
-func derefOr[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // Schema is a DB schema as the API returns it (DBSchemaOut). Timestamps are epoch seconds.
@@ -146,31 +145,8 @@ func NewSchemaUpdate(prior, desired SchemaInput) SchemaUpdate {
 
 // Mismatches lists the fields of got, the server's answer, that do not hold what in
 // asked for: a value the server kept although the update cleared it, or one it
-// changed. Absent and empty are the same.
-func (in SchemaInput) Mismatches(got *Schema) []Mismatch {
-	var m mismatches
-	m.str("name", in.Name, got.Name)
-	m.tags("tags", in.Tags, got.Tags)
-	m.str("service", in.Service, got.Service)
-	m.str("type", in.Type, cmp.Or(got.Type, in.Type))
-	m.str("migrationType", in.MigrationType, cmp.Or(got.MigrationType, in.MigrationType))
-	m.str("usePercona", strconv.FormatBool(in.UsePercona), strconv.FormatBool(got.UsePercona))
-	want, have := derefOr(in.Changelog), derefOr(got.Changelog)
-	m.present("changelog", in.Changelog != nil, got.Changelog != nil)
-	m.str("changelog.connector", want.Connector, have.Connector)
-	m.str("changelog.location", want.Location, have.Location)
-	m.str("changelog.repo", want.Repo, have.Repo)
-	m.str("changelog.archivePath", want.ArchivePath, have.ArchivePath)
-	m.str("changelog.toml", want.TOML, have.TOML)
-	wantS, haveS := derefOr(in.ChangeLogScript), derefOr(got.ChangeLogScript)
-	m.present("changeLogScript", in.ChangeLogScript != nil, got.ChangeLogScript != nil)
-	m.str("changeLogScript.image", wantS.Image, haveS.Image)
-	m.str("changeLogScript.command", wantS.Command, haveS.Command)
-	m.str("changeLogScript.shell", wantS.Shell, haveS.Shell)
-	m.str("changeLogScript.location", wantS.Location, haveS.Location)
-	m.str("changeLogScript.toml", wantS.TOML, haveS.TOML)
-	return m
-}
+// changed (see compare).
+func (in SchemaInput) Mismatches(got *Schema) []Mismatch { return compare(in, got) }
 
 // ListSchemasOptions filters a schema list. Zero values mean no filter.
 type ListSchemasOptions struct {

@@ -91,6 +91,18 @@ func Stats() (requests, responses, violations int64) {
 // (AppendStats), so that `make test` can say how many exchanges one run validated.
 const StatsFileEnv = "CONTRACT_STATS_FILE"
 
+// RunWithStats runs a package's tests (a *testing.M) and appends this process's Stats
+// to $CONTRACT_STATS_FILE (AppendStats), for a TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(contract.RunWithStats(m)) }
+func RunWithStats(m interface{ Run() int }) int {
+	code := m.Run()
+	if err := AppendStats(); err != nil {
+		fmt.Fprintln(os.Stderr, "contract stats:", err)
+	}
+	return code
+}
+
 // AppendStats appends one line, "requests responses violations", to the file named by
 // $CONTRACT_STATS_FILE; it does nothing when the variable is unset.
 func AppendStats() error {

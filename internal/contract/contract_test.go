@@ -112,6 +112,16 @@ func TestDocumentLoadsAndDescribesEveryRoute(t *testing.T) {
 	}
 }
 
+// needSources fails t for every component of refs without an x-source.
+func needSources[R any](t *testing.T, kind string, refs map[string]R, ext func(R) map[string]any) {
+	t.Helper()
+	for name, r := range refs {
+		if s, _ := ext(r)["x-source"].(string); strings.TrimSpace(s) == "" {
+			t.Errorf("%s %s has no x-source", kind, name)
+		}
+	}
+}
+
 // TestDocumentNamesItsSources checks the document's own rules: x-source on every path,
 // operation and component; the server-stricter/looser notes the project relies on;
 // strict request shapes and open response shapes.
@@ -130,24 +140,12 @@ func TestDocumentNamesItsSources(t *testing.T) {
 		}
 	}
 	c := v.doc.Components
-	for name, s := range c.Schemas {
-		need("schema "+name, s.Value.Extensions, "x-source")
-	}
-	for name, p := range c.Parameters {
-		need("parameter "+name, p.Value.Extensions, "x-source")
-	}
-	for name, r := range c.Responses {
-		need("response "+name, r.Value.Extensions, "x-source")
-	}
-	for name, r := range c.RequestBodies {
-		need("request body "+name, r.Value.Extensions, "x-source")
-	}
-	for name, h := range c.Headers {
-		need("header "+name, h.Value.Extensions, "x-source")
-	}
-	for name, s := range c.SecuritySchemes {
-		need("security scheme "+name, s.Value.Extensions, "x-source")
-	}
+	needSources(t, "schema", c.Schemas, func(r *openapi3.SchemaRef) map[string]any { return r.Value.Extensions })
+	needSources(t, "parameter", c.Parameters, func(r *openapi3.ParameterRef) map[string]any { return r.Value.Extensions })
+	needSources(t, "response", c.Responses, func(r *openapi3.ResponseRef) map[string]any { return r.Value.Extensions })
+	needSources(t, "request body", c.RequestBodies, func(r *openapi3.RequestBodyRef) map[string]any { return r.Value.Extensions })
+	needSources(t, "header", c.Headers, func(r *openapi3.HeaderRef) map[string]any { return r.Value.Extensions })
+	needSources(t, "security scheme", c.SecuritySchemes, func(r *openapi3.SecuritySchemeRef) map[string]any { return r.Value.Extensions })
 
 	schema := func(name string) *openapi3.Schema {
 		t.Helper()

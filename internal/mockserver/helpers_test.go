@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -18,13 +17,7 @@ import (
 
 // TestMain reports how many exchanges this package's tests validated against the API
 // contract (make test adds them up).
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if err := contract.AppendStats(); err != nil {
-		fmt.Fprintln(os.Stderr, "contract stats:", err)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(contract.RunWithStats(m)) }
 
 // fakeClock is an injectable clock for deterministic created/updated values.
 type fakeClock struct {

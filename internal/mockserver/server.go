@@ -81,9 +81,8 @@ type Server struct {
 	logw      io.Writer
 	logwMu    sync.Mutex
 
-	api      *http.ServeMux
-	hooks    *http.ServeMux
-	handlers map[string]http.HandlerFunc // route -> handler, for Routes()
+	api   *http.ServeMux // routeTable
+	hooks *http.ServeMux
 
 	mu sync.Mutex // guards st
 	st store
@@ -124,50 +123,47 @@ func New(opts Options) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.handlers = map[string]http.HandlerFunc{
-		RouteGetDefaultConfig:  s.handleGetDefaultConfig,
-		RouteGetCustomerConfig: s.handleGetCustomerConfig,
-		RouteUpdateConfig:      s.handleUpdateConfig,
-		RouteResetConfig:       s.handleResetConfig,
-		RouteDeleteConfig:      s.handleDeleteConfig,
-		RouteListSchemas:       s.handleListSchemas,
-		RouteCreateSchema:      s.handleCreateSchema,
-		RouteGetSchema:         s.handleGetSchema,
-		RouteUpdateSchema:      s.handleUpdateSchema,
-		RouteDeleteSchema:      s.handleDeleteSchema,
-		RouteSchemaOverview:    s.handleSchemaOverview,
-		RouteCreateInstance:    s.handleCreateInstance,
-		RouteGetInstance:       s.handleGetInstance,
-		RouteUpdateInstance:    s.handleUpdateInstance,
-		RouteDeleteInstance:    s.handleDeleteInstance,
-		RouteListInstances:     s.handleListInstances,
-	}
-	for pattern, h := range s.handlers {
-		s.api.HandleFunc(pattern, h)
+	for _, rt := range routeTable {
+		s.api.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) { rt.handle(s, w, r) })
 	}
 	s.registerHooks()
 	return s
 }
 
-// Routes returns every API route constant, sorted.
+// routeTable is the mock's one list of API routes, each with its handler.
+var routeTable = []struct {
+	pattern string
+	handle  func(*Server, http.ResponseWriter, *http.Request)
+}{
+	{RouteGetDefaultConfig, (*Server).handleGetDefaultConfig},
+	{RouteGetCustomerConfig, (*Server).handleGetCustomerConfig},
+	{RouteUpdateConfig, (*Server).handleUpdateConfig},
+	{RouteResetConfig, (*Server).handleResetConfig},
+	{RouteDeleteConfig, (*Server).handleDeleteConfig},
+	{RouteListSchemas, (*Server).handleListSchemas},
+	{RouteCreateSchema, (*Server).handleCreateSchema},
+	{RouteGetSchema, (*Server).handleGetSchema},
+	{RouteUpdateSchema, (*Server).handleUpdateSchema},
+	{RouteDeleteSchema, (*Server).handleDeleteSchema},
+	{RouteSchemaOverview, (*Server).handleSchemaOverview},
+	{RouteCreateInstance, (*Server).handleCreateInstance},
+	{RouteGetInstance, (*Server).handleGetInstance},
+	{RouteUpdateInstance, (*Server).handleUpdateInstance},
+	{RouteDeleteInstance, (*Server).handleDeleteInstance},
+	{RouteListInstances, (*Server).handleListInstances},
+}
+
+// Routes returns every API route, sorted.
 func Routes() []string {
-	r := []string{
-		RouteGetDefaultConfig, RouteGetCustomerConfig, RouteUpdateConfig, RouteResetConfig, RouteDeleteConfig,
-		RouteListSchemas, RouteCreateSchema, RouteGetSchema, RouteUpdateSchema, RouteDeleteSchema, RouteSchemaOverview,
-		RouteCreateInstance, RouteGetInstance, RouteUpdateInstance, RouteDeleteInstance, RouteListInstances,
+	r := make([]string, len(routeTable))
+	for i, rt := range routeTable {
+		r[i] = rt.pattern
 	}
 	sort.Strings(r)
 	return r
 }
 
-func isRoute(route string) bool {
-	for _, r := range Routes() {
-		if r == route {
-			return true
-		}
-	}
-	return false
-}
+func isRoute(route string) bool { return slices.Contains(Routes(), route) }
 
 // ServeHTTP strips an API prefix, sends test hooks to their own mux, and otherwise runs
 // the API pipeline: match route, inject a fault if one is armed, check auth, handle.
@@ -292,10 +288,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
 // matchRoute returns the route constant the request maps to, or "".
 func (s *Server) matchRoute(r *http.Request) string {
 	_, pattern := s.api.Handler(r)
-	if _, ok := s.handlers[pattern]; ok {
-		return pattern
-	}
-	return ""
+	return pattern
 }
 
 // serveUnmatched answers 405 (with Allow) when the path exists for another method,
@@ -308,10 +301,8 @@ func (s *Server) serveUnmatched(w http.ResponseWriter, r *http.Request, path str
 		}
 		probe := r.Clone(r.Context())
 		probe.Method = m
-		if _, p := s.api.Handler(probe); p != "" {
-			if _, ok := s.handlers[p]; ok {
-				allowed = append(allowed, m)
-			}
+		if s.matchRoute(probe) != "" {
+			allowed = append(allowed, m)
 		}
 	}
 	if len(allowed) > 0 {

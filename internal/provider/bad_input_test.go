@@ -20,20 +20,6 @@ import (
 // `terraform validate -json`, so each row is matched to its diagnostics by the lines of
 // its own block.
 
-// cliProvider is a provider block for tfCLI tests, with fast retries.
-func cliProvider(srv *mockserver.TestServer) string {
-	return fmt.Sprintf(`
-provider "harness" {
-  endpoint       = %q
-  account_id     = %q
-  api_key        = %q
-  max_retries    = 1
-  retry_wait_min = "10ms"
-  retry_wait_max = "50ms"
-}
-`, srv.URL+"/gateway", srv.AccountID, srv.APIKey)
-}
-
 // crashSigns are what Terraform prints when a provider panics or its plugin dies.
 var crashSigns = []string{"panic:", "goroutine ", "Plugin did not respond", "The plugin encountered an error", "plugin exited", "rpc error"}
 
@@ -45,12 +31,6 @@ func noCrash(t *testing.T, out string) {
 		}
 	}
 }
-
-const okSource = `
-  schema_source = {
-    connector = "github"
-    location  = "changelog.yaml"
-  }`
 
 // badConfigRow is a resource (or provider) block and the diagnostic it must get.
 type badConfigRow struct {

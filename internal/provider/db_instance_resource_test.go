@@ -1,14 +1,11 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -17,60 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/dbdevops/terraform-provider-harness/internal/client"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
-
-const dbInstanceAddr = "harness_dbops_db_instance.test"
-
-// dbInstanceConfig renders two schemas, "main" (its changelog in Git, so its instances
-// need a branch, commit_sha or git_tag) and "other" (an Artifactory archive, so they do
-// not), and a harness_dbops_db_instance "test" in the test org and project; body is the
-// HCL after org_id and project_id.
-func dbInstanceConfig(srv *mockserver.TestServer, body string) string {
-	return providerConfig(srv) + fmt.Sprintf(`
-resource "harness_dbops_db_schema" "main" {
-  org_id     = %[1]q
-  project_id = %[2]q
-  identifier = "main"
-  name       = "Main"
-  schema_source = {
-    connector = "github"
-    location  = "changelog.yaml"
-  }
-}
-
-resource "harness_dbops_db_schema" "other" {
-  org_id     = %[1]q
-  project_id = %[2]q
-  identifier = "other"
-  name       = "Other"
-  schema_source = {
-    connector    = "artifactory"
-    archive_path = "changelogs/other.zip"
-    location     = "other/changelog.yaml"
-  }
-}
-
-resource "harness_dbops_db_instance" "test" {
-  org_id     = %[1]q
-  project_id = %[2]q
-%[3]s
-}
-`, dbTestOrg, dbTestProject, body)
-}
-
-// checkDBInstancesDestroyed is a CheckDestroy: no instance and no schema is left.
-func checkDBInstancesDestroyed(srv *mockserver.TestServer) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, schema := range []string{"main", "other"} {
-			if left := srv.Instances(dbTestOrg, dbTestProject, schema); len(left) > 0 {
-				return fmt.Errorf("%d DB instance(s) of %q left in the mock after destroy", len(left), schema)
-			}
-		}
-		return checkDBSchemasDestroyed(srv)(s)
-	}
-}
 
 // checkMockInstance runs fn on the mock's copy of an instance; a missing one fails.
 func checkMockInstance(srv *mockserver.TestServer, schema, id string, fn func(mockserver.Instance) error) resource.TestCheckFunc {
@@ -537,64 +482,5 @@ func TestAccDBInstanceResource_badImportID(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    steps,
-	})
-}
-
-func TestDBInstanceModel_mapping(t *testing.T) {
-	ctx := context.Background()
-	emptyMap := types.MapValueMust(types.StringType, map[string]attr.Value{})
-	t.Run("toAPI: null and empty maps are omitted", func(t *testing.T) {
-		for _, m := range []types.Map{types.MapNull(types.StringType), emptyMap} {
-			model := dbInstanceModel{Name: types.StringValue("n"), Connector: types.StringValue("c"), Tags: m, SubstituteProperties: m,
-				Branch: types.StringNull(), CommitSHA: types.StringNull(), GitTag: types.StringValue("v1"), Context: types.StringNull()}
-			in, diags := model.toAPI(ctx)
-			if diags.HasError() {
-				t.Fatal(diags)
-			}
-			if in.Tags != nil || in.SubstituteProperties != nil || in.GitTag != "v1" || in.Branch != "" {
-				t.Fatalf("create body %+v", in)
-			}
-		}
-	})
-	t.Run("toAPI: set values", func(t *testing.T) {
-		model := dbInstanceModel{Identifier: types.StringValue("i"), Name: types.StringValue("n"), Connector: types.StringValue("org.c"),
-			Tags:                 types.MapValueMust(types.StringType, map[string]attr.Value{"a": types.StringValue("1")}),
-			SubstituteProperties: types.MapValueMust(types.StringType, map[string]attr.Value{"K": types.StringValue("V")}),
-			Branch:               types.StringValue("main"), Context: types.StringValue("ctx")}
-		in, diags := model.toAPI(ctx)
-		if diags.HasError() || in.Identifier != "i" || in.Tags["a"] != "1" || in.SubstituteProperties["K"] != "V" || in.Branch != "main" || in.Context != "ctx" || in.Connector != "org.c" {
-			t.Fatalf("create body %+v, %v", in, diags)
-		}
-	})
-	t.Run("fromAPI: empty strings are null, absent maps {}", func(t *testing.T) {
-		var m dbInstanceModel
-		diags := m.fromAPI(ctx, "o", "p", "s", &client.Instance{Identifier: "i", Name: "n", Connector: "c", Created: 1, Updated: 2, LastDeployedChangeSetTag: ""})
-		if diags.HasError() {
-			t.Fatal(diags)
-		}
-		for name, v := range map[string]types.String{"context": m.Context, "branch": m.Branch, "commit_sha": m.CommitSHA, "git_tag": m.GitTag,
-			"last_applied_tag": m.LastAppliedTag, "last_deployed_change_set_tag": m.LastDeployedChangeSetTag} {
-			if !v.IsNull() {
-				t.Errorf("%s = %v, want null", name, v)
-			}
-		}
-		if !m.Tags.Equal(emptyMap) || !m.SubstituteProperties.Equal(emptyMap) {
-			t.Errorf("tags %v, substitute_properties %v, want {}", m.Tags, m.SubstituteProperties)
-		}
-		if m.ID.ValueString() != "o/p/s/i" || m.Schema.ValueString() != "s" || m.Created.ValueInt64() != 1 || m.Updated.ValueInt64() != 2 {
-			t.Errorf("model %+v", m)
-		}
-	})
-	t.Run("fromAPI: set values", func(t *testing.T) {
-		var m dbInstanceModel
-		diags := m.fromAPI(ctx, "o", "p", "s", &client.Instance{Identifier: "i", Name: "n", Connector: "c", CommitSHA: "abc", Context: "x",
-			Tags: map[string]string{"a": "1"}, SubstituteProperties: map[string]string{"K": "V"}, LastAppliedTag: "t1", LastDeployedChangeSetTag: "cs"})
-		if diags.HasError() {
-			t.Fatal(diags)
-		}
-		if m.CommitSHA.ValueString() != "abc" || m.Context.ValueString() != "x" || m.LastAppliedTag.ValueString() != "t1" ||
-			m.LastDeployedChangeSetTag.ValueString() != "cs" || len(m.Tags.Elements()) != 1 || len(m.SubstituteProperties.Elements()) != 1 {
-			t.Errorf("model %+v", m)
-		}
 	})
 }

@@ -39,31 +39,9 @@ func TestDBSchemaReplacedBy(t *testing.T) {
 	}
 }
 
-// cascadeConfig is a schema "orders" with one instance, as users write it.
+// cascadeConfig is the orders schema with its instance, as users write it.
 func cascadeConfig(srv *mockserver.TestServer, migration string) string {
-	return cliProvider(srv) + `
-resource "harness_dbops_db_schema" "orders" {
-  org_id         = "default"
-  project_id     = "p"
-  identifier     = "orders"
-  name           = "Orders"
-  migration_type = "` + migration + `"
-  schema_source = {
-    connector = "github"
-    location  = "changelog.yaml"
-  }
-}
-
-resource "harness_dbops_db_instance" "dev" {
-  org_id     = "default"
-  project_id = "p"
-  schema     = harness_dbops_db_schema.orders.identifier
-  identifier = "dev"
-  name       = "Dev"
-  connector  = "jdbc_dev"
-  branch     = "main"
-}
-`
+	return ordersConfig(srv, `migration_type = "`+migration+`"`, "harness_dbops_db_schema.orders.identifier", "")
 }
 
 // A plan that destroys or replaces a schema with instances warns that Harness deletes

@@ -1,37 +1,17 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
-
-// listPagesFollowed asserts that every read of a list of n items at the client's page
-// size of 100 took ceil(n/100) requests: reads happen several times a step, so the
-// count is a non-zero multiple.
-func listPagesFollowed(srv *mockserver.TestServer, route string, pagesPerRead int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if n := srv.RouteCount(route); n == 0 || n%pagesPerRead != 0 {
-			return fmt.Errorf("%s: %d requests, want a non-zero multiple of %d pages", route, n, pagesPerRead)
-		}
-		return nil
-	}
-}
 
 // 130 schemas are two pages; the list follows both, and filters by search term and
 // migration type on the server.
@@ -155,52 +135,4 @@ data "harness_dbops_db_schemas" "none" {
 			},
 		},
 	})
-}
-
-// The list element type, the single data source's type and the resource's type are
-// the same object type (they share one model), so they can never drift apart.
-func TestDBSchemaAndInstanceTypesAgree(t *testing.T) {
-	ctx := context.Background()
-	for _, tt := range []struct {
-		res          fwresource.Resource
-		single, list datasource.DataSource
-		attr         string
-		attrTypes    map[string]attr.Type
-	}{
-		{newDBSchemaResource(), newDBSchemaDataSource(), newDBSchemasDataSource(), "schemas", dbSchemaAttrTypes},
-		{newDBInstanceResource(), newDBInstanceDataSource(), newDBInstancesDataSource(), "instances", dbInstanceAttrTypes},
-	} {
-		var res fwresource.SchemaResponse
-		var single, list datasource.SchemaResponse
-		tt.res.Schema(ctx, fwresource.SchemaRequest{}, &res)
-		tt.single.Schema(ctx, datasource.SchemaRequest{}, &single)
-		tt.list.Schema(ctx, datasource.SchemaRequest{}, &list)
-		want := types.ObjectType{AttrTypes: tt.attrTypes}
-		var elem attr.Type
-		if l, d := list.Schema.TypeAtPath(ctx, path.Root(tt.attr)); !d.HasError() {
-			if lt, isList := l.(types.ListType); isList {
-				elem = lt.ElemType
-			}
-		}
-		for name, got := range map[string]attr.Type{
-			"resource":         res.Schema.Type(),
-			"data source":      single.Schema.Type(),
-			"list data source": elem,
-		} {
-			if got == nil {
-				t.Errorf("%s: %s has no list attribute %q", tt.attr, name, tt.attr)
-				continue
-			}
-			if !want.Equal(got) {
-				t.Errorf("%s: %s type\n got %v\nwant %v", tt.attr, name, got, want)
-			}
-		}
-		for _, diags := range []diag.Diagnostics{
-			res.Schema.ValidateImplementation(ctx), single.Schema.ValidateImplementation(ctx), list.Schema.ValidateImplementation(ctx),
-		} {
-			if diags.HasError() {
-				t.Errorf("%s: %v", tt.attr, diags)
-			}
-		}
-	}
 }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -38,66 +37,4 @@ func TestAccDefaultImagesDataSource_basic(t *testing.T) {
 	if n := srv.RouteCount("GET /v1/dbops/execution-config/get-default-config"); n == 0 {
 		t.Fatal("the data source never called get-default-config")
 	}
-}
-
-// A rejected key surfaces the server's 401 with a hint naming the setting to fix.
-func TestAccProvider_rejectedKey(t *testing.T) {
-	srv := newAccTestServer(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
-provider "harness" {
-  endpoint   = "` + srv.URL + `"
-  account_id = "` + srv.AccountID + `"
-  api_key    = "not-the-key"
-}
-data "harness_dbops_default_images" "this" {}
-`,
-			ExpectError: inOrder("401 Unauthorized", "Check api_key, or the HARNESS_PLATFORM_API_KEY environment variable."),
-		}},
-	})
-}
-
-// Settings missing everywhere are attribute errors that name the environment variable.
-func TestAccProvider_missingSettings(t *testing.T) {
-	t.Setenv(envAccountID, "")
-	t.Setenv(envAPIKey, "")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      `data "harness_dbops_default_images" "this" {}`,
-			ExpectError: regexp.MustCompile(`(?s)Missing Harness account ID.*HARNESS_ACCOUNT_ID`),
-		}},
-	})
-}
-
-func TestAccProvider_invalidSettings(t *testing.T) {
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: `
-provider "harness" {
-  endpoint        = "app.harness.io/gateway"
-  account_id      = "a"
-  api_key         = "k"
-}
-data "harness_dbops_default_images" "this" {}
-`,
-				ExpectError: regexp.MustCompile(`"app.harness.io/gateway" is not an http\(s\) URL`),
-			},
-			{
-				Config: `
-provider "harness" {
-  account_id      = "a"
-  api_key         = "k"
-  request_timeout = "ten seconds"
-}
-data "harness_dbops_default_images" "this" {}
-`,
-				ExpectError: regexp.MustCompile(`"ten seconds" is not usable: value must be a positive duration`),
-			},
-		},
-	})
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -355,15 +354,6 @@ func TestAccFaults_permanent(t *testing.T) {
 			})
 		})
 	}
-}
-
-// inOrder matches the phrases in this order in Terraform's output, line wraps allowed.
-func inOrder(phrases ...string) *regexp.Regexp {
-	parts := make([]string, len(phrases))
-	for i, p := range phrases {
-		parts[i] = errorText(p).String()
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
 }
 
 // faultedRequests checks that route had exactly n requests, all faulted, and that

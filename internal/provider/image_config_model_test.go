@@ -1,96 +1,15 @@
 package provider
 
 import (
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
-
-func TestCheckImageRef(t *testing.T) {
-	for _, ok := range []string{
-		"plugins/drone-liquibase:1.18.0-4.33",
-		"harness/drone-git:1.6.4-rootless",
-		"registry.example.com/mirror/drone-liquibase:1.18.0-4.33",
-		"registry.example.com:5000/a/b/c:v1",
-		"localhost:5000/image:tag",
-		"image@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-		"registry.example.com/x:1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-	} {
-		if err := checkImageRef(ok); err != nil {
-			t.Errorf("checkImageRef(%q) = %v, want ok", ok, err)
-		}
-	}
-	for bad, want := range map[string]string{
-		"":                            "remove the attribute",
-		"plugins/drone-liquibase":     "no tag or digest",
-		"registry.example.com/x":      "no tag or digest",
-		"plugins/X:1":                 "must be lowercase",
-		"x:1 ":                        "white space",
-		"x::1":                        "not a valid image reference",
-		"x@sha256:abc":                "not a valid image reference",
-		"https://registry/x:1":        "not a valid image reference",
-		"plugins/drone-liquibase:":    "not a valid image reference",
-		"<+pipeline.variables.image>": "not a valid image reference",
-	} {
-		err := checkImageRef(bad)
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("checkImageRef(%q) = %v, want an error containing %q", bad, err, want)
-		}
-	}
-}
-
-func TestParseImageImportID(t *testing.T) {
-	for _, tt := range []struct {
-		id        string
-		fields    []string
-		exclusive bool
-		err       string
-	}{
-		{id: "default_tag", fields: []string{"defaultTag"}},
-		{id: "default_tag,mongo_tag", fields: []string{"defaultTag", "mongoTag"}},
-		{id: " gitCloneTag , flyway_spanner_psql_tag ", fields: []string{"gitCloneTag", "flywaySpannerPsqlTag"}},
-		{id: "exclusive", exclusive: true},
-		{id: "", err: "the import ID is empty"},
-		{id: "default_tag,", err: `unknown field ""`},
-		{id: "default", err: `unknown field "default"`},
-		{id: "default_tag,defaultTag", err: "listed twice"},
-		{id: "a/b/c", err: "Valid fields: artifactory_tag"},
-	} {
-		fields, exclusive, err := parseImageImportID(tt.id)
-		if tt.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.err) {
-				t.Errorf("parseImageImportID(%q) error = %v, want %q", tt.id, err, tt.err)
-			}
-			continue
-		}
-		if err != nil || exclusive != tt.exclusive || strings.Join(fields, ",") != strings.Join(tt.fields, ",") {
-			t.Errorf("parseImageImportID(%q) = %v %v %v, want %v %v", tt.id, fields, exclusive, err, tt.fields, tt.exclusive)
-		}
-	}
-}
-
-func FuzzParseImageImportID(f *testing.F) {
-	for _, s := range []string{"default_tag,mongo_tag", "exclusive", "", ",", "mongoTag, mongoTag"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, id string) {
-		fields, exclusive, err := parseImageImportID(id)
-		if err != nil {
-			if fields != nil || exclusive {
-				t.Fatalf("an error came with a result: %v %v", fields, exclusive)
-			}
-			return
-		}
-		for _, api := range fields {
-			if _, ok := imageFieldByName(api); !ok {
-				t.Fatalf("accepted unknown field %q", api)
-			}
-		}
-	})
-}
 
 func model(exclusive bool, images map[string]string, markers ...string) imageConfigModel {
 	m := imageConfigModel{Exclusive: types.BoolValue(exclusive), Images: map[string]types.String{}}
@@ -192,5 +111,48 @@ func TestImageConfigToAPISkipsNullAndUnknown(t *testing.T) {
 	}
 	if managed := m.managed(); strings.Join(managed, ",") != "defaultTag,mongoTag" {
 		t.Fatalf("managed = %v (unknown values are managed too)", managed)
+	}
+}
+
+// The table must list exactly the API's 17 fields, each under the snake_case of its
+// API name, sorted, with no duplicate.
+func TestImageFieldTable(t *testing.T) {
+	var apis []string
+	for i, f := range imageFields {
+		if f.attr != snakeCase(f.api) {
+			t.Errorf("%s: attribute %q, want %q", f.api, f.attr, snakeCase(f.api))
+		}
+		if i > 0 && imageFields[i-1].attr >= f.attr {
+			t.Errorf("table not sorted at %s", f.attr)
+		}
+		if f.what == "" {
+			t.Errorf("%s has no description", f.attr)
+		}
+		apis = append(apis, f.api)
+	}
+	want := mockserver.Fields()
+	sort.Strings(apis)
+	if strings.Join(apis, ",") != strings.Join(want, ",") {
+		t.Fatalf("fields = %v\nwant   %v", apis, want)
+	}
+	if len(imageFields) != 17 {
+		t.Fatalf("%d fields, want 17", len(imageFields))
+	}
+}
+
+func TestImageFieldByName(t *testing.T) {
+	for _, name := range []string{"git_clone_tag", "gitCloneTag"} {
+		f, ok := imageFieldByName(name)
+		if !ok || f.api != "gitCloneTag" || f.attr != "git_clone_tag" {
+			t.Errorf("imageFieldByName(%q) = %+v, %v", name, f, ok)
+		}
+	}
+	for _, name := range []string{"", "git_clone", "GitCloneTag", "git-clone-tag"} {
+		if _, ok := imageFieldByName(name); ok {
+			t.Errorf("imageFieldByName(%q) matched", name)
+		}
+	}
+	if !strings.Contains(imageFieldNames(), "flyway_spanner_psql_tag") {
+		t.Error("imageFieldNames misses a field")
 	}
 }

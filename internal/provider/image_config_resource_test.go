@@ -20,19 +20,10 @@ import (
 
 const imageConfigAddr = "harness_dbops_image_config.this"
 
-const (
-	mirrorLiquibase = "registry.example.com/mirror/drone-liquibase:1.18.0-4.33"
-	mirrorGit       = "registry.example.com/mirror/drone-git:1.6.4-rootless"
-	mirrorMongo     = "registry.example.com/mirror/drone-liquibase:1.18.0-4.33-mongo"
-	pinnedDigest    = "registry.example.com/mirror/drone-liquibase@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-)
-
 // imageConfig renders the resource with the given attributes (HCL lines).
 func imageConfig(srv *mockserver.TestServer, lines ...string) string {
 	return providerConfig(srv) + "resource \"harness_dbops_image_config\" \"this\" {\n  " + strings.Join(lines, "\n  ") + "\n}\n"
 }
-
-func hcl(name, value string) string { return fmt.Sprintf("%s = %q", name, value) }
 
 // noOverridesOn is a CheckDestroy: none of the fields may keep an override.
 func noOverridesOn(srv *mockserver.TestServer, fields ...string) resource.TestCheckFunc {
@@ -45,16 +36,6 @@ func noOverridesOn(srv *mockserver.TestServer, fields ...string) resource.TestCh
 			if v, ok := got[f]; ok {
 				return fmt.Errorf("override %s=%q left after destroy", f, v)
 			}
-		}
-		return nil
-	}
-}
-
-// routeCountIs asserts how many requests a route has had since the last ResetRequests.
-func routeCountIs(srv *mockserver.TestServer, route string, want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got := srv.RouteCount(route); got != want {
-			return fmt.Errorf("%s: %d requests, want %d", route, got, want)
 		}
 		return nil
 	}
@@ -76,23 +57,6 @@ func effectiveIs(srv *mockserver.TestServer, field, want string) resource.TestCh
 			return fmt.Errorf("effective %s = %q, want %q", field, eff[field], want)
 		}
 		return nil
-	}
-}
-
-// lastBodyIs asserts the body of the last request to route, so a test can prove that
-// an update sends exactly the fields that changed.
-func lastBodyIs(srv *mockserver.TestServer, route, want string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		reqs := srv.Requests()
-		for i := len(reqs) - 1; i >= 0; i-- {
-			if reqs[i].Route == route {
-				if got := strings.TrimSpace(reqs[i].Body); got != want {
-					return fmt.Errorf("last %s body = %s, want %s", route, got, want)
-				}
-				return nil
-			}
-		}
-		return fmt.Errorf("no request to %s", route)
 	}
 }
 
@@ -498,5 +462,55 @@ func TestAccImageConfigResource_destroyAfterOverridesVanished(t *testing.T) {
 				Check:              resource.TestCheckNoResourceAttr(imageConfigAddr, "default_tag"),
 			},
 		},
+	})
+}
+
+func TestParseImageImportID(t *testing.T) {
+	for _, tt := range []struct {
+		id        string
+		fields    []string
+		exclusive bool
+		err       string
+	}{
+		{id: "default_tag", fields: []string{"defaultTag"}},
+		{id: "default_tag,mongo_tag", fields: []string{"defaultTag", "mongoTag"}},
+		{id: " gitCloneTag , flyway_spanner_psql_tag ", fields: []string{"gitCloneTag", "flywaySpannerPsqlTag"}},
+		{id: "exclusive", exclusive: true},
+		{id: "", err: "the import ID is empty"},
+		{id: "default_tag,", err: `unknown field ""`},
+		{id: "default", err: `unknown field "default"`},
+		{id: "default_tag,defaultTag", err: "listed twice"},
+		{id: "a/b/c", err: "Valid fields: artifactory_tag"},
+	} {
+		fields, exclusive, err := parseImageImportID(tt.id)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("parseImageImportID(%q) error = %v, want %q", tt.id, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || exclusive != tt.exclusive || strings.Join(fields, ",") != strings.Join(tt.fields, ",") {
+			t.Errorf("parseImageImportID(%q) = %v %v %v, want %v %v", tt.id, fields, exclusive, err, tt.fields, tt.exclusive)
+		}
+	}
+}
+
+func FuzzParseImageImportID(f *testing.F) {
+	for _, s := range []string{"default_tag,mongo_tag", "exclusive", "", ",", "mongoTag, mongoTag"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		fields, exclusive, err := parseImageImportID(id)
+		if err != nil {
+			if fields != nil || exclusive {
+				t.Fatalf("an error came with a result: %v %v", fields, exclusive)
+			}
+			return
+		}
+		for _, api := range fields {
+			if _, ok := imageFieldByName(api); !ok {
+				t.Fatalf("accepted unknown field %q", api)
+			}
+		}
 	})
 }

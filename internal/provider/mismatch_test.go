@@ -33,31 +33,9 @@ func TestAccMismatch_harnessKeepsAValue(t *testing.T) {
 	t.Parallel()
 	srv := newAccTestServer(t)
 	c := newTFCLI(t)
+	// The instance names its schema as a string, so that both updates run although one fails.
 	cfg := func(instanceExtra, schemaExtra string) string {
-		return cliProvider(srv) + `
-resource "harness_dbops_db_schema" "orders" {
-  org_id     = "default"
-  project_id = "p"
-  identifier = "orders"
-  name       = "Orders"
-` + schemaExtra + `
-  schema_source = {
-    connector = "github"
-    location  = "changelog.yaml"
-  }
-}
-
-resource "harness_dbops_db_instance" "dev" {
-  org_id     = "default"
-  project_id = "p"
-  schema     = "orders" # no dependency: both updates run although one fails
-  identifier = "dev"
-  name       = "Dev"
-  connector  = "jdbc_dev"
-  branch     = "main"
-` + instanceExtra + `
-}
-`
+		return ordersConfig(srv, schemaExtra, `"orders"`, instanceExtra)
 	}
 	c.write(map[string]string{"main.tf": cfg(`context = "dev"`, `service = "orders_svc"`)})
 	c.mustRun("apply", "-auto-approve", "-target=harness_dbops_db_schema.orders")

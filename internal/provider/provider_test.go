@@ -1,70 +1,216 @@
 package provider
 
 import (
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"context"
+	"regexp"
+	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
-	"github.com/dbdevops/terraform-provider-harness/internal/contract"
-	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
+	"github.com/dbdevops/terraform-provider-harness/internal/client"
 )
 
-// testAccProtoV6ProviderFactories runs the provider in the test process, so the race
-// detector and coverage see it.
-var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"harness": providerserver.NewProtocol6WithError(New("test")()),
-}
-
-// TestMain makes acceptance tests hermetic: no checkpoint calls, a CLI config this repo
-// owns, and a clear message when terraform is missing (plugin-testing would otherwise
-// try to download it and fail without saying why).
-func TestMain(m *testing.M) {
-	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
-	if f := os.Getenv("TF_CLI_CONFIG_FILE"); f == "" || !fileExists(f) {
-		if abs, err := filepath.Abs("../../.ci/terraformrc"); err == nil {
-			_ = os.Setenv("TF_CLI_CONFIG_FILE", abs)
-		}
-	}
-	if os.Getenv("TF_ACC") != "" && os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
-		tf, err := exec.LookPath("terraform")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "acceptance tests need terraform on PATH (TF_ACC is set): install Terraform >= 1.5 and retry")
-			os.Exit(1)
-		}
-		_ = os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
-	}
-	code := m.Run()
-	if err := contract.AppendStats(); err != nil {
-		fmt.Fprintln(os.Stderr, "contract stats:", err)
-	}
-	os.Exit(code)
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
-
-// newAccTestServer starts a fresh mock for one test, so tests stay isolated and parallel.
-func newAccTestServer(t *testing.T) *mockserver.TestServer {
+// configure runs the provider's Configure on a config built from attrs; absent
+// attributes are null, and the string tftypes.UnknownValue marks an unknown one.
+func configure(t *testing.T, attrs map[string]tftypes.Value) *provider.ConfigureResponse {
 	t.Helper()
-	return mockserver.NewTestServer(t)
+	ctx := context.Background()
+	p := New("test")()
+	var sresp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
+	typ, ok := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the provider schema is not an object")
+	}
+	vals := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+		if v, ok := attrs[name]; ok {
+			vals[name] = v
+		}
+	}
+	resp := &provider.ConfigureResponse{}
+	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, vals)}}, resp)
+	return resp
 }
 
-// providerConfig points the provider at srv through the /gateway prefix, as a real
-// configuration points at app.harness.io/gateway.
-func providerConfig(srv *mockserver.TestServer) string {
-	return fmt.Sprintf(`
-provider "harness" {
-  endpoint    = %q
-  account_id  = %q
-  api_key     = %q
-  max_retries = 2
+func str(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+func TestConfigure(t *testing.T) {
+	for _, env := range []string{envEndpoint, envAccountID, envAPIKey} {
+		t.Setenv(env, "")
+	}
+	full := map[string]tftypes.Value{"account_id": str("acc"), "api_key": str("key")}
+	// with returns full with the given attributes (name, value, ...) set; a null value removes one.
+	with := func(kv ...any) map[string]tftypes.Value {
+		m := map[string]tftypes.Value{}
+		for kk, vv := range full {
+			m[kk] = vv
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			v, _ := kv[i+1].(tftypes.Value)
+			if v.IsNull() {
+				delete(m, k)
+			} else {
+				m[k] = v
+			}
+		}
+		return m
+	}
+	tests := []struct {
+		name      string
+		attrs     map[string]tftypes.Value
+		env       map[string]string
+		wantError []string // substrings of the summary+detail; none means success
+	}{
+		{name: "complete", attrs: full},
+		{name: "from environment", env: map[string]string{envAccountID: "acc", envAPIKey: "key", envEndpoint: "http://127.0.0.1:1/gateway"}},
+		{name: "missing account", attrs: with("account_id", tftypes.NewValue(tftypes.String, nil)), wantError: []string{"Missing Harness account ID", "HARNESS_ACCOUNT_ID"}},
+		{name: "missing api key", attrs: with("api_key", tftypes.NewValue(tftypes.String, nil)), wantError: []string{"Missing Harness API key", "HARNESS_PLATFORM_API_KEY"}},
+		{name: "both missing", wantError: []string{"HARNESS_ACCOUNT_ID", "HARNESS_PLATFORM_API_KEY"}},
+		{name: "unknown api key", attrs: with("api_key", tftypes.NewValue(tftypes.String, tftypes.UnknownValue)), wantError: []string{"Unknown provider setting api_key", "only known after apply"}},
+		{name: "unknown endpoint", attrs: with("endpoint", tftypes.NewValue(tftypes.String, tftypes.UnknownValue)), wantError: []string{"Unknown provider setting endpoint"}},
+		{name: "unknown max_retries", attrs: with("max_retries", tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)), wantError: []string{"Unknown provider setting max_retries"}},
+		{name: "bad endpoint from env", attrs: full, env: map[string]string{envEndpoint: "app.harness.io"}, wantError: []string{"HARNESS_ENDPOINT", "not an http(s) URL"}},
+		{name: "fast retry waits", attrs: with("retry_wait_min", str("10ms"), "retry_wait_max", str("200ms"))},
+		{name: "retry_wait_min alone", attrs: with("retry_wait_min", str("5s"))},
+		{name: "retry_wait_min above retry_wait_max", attrs: with("retry_wait_min", str("2s"), "retry_wait_max", str("1s")),
+			wantError: []string{"Invalid retry waits", "retry_wait_min (2s) is longer than retry_wait_max (1s)", "Set retry_wait_max to at least retry_wait_min"}},
+		{name: "retry_wait_min above the default max", attrs: with("retry_wait_min", str("1m")), wantError: []string{"retry_wait_min (1m0s) is longer than retry_wait_max (30s)"}},
+		{name: "unknown retry_wait_max", attrs: with("retry_wait_max", tftypes.NewValue(tftypes.String, tftypes.UnknownValue)), wantError: []string{"Unknown provider setting retry_wait_max"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			resp := configure(t, tt.attrs)
+			var got strings.Builder
+			for _, d := range resp.Diagnostics.Errors() {
+				got.WriteString(d.Summary() + ": " + d.Detail() + "\n")
+			}
+			if len(tt.wantError) == 0 {
+				if resp.Diagnostics.HasError() {
+					t.Fatalf("unexpected errors:\n%s", got.String())
+				}
+				if _, ok := resp.ResourceData.(*client.Client); !ok {
+					t.Fatalf("ResourceData = %T, want *client.Client", resp.ResourceData)
+				}
+				if resp.DataSourceData != resp.ResourceData {
+					t.Fatal("data sources and resources must share one client")
+				}
+				return
+			}
+			for _, want := range tt.wantError {
+				if !strings.Contains(got.String(), want) {
+					t.Errorf("errors do not mention %q:\n%s", want, got.String())
+				}
+			}
+			if resp.ResourceData != nil {
+				t.Error("a failed Configure must not hand out a client")
+			}
+		})
+	}
 }
-`, srv.URL+"/gateway", srv.AccountID, srv.APIKey)
+
+// The API key must never appear in any diagnostic, even when Configure fails on
+// another setting.
+func TestConfigureNeverEchoesKey(t *testing.T) {
+	t.Setenv(envAccountID, "")
+	resp := configure(t, map[string]tftypes.Value{"api_key": str("super-secret-key"), "endpoint": str("ftp://nope")})
+	for _, d := range resp.Diagnostics {
+		if strings.Contains(d.Summary()+d.Detail(), "super-secret-key") {
+			t.Fatalf("diagnostic leaks the key: %s: %s", d.Summary(), d.Detail())
+		}
+	}
+	if !resp.Diagnostics.HasError() {
+		t.Fatal("expected an error for the missing account ID")
+	}
+}
+
+// retry_wait_min and retry_wait_max take positive Go durations, checked at validate time.
+func TestRetryWaitValidation(t *testing.T) {
+	var sresp provider.SchemaResponse
+	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &sresp)
+	for _, name := range []string{"retry_wait_min", "retry_wait_max"} {
+		a, ok := sresp.Schema.Attributes[name].(schema.StringAttribute)
+		if !ok || !a.Optional {
+			t.Fatalf("%s is not an optional string attribute", name)
+		}
+		for value, want := range map[string]string{"10ms": "", "1m30s": "", "0s": "positive duration", "-1s": "positive duration", "soon": "positive duration", "10": "positive duration"} {
+			got := runStringValidators(a.Validators, types.StringValue(value))
+			if (want == "") != (got == "") || !strings.Contains(got, want) {
+				t.Errorf("%s = %q: diagnostics %q, want %q", name, value, got, want)
+			}
+		}
+	}
+}
+
+// A rejected key surfaces the server's 401 with a hint naming the setting to fix.
+func TestAccProvider_rejectedKey(t *testing.T) {
+	srv := newAccTestServer(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "harness" {
+  endpoint   = "` + srv.URL + `"
+  account_id = "` + srv.AccountID + `"
+  api_key    = "not-the-key"
+}
+data "harness_dbops_default_images" "this" {}
+`,
+			ExpectError: inOrder("401 Unauthorized", "Check api_key, or the HARNESS_PLATFORM_API_KEY environment variable."),
+		}},
+	})
+}
+
+// Settings missing everywhere are attribute errors that name the environment variable.
+func TestAccProvider_missingSettings(t *testing.T) {
+	t.Setenv(envAccountID, "")
+	t.Setenv(envAPIKey, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      `data "harness_dbops_default_images" "this" {}`,
+			ExpectError: regexp.MustCompile(`(?s)Missing Harness account ID.*HARNESS_ACCOUNT_ID`),
+		}},
+	})
+}
+
+func TestAccProvider_invalidSettings(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+provider "harness" {
+  endpoint        = "app.harness.io/gateway"
+  account_id      = "a"
+  api_key         = "k"
+}
+data "harness_dbops_default_images" "this" {}
+`,
+				ExpectError: regexp.MustCompile(`"app.harness.io/gateway" is not an http\(s\) URL`),
+			},
+			{
+				Config: `
+provider "harness" {
+  account_id      = "a"
+  api_key         = "k"
+  request_timeout = "ten seconds"
+}
+data "harness_dbops_default_images" "this" {}
+`,
+				ExpectError: regexp.MustCompile(`"ten seconds" is not usable: value must be a positive duration`),
+			},
+		},
+	})
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -13,7 +14,7 @@ type ctxKey struct{}
 
 // recordingServer records the context each ReadResource gets.
 type recordingServer struct {
-	tfprotov6.ProviderServer
+	frameworkServer
 	got chan context.Context
 }
 
@@ -52,16 +53,56 @@ func TestDetachedServerKeepsOnlyCancellation(t *testing.T) {
 	}
 }
 
-// Through the wrapper the real framework server answers as it does without it.
-func TestDetachedServerServesTheProvider(t *testing.T) {
-	ctx := context.Background()
-	s := detachedServer{providerserver.NewProtocol6(New("test")())()}
-	schema, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil || len(schema.ResourceSchemas) != 3 || len(schema.DataSourceSchemas) != 6 {
-		t.Fatalf("schema: %v resources, %v data sources, %v", len(schema.ResourceSchemas), len(schema.DataSourceSchemas), err)
+// Every RPC the framework's server implements, optional ones included (tf6server finds
+// those by type assertion), is a method of the wrapper too: a wrapper that dropped one
+// would hide it from Terraform. It fails when a framework upgrade adds an RPC set
+// that frameworkServer does not embed.
+func TestDetachedServerKeepsEveryRPC(t *testing.T) {
+	framework := providerserver.NewProtocol6(New("test")())()
+	wrapped := ProtocolServer("test", true)()
+	if _, ok := wrapped.(detachedServer); !ok {
+		t.Fatalf("ProtocolServer(detach) = %T, want detachedServer", wrapped)
 	}
-	resp, err := s.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "harness_dbops_nope"})
-	if err != nil || len(resp.Diagnostics) == 0 {
-		t.Fatalf("an unknown resource type must be a diagnostic: %+v %v", resp, err)
+	ctxType := reflect.TypeFor[context.Context]()
+	ft, wt := reflect.TypeOf(framework), reflect.TypeOf(wrapped)
+	rpcs := 0
+	for i := range ft.NumMethod() {
+		m := ft.Method(i)
+		if m.Type.NumIn() != 3 || m.Type.In(1) != ctxType || m.Type.NumOut() != 2 {
+			continue // not an RPC: (receiver, ctx, request) (response, error)
+		}
+		rpcs++
+		if _, ok := wt.MethodByName(m.Name); !ok {
+			t.Errorf("the framework's server implements %s, the wrapper does not: Terraform would not see it", m.Name)
+		}
+	}
+	if rpcs < 30 {
+		t.Fatalf("found %d RPCs on %s; the reflection no longer finds them", rpcs, ft)
+	}
+	for _, iface := range []reflect.Type{
+		reflect.TypeFor[tfprotov6.ListResourceServer](),
+		reflect.TypeFor[tfprotov6.ActionServer](),
+		reflect.TypeFor[tfprotov6.StateStoreServer](),
+	} {
+		if ft.Implements(iface) && !wt.Implements(iface) {
+			t.Errorf("the wrapper hides %s", iface)
+		}
+	}
+}
+
+func TestCollectsLogs(t *testing.T) {
+	for _, tt := range []struct {
+		env  []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"HOME=/root", "TERRAFORM=1"}, false},
+		{[]string{"TF_LOG=trace"}, true},
+		{[]string{"PATH=/bin", "TF_LOG_PROVIDER=debug"}, true},
+		{[]string{"TF_LOG_PATH=/tmp/tf.log"}, true},
+	} {
+		if got := collectsLogs(tt.env); got != tt.want {
+			t.Errorf("collectsLogs(%q) = %v, want %v", tt.env, got, tt.want)
+		}
 	}
 }

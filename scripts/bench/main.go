@@ -139,7 +139,7 @@ func run(ctx context.Context, o options) error {
 	for _, c := range [][]string{
 		{"build", "-trimpath", "-ldflags", "-X main.version=bench", "-o", b.realProv, "."},
 		{"build", "-trimpath", "-o", filepath.Join(b.work, "bin", "harness-dbops-mock"), "./cmd/harness-dbops-mock"},
-		{"build", "-trimpath", "-o", filepath.Join(b.work, "plugins", "terraform-provider-harness"), "./scripts/bench/rsswrap"},
+		{"build", "-C", "scripts/bench", "-trimpath", "-o", filepath.Join(b.work, "plugins", "terraform-provider-harness"), "./rsswrap"},
 	} {
 		if out, err := exec.CommandContext(ctx, "go", c...).CombinedOutput(); err != nil {
 			return fmt.Errorf("go %s: %w\n%s", strings.Join(c, " "), err, out)

@@ -76,3 +76,36 @@ func FuzzCheckImageRef(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckImageRef(t *testing.T) {
+	for _, ok := range []string{
+		"plugins/drone-liquibase:1.18.0-4.33",
+		"harness/drone-git:1.6.4-rootless",
+		"registry.example.com/mirror/drone-liquibase:1.18.0-4.33",
+		"registry.example.com:5000/a/b/c:v1",
+		"localhost:5000/image:tag",
+		"image@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		"registry.example.com/x:1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	} {
+		if err := checkImageRef(ok); err != nil {
+			t.Errorf("checkImageRef(%q) = %v, want ok", ok, err)
+		}
+	}
+	for bad, want := range map[string]string{
+		"":                            "remove the attribute",
+		"plugins/drone-liquibase":     "no tag or digest",
+		"registry.example.com/x":      "no tag or digest",
+		"plugins/X:1":                 "must be lowercase",
+		"x:1 ":                        "white space",
+		"x::1":                        "not a valid image reference",
+		"x@sha256:abc":                "not a valid image reference",
+		"https://registry/x:1":        "not a valid image reference",
+		"plugins/drone-liquibase:":    "not a valid image reference",
+		"<+pipeline.variables.image>": "not a valid image reference",
+	} {
+		err := checkImageRef(bad)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("checkImageRef(%q) = %v, want an error containing %q", bad, err, want)
+		}
+	}
+}

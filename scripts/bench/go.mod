@@ -1,0 +1,3 @@
+module github.com/dbdevops/terraform-provider-harness/scripts/bench
+
+go 1.26.0
