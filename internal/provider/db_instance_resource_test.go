@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -482,5 +483,45 @@ func TestAccDBInstanceResource_badImportID(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    steps,
+	})
+}
+
+// A DELETE whose answer is lost after Harness deleted the instance is sent again, gets
+// 404, and counts as done: the destroy succeeds, with exactly those two requests.
+func TestAccDBInstanceResource_deleteAnswerLost(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := dbInstanceConfig(srv, `
+  schema     = harness_dbops_db_schema.main.identifier
+  identifier = "pg"
+  name       = "Postgres"
+  connector  = "jdbc_pg"
+  branch     = "main"
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					srv.ResetRequests()
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteDeleteInstance, DropAfter: true, Times: 1})
+				},
+				Config:  cfg,
+				Destroy: true,
+				Check: func(*terraform.State) error {
+					var got []string
+					for _, r := range srv.Requests() {
+						if r.Route == mockserver.RouteDeleteInstance {
+							got = append(got, fmt.Sprintf("%d %s", r.Status, r.Fault))
+						}
+					}
+					if want := []string{"204 drop-after", "404 "}; !slices.Equal(got, want) {
+						return fmt.Errorf("instance DELETEs (status, fault) = %q, want %q", got, want)
+					}
+					return nil
+				},
+			},
+		},
 	})
 }

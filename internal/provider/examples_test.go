@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -64,6 +65,64 @@ var exampleChecks = map[string][]statecheck.StateCheck{
 	},
 }
 
+// exampleMock holds what each resource example says it does to Harness, checked in the
+// mock after the apply; before runs before it (an override that is there already).
+var exampleMock = map[string]struct {
+	before func(*mockserver.TestServer) error
+	check  func(*mockserver.TestServer) error
+}{
+	"resources/harness_dbops_image_config/resource.tf": {check: func(srv *mockserver.TestServer) error {
+		// Pins the Liquibase and git-clone images; every other field keeps the default.
+		return sameMap("overrides", srv.Overrides(), map[string]string{
+			"defaultTag": "plugins/drone-liquibase:1.17.0-4.33", "gitCloneTag": "harness/drone-git:1.6.3-rootless",
+		})
+	}},
+	"resources/harness_dbops_image_config/resource-private-registry.tf": {check: func(srv *mockserver.TestServer) error {
+		// Every listed image from the mirror, the Spanner one by digest.
+		const m = "registry.example.com/harness-mirror"
+		return sameMap("overrides", srv.Overrides(), map[string]string{
+			"artifactoryTag": m + "/download-artifactory:1.0.0", "defaultTag": m + "/drone-liquibase:1.18.0-4.33",
+			"gitCloneTag": m + "/drone-git:1.6.4-rootless", "mongoTag": m + "/drone-liquibase:1.18.0-4.33-mongo",
+			"spannerTag": m + "/drone-liquibase@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		})
+	}},
+	"resources/harness_dbops_image_config/resource-exclusive.tf": {
+		// An override made in the UI on another field is reset on apply.
+		before: func(srv *mockserver.TestServer) error {
+			return srv.SetOverride("mongoTag", "registry.example.com/ui/mongo:1")
+		},
+		check: func(srv *mockserver.TestServer) error {
+			return sameMap("overrides", srv.Overrides(), map[string]string{"defaultTag": "registry.example.com/harness-mirror/drone-liquibase:1.18.0-4.33"})
+		},
+	},
+	"resources/harness_dbops_db_schema/resource.tf": {check: func(srv *mockserver.TestServer) error {
+		// A Liquibase Git schema with a service, a Flyway Harness Code schema, a script schema.
+		got := map[string]string{}
+		for _, sc := range srv.Schemas(dbTestOrg, dbTestProject) {
+			got[sc.Identifier] = sc.MigrationType + " " + sc.SchemaSourceType + " " + sc.Service
+		}
+		return sameMap("schemas (migration type, source type, service)", got, map[string]string{
+			"orders": "Liquibase Git orders_service", "billing": "Flyway HarnessCode ", "inventory": "Liquibase Custom ",
+		})
+	}},
+	"resources/harness_dbops_db_instance/resource.tf": {check: func(srv *mockserver.TestServer) error {
+		// The production database of the orders schema, migrated from main, context prod.
+		in, ok := srv.Instance(dbTestOrg, dbTestProject, "orders", "orders_prod")
+		if !ok || in.Branch != "main" || in.Context != "prod" || in.Connector != "org.orders_prod_jdbc" ||
+			in.Tags["env"] != "prod" || in.SubstituteProperties["DB_NAME"] != "orders" {
+			return fmt.Errorf("the mock holds %+v (found: %v)", in, ok)
+		}
+		return nil
+	}},
+}
+
+func sameMap(what string, got, want map[string]string) error {
+	if !maps.Equal(got, want) {
+		return fmt.Errorf("the mock holds %s %v, want %v", what, got, want)
+	}
+	return nil
+}
+
 // seedForDataSources gives the data-source examples something to read.
 func seedForDataSources(t *testing.T, srv *mockserver.TestServer) {
 	t.Helper()
@@ -100,9 +159,14 @@ func exampleFiles(t *testing.T) []string {
 // Every example in the docs applies and destroys against the mock, so the docs cannot rot.
 func TestAccExamples(t *testing.T) {
 	files := exampleFiles(t)
-	for name := range exampleChecks {
+	for _, name := range slices.Concat(slices.Collect(maps.Keys(exampleChecks)), slices.Collect(maps.Keys(exampleMock))) {
 		if !slices.Contains(files, name) {
-			t.Errorf("exampleChecks names %s, which does not exist", name)
+			t.Errorf("exampleChecks or exampleMock names %s, which does not exist", name)
+		}
+	}
+	for _, name := range files {
+		if _, ok := exampleMock[name]; strings.HasPrefix(name, "resources/") && !ok {
+			t.Errorf("%s: a resource example with no check of what it does in Harness (exampleMock)", name)
 		}
 	}
 	if len(files) < 10 {
@@ -117,6 +181,17 @@ func TestAccExamples(t *testing.T) {
 					Config:            providerConfig(srv) + readExample(t, path),
 					ConfigStateChecks: exampleChecks[path],
 				}},
+			}
+			if m, ok := exampleMock[path]; ok {
+				step := &tc.Steps[0]
+				if m.before != nil {
+					step.PreConfig = func() {
+						if err := m.before(srv); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				step.Check = func(*terraform.State) error { return m.check(srv) }
 			}
 			if strings.HasPrefix(path, "data-sources/") {
 				seedForDataSources(t, srv)

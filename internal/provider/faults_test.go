@@ -80,26 +80,55 @@ func sum(m map[string]int) int {
 	return n
 }
 
-// Transient faults on a fraction of all requests (seeded, so the mock draws the same
-// sequence every run): the fleet of 31 resources is created, updated (names, tags,
-// images changed and reset, instances removed) and destroyed without an error.
+// transientKinds are the faults a network, a gateway or an overloaded Harness produce,
+// each named as the mock's request log names it.
+var transientKinds = []struct {
+	fault mockserver.Fault
+	log   string
+}{
+	{mockserver.Fault{Status: 429}, "status=429"},
+	{mockserver.Fault{Status: 500}, "status=500"},
+	{mockserver.Fault{Status: 502}, "status=502"},
+	{mockserver.Fault{Status: 503}, "status=503"},
+	{mockserver.Fault{Status: 502, Body: proxyPage}, "body(status=502)"},
+	{mockserver.Fault{Drop: true}, "drop"},
+	{mockserver.Fault{DropAfter: true}, "drop-after"},
+	{mockserver.Fault{Malformed: true}, "malformed"},
+}
+
+// transientRoutes are the routes the fleet uses; each gets every transient fault once.
+var transientRoutes = []string{
+	mockserver.RouteCreateSchema, mockserver.RouteGetSchema, mockserver.RouteUpdateSchema, mockserver.RouteDeleteSchema,
+	mockserver.RouteCreateInstance, mockserver.RouteGetInstance, mockserver.RouteUpdateInstance, mockserver.RouteDeleteInstance,
+	mockserver.RouteGetDefaultConfig, mockserver.RouteGetCustomerConfig, mockserver.RouteUpdateConfig, mockserver.RouteResetConfig,
+}
+
+// Every transient fault, on every route the fleet uses (deletes included), once and for
+// certain: each route's faults hit its first requests, one each, in a fixed order,
+// whatever order parallel requests arrive in, and each faulted request is retried or
+// read back, so a route's faults are spent as soon as it is used at all. Through them
+// the fleet of 31 resources is created, updated (names, tags, images changed and
+// reset, a schema and its instances removed) and destroyed without an error.
 func TestAccFaults_transient(t *testing.T) {
-	srv := newAccTestServer(t) // Seed 0: a fixed draw sequence for Fraction
-	// About one request in four fails. Each kind is drawn on its own fraction, in this
-	// order, so that over the ~300 requests of the test every kind occurs several times.
-	for _, f := range []mockserver.Fault{
-		{Status: 429, RetryAfter: "1", Fraction: 0.035, Times: 5},
-		{Status: 500, Fraction: 0.035},
-		{Status: 502, Fraction: 0.035},
-		{Status: 503, Fraction: 0.035},
-		{Status: 502, Body: proxyPage, Fraction: 0.035},
-		{Latency: 3 * time.Second, Fraction: 0.035, Times: 5}, // past request_timeout
-		{Drop: true, Fraction: 0.035},
-		{DropAfter: true, Fraction: 0.035},
-		{Malformed: true, Fraction: 0.035},
-	} {
-		srv.AddFault(f)
+	srv := newAccTestServer(t)
+	armed := map[string]bool{} // route + " " + fault, as the request log shows it
+	for _, route := range transientRoutes {
+		for _, k := range transientKinds {
+			if k.fault.Malformed && strings.HasPrefix(route, "DELETE") {
+				continue // a DELETE answers 204 with no body to garble
+			}
+			f := k.fault
+			f.Route, f.Times = route, 1
+			srv.AddFault(f)
+			armed[route+" "+k.log] = true
+		}
 	}
+	// A Retry-After and a request past request_timeout, on one route each.
+	srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateInstance, Status: 429, RetryAfter: "1", Times: 1})
+	srv.AddFault(mockserver.Fault{Route: mockserver.RouteGetCustomerConfig, Latency: 3 * time.Second, Times: 1})
+	armed[mockserver.RouteCreateInstance+" status=429"] = true // a second one
+	armed[mockserver.RouteGetCustomerConfig+" latency=3s"] = true
+
 	v1 := fleet{schemas: 6, perSchema: 4, generation: 1, images: imagesV1}
 	v2 := fleet{schemas: 5, perSchema: 4, generation: 2, images: imagesV2} // one schema and its instances go
 	v3 := fleet{schemas: 5, perSchema: 4, generation: 3, images: imagesV1} // everything updated again
@@ -115,20 +144,27 @@ func TestAccFaults_transient(t *testing.T) {
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{
-		CheckDestroy: checkFleetDestroyed(srv.Server),
-		Steps:        steps,
+		CheckDestroy: resource.ComposeTestCheckFunc(checkFleetDestroyed(srv.Server), func(*terraform.State) error {
+			if left := srv.Faults(); len(left) > 0 {
+				return fmt.Errorf("%d faults were never fired: %+v", len(left), left)
+			}
+			return nil
+		}),
+		Steps: steps,
 	})
 	if v1.resources() < 30 {
 		t.Fatalf("the fleet has %d resources, the suite wants at least 30", v1.resources())
 	}
-	total, byKind := faultTally(srv.Server)
-	for _, kind := range []string{"status=429", "status=500", "status=502", "status=503", "body(status=502)", "latency", "drop", "drop-after", "malformed"} {
-		if byKind[kind] == 0 {
-			t.Errorf("no request got the %s fault: the suite did not test it (faulted: %v)", kind, byKind)
+	fired := map[string]int{}
+	for _, r := range srv.Requests() {
+		if r.Fault != "" {
+			fired[r.Route+" "+strings.Split(r.Fault, ",")[0]]++
 		}
 	}
-	if total < 20 {
-		t.Errorf("only %d requests faulted", total)
+	for k := range armed {
+		if fired[k] == 0 {
+			t.Errorf("the %s fault never fired", k)
+		}
 	}
 	logFaultFigures(t, srv.Server, watch)
 }

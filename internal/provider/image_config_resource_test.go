@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -325,17 +326,19 @@ func TestAccImageConfigResource_resetFails(t *testing.T) {
 				ExpectError: errorText("execution config is locked by a running pipeline"),
 			},
 			{
-				// Still in state: the plan still wants to destroy it.
-				PreConfig:          srv.ClearFaults,
-				Config:             providerConfig(srv),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(imageConfigAddr, plancheck.ResourceActionDestroy)},
+				// Still in state and still overridden: the next apply destroys it.
+				PreConfig: func() {
+					srv.ClearFaults()
+					if err := overridesAre(srv.Overrides, map[string]string{"defaultTag": mirrorLiquibase})(nil); err != nil {
+						t.Error("after the failed destroy: " + err.Error())
+					}
 				},
-				Check: overridesAre(srv.Overrides, map[string]string{"defaultTag": mirrorLiquibase}),
+				Config: providerConfig(srv),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(imageConfigAddr, plancheck.ResourceActionDestroy)},
+				},
+				Check: overridesAre(srv.Overrides, map[string]string{}),
 			},
-			{Config: providerConfig(srv)},
 		},
 	})
 }
@@ -495,22 +498,209 @@ func TestParseImageImportID(t *testing.T) {
 	}
 }
 
+// FuzzParseImageImportID checks parseImageImportID against what an import ID means:
+// "exclusive" exactly (case matters), or a list whose every part, trimmed, is exactly an
+// attribute or API name, none twice; the fields come back as API names, in order, and
+// the ID they make parses to the same fields (round trip).
 func FuzzParseImageImportID(f *testing.F) {
-	for _, s := range []string{"default_tag,mongo_tag", "exclusive", "", ",", "mongoTag, mongoTag"} {
+	for _, s := range []string{"default_tag,mongo_tag", "exclusive", "EXCLUSIVE", " exclusive ", "", ",", "mongoTag, mongoTag",
+		"default_tag,defaultTag", "Default_Tag", "defaulttag", "git_clone_tag ,spannerTag"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, id string) {
 		fields, exclusive, err := parseImageImportID(id)
-		if err != nil {
-			if fields != nil || exclusive {
-				t.Fatalf("an error came with a result: %v %v", fields, exclusive)
+		if strings.TrimSpace(id) == importExclusive {
+			if err != nil || !exclusive || fields != nil {
+				t.Fatalf("%q: %v %v %v, want exclusive", id, fields, exclusive, err)
 			}
 			return
 		}
-		for _, api := range fields {
-			if _, ok := imageFieldByName(api); !ok {
-				t.Fatalf("accepted unknown field %q", api)
+		var want []string
+		valid := true
+		for _, part := range strings.Split(strings.TrimSpace(id), ",") {
+			name := strings.TrimSpace(part)
+			i := slices.IndexFunc(imageFields, func(f imageField) bool { return f.attr == name || f.api == name })
+			if i < 0 || slices.Contains(want, imageFields[i].api) {
+				valid = false
+				break
 			}
+			want = append(want, imageFields[i].api)
+		}
+		if !valid {
+			if err == nil || fields != nil || exclusive {
+				t.Fatalf("%q: %v %v %v, want an error (an unknown, differently cased or repeated field)", id, fields, exclusive, err)
+			}
+			return
+		}
+		if err != nil || exclusive || !slices.Equal(fields, want) {
+			t.Fatalf("%q: %v %v %v, want %v", id, fields, exclusive, err, want)
+		}
+		again, _, err := parseImageImportID(strings.Join(fields, ","))
+		if err != nil || !slices.Equal(again, fields) {
+			t.Fatalf("%q: the fields %v do not parse back to themselves: %v %v", id, fields, again, err)
 		}
 	})
+}
+
+// okAnswer is a fault that answers an update-config, reset-config or DELETE with the
+// JSON answer it gives (true or false) and does nothing: Harness saying "done" (or
+// "not done") without doing it.
+func okAnswer(route, answer string) mockserver.Fault {
+	status := 201
+	if route == mockserver.RouteDeleteConfig {
+		status = 200
+	}
+	return mockserver.Fault{Route: route, Status: status, Body: answer, ContentType: "application/json", Times: 1}
+}
+
+// Destroy reads the overrides back after the reset: when Harness answers true but keeps
+// them, destroy fails naming each managed field still set, and nothing else (an
+// override the resource does not manage is not its business), and the resource stays
+// in state; the next destroy, once Harness resets, succeeds.
+func TestAccImageConfigResource_resetReadBack(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	c := newTFCLI(t)
+	c.write(map[string]string{"main.tf": imageConfig(srv, hcl("default_tag", mirrorLiquibase), hcl("git_clone_tag", mirrorGit))})
+	c.mustRun("apply", "-auto-approve")
+	if err := srv.SetOverride("mongoTag", mirrorMongo); err != nil { // not managed by the resource
+		t.Fatal(err)
+	}
+	srv.AddFault(okAnswer(mockserver.RouteResetConfig, "true"))
+	out := strings.Join(strings.Fields(c.mustFail("destroy", "-auto-approve")), " ")
+	want := `Error: Image overrides are still set after the reset Harness accepted the reset but still reports defaultTag="` +
+		mirrorLiquibase + `", gitCloneTag="` + mirrorGit + `". The resource stays in state`
+	if !strings.Contains(out, want) || strings.Contains(out, "mongoTag") {
+		t.Fatalf("destroy output lacks %q, or names the unmanaged mongoTag:\n%s", want, out)
+	}
+	if _, ok := c.showState()[imageConfigAddr]; !ok {
+		t.Fatal("the resource left the state although its overrides are still set")
+	}
+	c.mustRun("destroy", "-auto-approve")
+	if got := srv.Overrides(); len(got) != 1 || got["mongoTag"] != mirrorMongo {
+		t.Fatalf("after the second destroy: overrides %v, want only the unmanaged mongoTag", got)
+	}
+}
+
+// An exclusive resource owns the whole config: its destroy deletes every override,
+// unmanaged ones included, with one DELETE of the execution config, not reset-config.
+func TestAccImageConfigResource_exclusiveDestroy(t *testing.T) {
+	srv := newAccTestServer(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: imageConfig(srv, `exclusive = true`, hcl("default_tag", mirrorLiquibase))},
+			{
+				PreConfig: func() {
+					if err := srv.SetOverride("spannerTag", "registry.example.com/spanner:2"); err != nil { // unmanaged
+						t.Fatal(err)
+					}
+					srv.ResetRequests()
+				},
+				Config: providerConfig(srv), // destroy
+				Check: resource.ComposeAggregateTestCheckFunc(
+					overridesAre(srv.Overrides, map[string]string{}),
+					routeCountIs(srv, mockserver.RouteDeleteConfig, 1),
+					routeCountIs(srv, mockserver.RouteResetConfig, 0),
+				),
+			},
+		},
+	})
+}
+
+// update-config and reset-config answer a boolean: false is "not done", an error that
+// says so, never a success; the state stays true to the server.
+func TestAccImageConfigResource_falseAnswers(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := imageConfig(srv, hcl("default_tag", mirrorLiquibase))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             noOverridesOn(srv),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { srv.AddFault(okAnswer(mockserver.RouteUpdateConfig, "false")) },
+				Config:      cfg,
+				ExpectError: inOrder("Unable to update the image overrides", "update-config: the API answered false: the change was not applied"),
+			},
+			{
+				// Nothing was recorded: the next apply creates it.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(imageConfigAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: overridesAre(srv.Overrides, map[string]string{"defaultTag": mirrorLiquibase}),
+			},
+			{
+				PreConfig:   func() { srv.AddFault(okAnswer(mockserver.RouteResetConfig, "false")) },
+				Config:      providerConfig(srv),
+				ExpectError: inOrder("Unable to reset the managed image overrides", "reset-config: the API answered false"),
+			},
+			{
+				// Still in state: the next apply destroys it.
+				Config: providerConfig(srv),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(imageConfigAddr, plancheck.ResourceActionDestroy),
+				}},
+			},
+		},
+	})
+}
+
+// The three warnings the image config documents, each where it must appear, with its
+// text, and nowhere else: taking over an existing override (on create), an override
+// that equals the Harness default (on a plan that sets one), and drift (on a plan
+// after a change outside Terraform).
+func TestAccImageConfigResource_warnings(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	if err := srv.SetOverride("gitCloneTag", "registry.example.com/old/drone-git:1.0.0"); err != nil {
+		t.Fatal(err)
+	}
+	defaultMongo := mockserver.DefaultImages()["mongoTag"]
+	c := newTFCLI(t)
+	count := func(out, warning string) int { return strings.Count(out, "Warning: "+warning) }
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+	c.write(map[string]string{"main.tf": imageConfig(srv, hcl("default_tag", mirrorLiquibase), hcl("git_clone_tag", mirrorGit), hcl("mongo_tag", defaultMongo))})
+	out := flat(c.mustRun("apply", "-auto-approve"))
+	for warning, n := range map[string]int{"Taking over an existing override": 1, "Override equals the Harness default": 1, "Image override drifted": 0} {
+		if got := count(out, warning); got != n {
+			t.Errorf("create: %d %q warnings, want %d:\n%s", got, warning, n, out)
+		}
+	}
+	for _, want := range []string{
+		`The account already overrides git_clone_tag (gitCloneTag) with "registry.example.com/old/drone-git:1.0.0"; this resource now manages it and sets "` + mirrorGit + `".`,
+		`mongo_tag = "` + defaultMongo + `" is the current Harness default, so this override changes nothing today`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("create output lacks %q:\n%s", want, out)
+		}
+	}
+	if out := c.mustRun("plan"); strings.Contains(out, "Warning") {
+		t.Errorf("a plan with nothing to do warns:\n%s", out)
+	}
+
+	// Drift: one override changed, one removed, outside Terraform.
+	if err := srv.SetOverride("defaultTag", "registry.example.com/other/drone-liquibase:9.9.9"); err != nil {
+		t.Fatal(err)
+	}
+	srv.DeleteOverride("gitCloneTag")
+	out = flat(c.mustRun("plan"))
+	for _, want := range []string{
+		`Warning: Image override drifted: default_tag`,
+		`The override of default_tag (defaultTag) was changed outside Terraform to "registry.example.com/other/drone-liquibase:9.9.9"; Terraform last applied "` + mirrorLiquibase + `". This plan sets it to "` + mirrorLiquibase + `" again.`,
+		`Warning: Image override drifted: git_clone_tag`,
+		`The override of git_clone_tag (gitCloneTag) was removed outside Terraform; Terraform last applied "` + mirrorGit + `". This plan sets it to "` + mirrorGit + `" again.`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("drift plan lacks %q:\n%s", want, out)
+		}
+	}
+	if n := count(out, "Image override drifted"); n != 2 || count(out, "Taking over") != 0 {
+		t.Errorf("drift plan: %d drift warnings, want 2 (mongo_tag did not drift), and no take-over:\n%s", n, out)
+	}
+	c.mustRun("apply", "-auto-approve")
+	if out := c.mustRun("plan"); strings.Contains(out, "Warning") {
+		t.Errorf("a plan after the repair warns:\n%s", out)
+	}
 }
