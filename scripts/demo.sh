@@ -14,8 +14,16 @@ KEY=pat.dbops_demo.mock-key
 ORG=default
 PROJECT=default_project
 
-headline() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
-fail() { printf '\033[31mdemo failed: %s\033[0m\n' "$*" >&2; exit 1; }
+# Colours and Terraform's own colours only on a terminal: a CI log gets plain text.
+if [ -t 1 ]; then
+  headline() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+  fail() { printf '\033[31mdemo failed: %s\033[0m\n' "$*" >&2; exit 1; }
+  NO_COLOR=()
+else
+  headline() { printf '\n==> %s\n' "$*"; }
+  fail() { printf 'demo failed: %s\n' "$*" >&2; exit 1; }
+  NO_COLOR=(-no-color)
+fi
 
 command -v terraform >/dev/null || fail "terraform is not on PATH; install Terraform >= 1.5"
 command -v curl >/dev/null || fail "curl is not on PATH (apt-get install curl)"
@@ -24,8 +32,8 @@ rm -rf "$WORK"
 mkdir -p "$BIN" "$WORK/tf"
 
 headline "Building the provider and the mock Harness API"
-go build -o "$BIN/terraform-provider-harness" .
-go build -o "$BIN/harness-dbops-mock" ./cmd/harness-dbops-mock
+# The same build as `make build`, so the two share Go's build cache.
+make --no-print-directory build BIN="$BIN"
 
 "$BIN/harness-dbops-mock" -listen 127.0.0.1:0 -account "$ACCOUNT" -api-key "$KEY" >"$WORK/mock.out" 2>"$WORK/mock.log" &
 MOCK_PID=$!
@@ -53,7 +61,7 @@ RC
 export TF_CLI_CONFIG_FILE=$WORK/terraformrc CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 export HARNESS_ENDPOINT=$URL/gateway HARNESS_ACCOUNT_ID=$ACCOUNT HARNESS_PLATFORM_API_KEY=$KEY
 cp examples/quickstart/*.tf "$WORK/tf/"
-tf() { terraform -chdir="$WORK/tf" "$@"; }
+tf() { terraform -chdir="$WORK/tf" "$1" "${NO_COLOR[@]}" "${@:2}"; }
 # mock METHOD PATH [JSON]: a change made in "the Harness UI", through the mock's test hooks.
 mock() { curl -fsS -X "$1" -H 'Content-Type: application/json' ${3:+--data "$3"} "$URL$2"; }
 

@@ -56,13 +56,8 @@ resource "harness_dbops_db_instance" "orders_dev" {
   context    = "dev"
 }
 
-# What pipelines run now: the defaults merged with the overrides above.
-data "harness_dbops_image_config" "effective" {
-  depends_on = [harness_dbops_image_config.mirror]
-}
-
-output "liquibase_image_in_use" {
-  value = data.harness_dbops_image_config.effective.default_tag
+output "liquibase_image" {
+  value = harness_dbops_image_config.mirror.default_tag
 }
 
 output "schema_name" {

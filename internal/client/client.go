@@ -8,6 +8,8 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -114,6 +116,11 @@ type call struct {
 	createOnce bool
 	// header is set on 2xx answers, for callers that read paging headers.
 	header *http.Header
+	// quick marks a check that must fail within seconds when the endpoint cannot be
+	// reached: connection errors are retried quickRetries times at most, after waits of
+	// quickWait at most (CheckAccess). Answers are retried as usual: they prove the
+	// endpoint is there.
+	quick bool
 }
 
 // do runs one operation with retries and returns *APIError for error statuses.
@@ -161,6 +168,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	// status. Both are local to this call: do runs on one goroutine.
 	attempts, lastStatus := 1, 0
 	check := c.retryPolicy(!cl.createOnce)
+	connRetries := 0 // of a quick call
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.http,
 		RetryMax:     c.maxRetries,
@@ -170,7 +178,14 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			if resp != nil {
 				lastStatus = resp.StatusCode
 			}
-			return check(ctx, resp, err)
+			retry, cerr := check(ctx, resp, err)
+			if retry && cl.quick && resp == nil && !isDecodeError(err) {
+				if connRetries >= quickRetries {
+					return false, cerr
+				}
+				connRetries++
+			}
+			return retry, cerr
 		},
 		Backoff:      c.backoff(ctx, cl),
 		PrepareRetry: func(*http.Request) error { attempts++; return nil },
@@ -258,6 +273,9 @@ func (c *Client) retryPolicy(idempotent bool) retryablehttp.CheckRetry {
 			if errors.As(err, &de) {
 				return idempotent, err
 			}
+			if permanent(err) {
+				return false, err
+			}
 			if !idempotent && !notSent(err) {
 				return false, err
 			}
@@ -273,10 +291,37 @@ func (c *Client) retryPolicy(idempotent bool) retryablehttp.CheckRetry {
 	}
 }
 
+// quickRetries and quickWait bound the retries of a quick call after connection errors:
+// a closed port fails it within about quickRetries seconds.
+const (
+	quickRetries = 2
+	quickWait    = time.Second
+)
+
+func isDecodeError(err error) bool {
+	var de *DecodeError
+	return errors.As(err, &de)
+}
+
+// permanent reports transport errors that no retry can fix: a certificate that is not
+// trusted, or TLS spoken to a plain-HTTP port (and the reverse).
+func permanent(err error) bool {
+	var verify *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var record tls.RecordHeaderError
+	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &host) || errors.As(err, &invalid) ||
+		errors.As(err, &record) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
+}
+
 // backoff honours Retry-After on 429 and 503 and otherwise backs off exponentially.
 func (c *Client) backoff(ctx context.Context, cl call) retryablehttp.Backoff {
 	return func(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
 		wait := retryablehttp.DefaultBackoff(lo, hi, attempt, resp)
+		if cl.quick && resp == nil {
+			wait = min(wait, quickWait)
+		}
 		fields := map[string]any{"method": cl.method, "path": cl.path, "attempt": attempt + 1, "wait": wait.String()}
 		if resp != nil {
 			fields["status"] = resp.StatusCode

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -372,3 +374,80 @@ func TestLoggerHookNeverSeesKey(t *testing.T) {
 }
 
 func toString(v any) string { return fmt.Sprint(v) }
+
+// CheckAccess is quick: a rejected key is not retried, a closed port is tried
+// 1+quickRetries times with at most quickWait between, a 503 is retried as usual, and TLS spoken to a plain-HTTP port is not retried.
+func TestCheckAccess(t *testing.T) {
+	ctx := context.Background()
+	var calls atomic.Int32
+	ok := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		jsonReply(w, 200, `{"gitCloneTag":"harness/drone-git:1.6.4"}`)
+	}))
+	if err := ok.CheckAccess(ctx); err != nil || calls.Load() != 1 {
+		t.Fatalf("a good endpoint: %v after %d calls", err, calls.Load())
+	}
+
+	calls.Store(0)
+	busy := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) <= 3 {
+			jsonReply(w, 503, `{"message":"busy"}`)
+			return
+		}
+		jsonReply(w, 200, `{}`)
+	})) // MaxRetries 3
+	if err := busy.CheckAccess(ctx); err != nil || calls.Load() != 4 {
+		t.Fatalf("three 503s then an answer: %v after %d calls", err, calls.Load())
+	}
+
+	calls.Store(0)
+	rejected := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		jsonReply(w, 401, `{"message":"invalid API key"}`)
+	}))
+	if err := rejected.CheckAccess(ctx); StatusOf(err) != 401 || calls.Load() != 1 {
+		t.Fatalf("a rejected key: %v after %d calls, want one 401", err, calls.Load())
+	}
+
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	var waits []string
+	c, err := New(Config{Endpoint: closed.URL, AccountID: "a", APIKey: "k", MaxRetries: 5, RetryWaitMin: 5 * time.Second, RetryWaitMax: 30 * time.Second,
+		Logger: func(_ context.Context, _ Level, msg string, f map[string]any) {
+			if msg == "retrying Harness API request" {
+				waits = append(waits, fmt.Sprint(f["wait"]))
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re *RequestError
+	if err := c.CheckAccess(ctx); !errors.As(err, &re) || re.Attempts != 1+quickRetries || !slices.Equal(waits, []string{"1s", "1s"}) {
+		t.Fatalf("a closed port: %v (attempts %v), waits %v; want %d attempts, waits of %s", err, re, waits, 1+quickRetries, quickWait)
+	}
+
+	calls.Store(0)
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1) }))
+	t.Cleanup(plain.Close)
+	tlsToPlain, err := New(Config{Endpoint: strings.Replace(plain.URL, "http://", "https://", 1), AccountID: "a", APIKey: "k", MaxRetries: 5, RetryWaitMin: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tlsToPlain.CheckAccess(ctx); !errors.As(err, &re) || re.Attempts != 1 || !strings.Contains(err.Error(), "HTTP response to HTTPS client") {
+		t.Fatalf("https to a plain-HTTP port: %v; want one attempt", err)
+	}
+	selfSigned := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1) }))
+	selfSigned.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshake error is the point
+	selfSigned.StartTLS()
+	t.Cleanup(selfSigned.Close)
+	untrusted, err := New(Config{Endpoint: selfSigned.URL, AccountID: "a", APIKey: "k", MaxRetries: 5, RetryWaitMin: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := untrusted.CheckAccess(ctx); !errors.As(err, &re) || re.Attempts != 1 || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("an untrusted certificate: %v; want one attempt", err)
+	}
+	if calls.Load() != 0 {
+		t.Fatalf("%d requests reached the handlers behind a TLS mismatch", calls.Load())
+	}
+}

@@ -6,9 +6,14 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 const executionConfigPath = "/v1/dbops/execution-config"
+
+// checkAccessTimeout bounds CheckAccess as a whole, so that an endpoint that never
+// answers stops a plan within seconds too.
+const checkAccessTimeout = 20 * time.Second
 
 // ExecutionConfig maps an API field name (for example "gitCloneTag") to an image
 // reference. It is a map, not a struct, so fields the server adds later still arrive.
@@ -25,6 +30,17 @@ func (c *Client) GetDefaultConfig(ctx context.Context) (ExecutionConfig, error) 
 	out := ExecutionConfig{}
 	err := c.do(ctx, call{method: http.MethodGet, path: executionConfigPath + "/get-default-config", out: &out})
 	return nonNil(out), err
+}
+
+// CheckAccess proves the endpoint, the API key and the account with one cheap
+// authenticated read (get-default-config: account-level, small, read-only), so that a
+// caller can fail early instead of at its first real call. It retries once at most,
+// after a short wait: a closed port or a wrong key fails within seconds.
+func (c *Client) CheckAccess(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, checkAccessTimeout)
+	defer cancel()
+	out := ExecutionConfig{}
+	return c.do(ctx, call{method: http.MethodGet, path: executionConfigPath + "/get-default-config", out: &out, quick: true})
 }
 
 // GetCustomerConfig returns the account's overrides alone (overridesOnly) or the

@@ -5,73 +5,99 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/contract"
 )
 
-// The test hooks give HTTP access to what the Go API offers in-process, for the
-// standalone mock (shell scripts, manual drift tests). They live under /_mock/ (also
-// /gateway/_mock/), need no API key, are never faulted and never recorded as API
-// requests. They speak JSON in and out; errors are {"message": "..."}.
-//
-//	GET    /_mock/state                                   State JSON
-//	PUT    /_mock/state                                   replace the state (validated)
-//	PUT    /_mock/execution-config/overrides/{field}      {"value": "..."}
-//	DELETE /_mock/execution-config/overrides/{field}
-//	PUT    /_mock/execution-config/defaults/{field}       {"value": "..."}
-//	PATCH  /_mock/orgs/{org}/projects/{project}/dbschema/{dbschema}                          JSON merge patch of wire fields
-//	DELETE /_mock/orgs/{org}/projects/{project}/dbschema/{dbschema}                          cascades to instances
-//	PATCH  /_mock/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}    JSON merge patch
-//	DELETE /_mock/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}
-//	GET    /_mock/requests                                {"requests": [...], "counts": {route: n}}
-//	DELETE /_mock/requests
-//	GET    /_mock/violations                              {"violations": [...]}: exchanges outside the API contract (Options.Contract)
-//	GET    /_mock/contract                                the project's OpenAPI description of the API (YAML)
-//	GET    /_mock/faults                                  armed faults
-//	POST   /_mock/faults                                  a Fault (see Fault for the JSON form)
-//	DELETE /_mock/faults
-func (s *Server) registerHooks() {
-	const sp = "/_mock/orgs/{org}/projects/{project}/dbschema/{dbschema}"
-	m := s.hooks
-	m.HandleFunc("GET /_mock/state", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Snapshot()) })
-	m.HandleFunc("PUT /_mock/state", s.hookPutState)
-	m.HandleFunc("PUT /_mock/execution-config/overrides/{field}", s.hookSetConfig(s.SetOverride))
-	m.HandleFunc("PUT /_mock/execution-config/defaults/{field}", s.hookSetConfig(s.SetDefault))
-	m.HandleFunc("DELETE /_mock/execution-config/overrides/{field}", s.hookDeleteOverride)
-	m.HandleFunc("PATCH "+sp, s.hookPatchSchema)
-	m.HandleFunc("DELETE "+sp, s.hookDeleteSchema)
-	m.HandleFunc("PATCH "+sp+"/instance/{dbinstance}", s.hookPatchInstance)
-	m.HandleFunc("DELETE "+sp+"/instance/{dbinstance}", s.hookDeleteInstance)
-	m.HandleFunc("GET /_mock/requests", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"requests": s.Requests(), "counts": s.RouteCounts()})
-	})
-	m.HandleFunc("DELETE /_mock/requests", func(w http.ResponseWriter, r *http.Request) {
+// Hook is one test hook, as GET /_mock lists it.
+type Hook struct {
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Does   string `json:"does"`
+}
+
+// hookRoute is a Hook and its handler.
+type hookRoute struct {
+	Hook
+	handle func(*Server, http.ResponseWriter, *http.Request)
+}
+
+const hookSchema = "/_mock/orgs/{org}/projects/{project}/dbschema/{dbschema}"
+
+// hookTable is the test hooks: HTTP access to what the Go API offers in-process, for
+// the standalone mock (shell scripts, drift by hand, a module's tests). They live
+// under /_mock (behind any API prefix too), need no API key, are never faulted and
+// never recorded as API requests. They speak JSON in and out; errors are
+// {"message": "..."}. GET /_mock lists them; docs/guides/mock.md explains them.
+var hookTable = []hookRoute{
+	{Hook{"GET", "/_mock", "lists the test hooks"}, func(s *Server, w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"hooks": Hooks()})
+	}},
+	{Hook{"GET", "/_mock/state", "the whole state: defaults, overrides, schemas, instances (the -state-file format)"},
+		func(s *Server, w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Snapshot()) }},
+	{Hook{"PUT", "/_mock/state", "replaces the whole state with the body (validated; computed fields are recomputed)"}, (*Server).hookPutState},
+	{Hook{"PUT", "/_mock/execution-config/overrides/{field}", `sets an override, as the Harness UI would: {"value": "image:tag"}`},
+		func(s *Server, w http.ResponseWriter, r *http.Request) { s.hookSetConfig(s.SetOverride)(w, r) }},
+	{Hook{"DELETE", "/_mock/execution-config/overrides/{field}", "removes an override, as the Harness UI would"}, (*Server).hookDeleteOverride},
+	{Hook{"PUT", "/_mock/execution-config/defaults/{field}", `moves a Harness default, as a Harness release would: {"value": "image:tag"}; a new field name is added`},
+		func(s *Server, w http.ResponseWriter, r *http.Request) { s.hookSetConfig(s.SetDefault)(w, r) }},
+	{Hook{"PATCH", hookSchema, "changes a schema as the UI would: a JSON merge patch of its API fields, not validated"}, (*Server).hookPatchSchema},
+	{Hook{"DELETE", hookSchema, "deletes a schema and its instances"}, (*Server).hookDeleteSchema},
+	{Hook{"PATCH", hookSchema + "/instance/{dbinstance}", "changes an instance (a JSON merge patch), for example lastAppliedTag as a pipeline would"}, (*Server).hookPatchInstance},
+	{Hook{"DELETE", hookSchema + "/instance/{dbinstance}", "deletes an instance"}, (*Server).hookDeleteInstance},
+	{Hook{"GET", "/_mock/requests", `the API requests seen (method, path, query, headers with the key masked, body, status, fault) and counts by route: {"requests": [...], "counts": {...}}`},
+		func(s *Server, w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusOK, map[string]any{"requests": s.Requests(), "counts": s.RouteCounts()})
+		}},
+	{Hook{"DELETE", "/_mock/requests", "forgets the requests seen"}, func(s *Server, w http.ResponseWriter, r *http.Request) {
 		s.ResetRequests()
 		w.WriteHeader(http.StatusNoContent)
-	})
-	m.HandleFunc("GET /_mock/violations", func(w http.ResponseWriter, r *http.Request) {
-		vs := []string{}
-		for _, v := range s.Violations() {
-			vs = append(vs, v.Error())
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"violations": vs, "checked": s.contract != nil})
-	})
-	m.HandleFunc("GET /_mock/contract", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/yaml")
-		_, _ = w.Write(contract.Document())
-	})
-	m.HandleFunc("GET /_mock/faults", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Faults()) })
-	m.HandleFunc("POST /_mock/faults", s.hookAddFault)
-	m.HandleFunc("DELETE /_mock/faults", func(w http.ResponseWriter, r *http.Request) {
+	}},
+	{Hook{"GET", "/_mock/faults", "the faults armed, with what is left of each"},
+		func(s *Server, w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Faults()) }},
+	{Hook{"POST", "/_mock/faults", `arms a fault: {"route": "POST /v1/dbops/execution-config/update-config", "status": 503, "times": 1}; fields: route, status, message, retryAfter, body, contentType, latency, drop, dropAfter, malformed, handleFirst, times, fraction`}, (*Server).hookAddFault},
+	{Hook{"DELETE", "/_mock/faults", "disarms every fault"}, func(s *Server, w http.ResponseWriter, r *http.Request) {
 		s.ClearFaults()
 		w.WriteHeader(http.StatusNoContent)
-	})
+	}},
+	{Hook{"GET", "/_mock/violations", `the exchanges outside the API contract (with -validate): {"violations": [...], "checked": true}`},
+		func(s *Server, w http.ResponseWriter, r *http.Request) {
+			vs := []string{}
+			for _, v := range s.Violations() {
+				vs = append(vs, v.Error())
+			}
+			writeJSON(w, http.StatusOK, map[string]any{"violations": vs, "checked": s.contract != nil})
+		}},
+	{Hook{"GET", "/_mock/contract", "the project's OpenAPI description of the API (YAML)"}, func(s *Server, w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		_, _ = w.Write(contract.Document())
+	}},
+}
+
+// hookList is hookTable without its handlers (set by init: a handler of hookTable
+// lists it).
+var hookList []Hook
+
+func init() {
+	for _, h := range hookTable {
+		hookList = append(hookList, h.Hook)
+	}
+}
+
+// Hooks returns every test hook, as GET /_mock lists them.
+func Hooks() []Hook { return slices.Clone(hookList) }
+
+func (s *Server) registerHooks() {
+	for _, h := range hookTable {
+		s.hooks.HandleFunc(h.Method+" "+h.Path, func(w http.ResponseWriter, r *http.Request) { h.handle(s, w, r) })
+	}
 }
 
 // serveHook dispatches a /_mock/ request, answering unknown hooks with JSON errors.
 func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 	if _, p := s.hooks.Handler(r); p == "" {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("no test hook matches %s %s (see the mockserver package docs for the list)", r.Method, r.URL.Path))
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no test hook matches %s %s (GET /_mock lists them)", r.Method, r.URL.Path))
 		return
 	}
 	s.hooks.ServeHTTP(w, r)

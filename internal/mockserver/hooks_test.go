@@ -2,7 +2,9 @@ package mockserver
 
 import (
 	"net/http"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -132,4 +134,44 @@ func TestHooks(t *testing.T) {
 	}
 	expectError(t, hook("GET", "/_mock/nothing", nil), 404, "no test hook matches")
 	expectError(t, hook("POST", "/_mock/state", nil), 404, "no test hook matches")
+}
+
+// GET /_mock lists every hook with what it does, and each listed hook answers (not the
+// "no test hook" 404) at its path, behind the /gateway prefix too.
+func TestHookList(t *testing.T) {
+	t.Parallel()
+	ts := NewTestServer(t)
+	r := call(t, ts, "GET", "/_mock", nil)
+	expect(t, r, 200)
+	var got struct{ Hooks []Hook }
+	r.decode(t, &got)
+	if !reflect.DeepEqual(got.Hooks, Hooks()) || len(got.Hooks) < 15 {
+		t.Fatalf("GET /_mock = %+v, want the %d hooks", got.Hooks, len(Hooks()))
+	}
+	fill := strings.NewReplacer("{org}", "o", "{project}", "p", "{dbschema}", "s", "{dbinstance}", "i", "{field}", "gitCloneTag")
+	for _, h := range got.Hooks {
+		if h.Does == "" {
+			t.Errorf("%s %s: no description", h.Method, h.Path)
+		}
+		for _, prefix := range []string{"", "/gateway"} {
+			r := call(t, ts, h.Method, prefix+fill.Replace(h.Path), nil)
+			if r.status == 404 && strings.Contains(string(r.body), "no test hook matches") {
+				t.Errorf("%s %s%s is listed but not served", h.Method, prefix, h.Path)
+			}
+		}
+	}
+	expectError(t, call(t, ts, "GET", "/_mock/nope", nil), 404, "no test hook matches GET /_mock/nope (GET /_mock lists them)")
+}
+
+// The mock guide documents every hook the mock serves.
+func TestHooksAreDocumented(t *testing.T) {
+	guide, err := os.ReadFile("../../templates/guides/mock.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range Hooks() {
+		if !strings.Contains(string(guide), "| `"+h.Method+" "+h.Path+"` |") {
+			t.Errorf("templates/guides/mock.md.tmpl has no row for %s %s", h.Method, h.Path)
+		}
+	}
 }

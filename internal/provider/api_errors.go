@@ -2,6 +2,7 @@ package provider
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -48,6 +49,19 @@ func settingHint(err error) string {
 		return " Raise request_timeout, or check endpoint (or " + envEndpoint + ") and the network."
 	case errors.As(err, &re) && !re.Ended:
 		return " Check endpoint (or " + envEndpoint + ")."
+	case errors.As(err, new(*client.DecodeError)):
+		return " Check endpoint (or " + envEndpoint + "): it must be the Harness gateway, such as " + client.DefaultEndpoint + "."
 	}
 	return ""
+}
+
+// addCreateError is addAPIError for a create; when the entity exists already it says
+// how to import it, with its exact import ID.
+func addCreateError(diags *diag.Diagnostics, summary, attempted, typeName, id string, err error) {
+	detail := apiErrorDetail(attempted, err)
+	if client.IsAlreadyExists(err) || errors.Is(err, client.ErrCreateConflict) {
+		detail += fmt.Sprintf(" It exists in Harness already. To manage it with Terraform, import it: "+
+			"terraform import %s.<name> %s, or an import block with id = %q.", typeName, id, id)
+	}
+	diags.AddError(summary, detail)
 }

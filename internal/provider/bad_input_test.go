@@ -144,7 +144,7 @@ var badConfigRows = []badConfigRow{
 	{"max_retries out of range", providerRow("  max_retries = 99"), "max_retries",
 		"Invalid Attribute Value", []string{"must be between 0 and 20, got: 99"}},
 	{"negative rate limit", providerRow("  rate_limit_per_second = -1"), "rate_limit_per_second",
-		"Invalid Attribute Value", []string{"must be at least 0.000000, got: -1.000000"}},
+		"Invalid Attribute Value", []string{"rate_limit_per_second must be 0 (no limit) or more, got -1."}},
 }
 
 func TestAccBadInput_config(t *testing.T) {
@@ -271,8 +271,9 @@ func TestAccBadInput_importIDs(t *testing.T) {
 			}
 		})
 	}
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("malformed import IDs reached the API: %v", srv.RouteCounts())
+	// Only the credentials check of Configure reached the API.
+	if counts := srv.RouteCounts(); len(counts) != 1 || counts[mockserver.RouteGetDefaultConfig] != 1 {
+		t.Errorf("malformed import IDs reached the API: %v", counts)
 	}
 }
 

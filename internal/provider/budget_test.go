@@ -41,7 +41,8 @@ func budgetConfig(srv *mockserver.TestServer) string {
 			many = append(many, hcl(f.attr, "registry.example.com/mirror/"+strings.ReplaceAll(f.attr, "_", "-")+":1.0.0"))
 		}
 	}
-	return providerConfig(srv) + fmt.Sprintf(`
+	// The credentials check of Configure is left out of the budget: TestAccBudget_configure counts it.
+	return providerBlock(srv, "max_retries = 2\nskip_credentials_validation = true") + fmt.Sprintf(`
 resource "harness_dbops_db_schema" "s" {
   count      = %[3]d
   org_id     = %[1]q
@@ -188,28 +189,45 @@ func TestAccBudget_lifecycle(t *testing.T) {
 	})
 }
 
-// Configuring the provider makes no call, so plans of resources that need no API (and
-// `terraform validate`) work without reaching Harness.
-func TestAccBudget_configureMakesNoCall(t *testing.T) {
-	srv := newAccTestServer(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: dbInstanceConfig(srv, `
-  schema     = harness_dbops_db_schema.main.identifier
-  identifier = "pg"
-  name       = "Postgres"
-  connector  = "org.jdbc_pg"
-`),
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPreRefresh:  []plancheck.PlanCheck{budgetCheck{srv: srv, want: map[string]int{}}},
-				PostApplyPostRefresh: []plancheck.PlanCheck{budgetCheck{srv: srv, want: map[string]int{}}},
-			},
-		}},
-	})
-	if err := budgetIs(srv, map[string]int{}); err != nil {
-		t.Fatal(err)
+// Configuring the provider makes one call, to prove the endpoint, the key and the
+// account, even for a plan that reads nothing (a plan that only creates); with
+// skip_credentials_validation it makes none, so `terraform plan` works without
+// reaching Harness.
+func TestAccBudget_configure(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		settings string
+		calls    map[string]int
+	}{
+		{"checked", "max_retries = 2", map[string]int{mockserver.RouteGetDefaultConfig: 1}},
+		{"skipped", "skip_credentials_validation = true", map[string]int{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newAccTestServer(t)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: providerBlock(srv, tt.settings) + `
+resource "harness_dbops_db_schema" "new" {
+  org_id     = "default"
+  project_id = "p"
+  identifier = "new"
+  name       = "New"
+  schema_source = {
+    connector = "github"
+    location  = "changelog.yaml"
+  }
+}
+`,
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						// Each plan configures the provider once.
+						PostApplyPreRefresh:  []plancheck.PlanCheck{budgetCheck{srv: srv, want: tt.calls, reset: true}},
+						PostApplyPostRefresh: []plancheck.PlanCheck{budgetCheck{srv: srv, want: tt.calls}},
+					},
+				}},
+			})
+		})
 	}
 }

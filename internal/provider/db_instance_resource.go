@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -47,7 +48,10 @@ func (r *dbInstanceResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		more: "At most one of `branch`, `commit_sha` and `git_tag` may be set, and Harness needs one when the schema's " +
 			"changelog is in Git or Harness Code; switching from one to another clears the other in Harness. Harness " +
 			"expressions are allowed."}
-	deployment := setting{more: "It changes when pipelines deploy, never causing a plan difference."}
+	// Pipelines move these, an update does not: the plan of an update shows them as they
+	// are, and Update keeps the planned values (the next refresh reads the new ones).
+	deployment := setting{more: "It changes when pipelines deploy, never causing a plan difference.",
+		stringMods: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Harness Database DevOps **DB instance**: one database that a DB schema's changelog " +
 			"is applied to, reached through a JDBC connector.\n\n" +
@@ -101,7 +105,8 @@ func (r *dbInstanceResource) Create(ctx context.Context, req resource.CreateRequ
 	org, project, schemaID := plan.OrgID.ValueString(), plan.ProjectID.ValueString(), plan.Schema.ValueString()
 	inst, err := r.client.CreateInstance(ctx, org, project, schemaID, in)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to create DB instance", "Creating "+plan.where(), err)
+		addCreateError(&resp.Diagnostics, "Unable to create DB instance", "Creating "+plan.where(), "harness_dbops_db_instance",
+			importID(org, project, schemaID, in.Identifier), err)
 		return
 	}
 	tflog.Debug(ctx, "created DB instance", map[string]any{"org_id": org, "project_id": project, "schema": schemaID, "identifier": inst.Identifier})
@@ -159,7 +164,9 @@ func (r *dbInstanceResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	tflog.Debug(ctx, "updated DB instance", map[string]any{"org_id": org, "project_id": project, "schema": schemaID, "identifier": id})
+	lastApplied, lastDeployed := plan.LastAppliedTag, plan.LastDeployedChangeSetTag // known in the plan: keep them
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, schemaID, inst)...)
+	plan.LastAppliedTag, plan.LastDeployedChangeSetTag = lastApplied, lastDeployed
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	addMismatches(&resp.Diagnostics, plan.where(), desired.Mismatches(inst), nil)
 }

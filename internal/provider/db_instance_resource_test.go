@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -524,4 +525,49 @@ func TestAccDBInstanceResource_deleteAnswerLost(t *testing.T) {
 			},
 		},
 	})
+}
+
+// An update plan shows as unknown only what the update changes (updated): created, the
+// parent's instance_count and the tags that pipelines move keep their values. When a
+// pipeline moves them between the plan and the apply, the apply still succeeds (never
+// "inconsistent result"), and the next refresh reads the new values without a diff.
+func TestAccDBInstanceResource_quietUpdatePlan(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	c := newTFCLI(t)
+	c.write(map[string]string{"main.tf": ordersConfig(srv, "", "harness_dbops_db_schema.orders.identifier", `context = "dev"`)})
+	c.mustRun("apply", "-auto-approve")
+	if err := srv.UpdateInstance("default", "p", "orders", "dev", func(in *mockserver.Instance) { in.LastAppliedTag = "v1" }); err != nil {
+		t.Fatal(err)
+	}
+	c.write(map[string]string{"main.tf": ordersConfig(srv, `tags = { team = "db" }`, "harness_dbops_db_schema.orders.identifier", `context = "prod"`)})
+	out := c.mustRun("plan", "-out=tfplan")
+	var unknown []string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "(known after apply)") {
+			unknown = append(unknown, strings.Fields(line)[1])
+		}
+	}
+	if want := []string{"updated", "updated"}; !slices.Equal(unknown, want) {
+		t.Fatalf("unknown in the update plan: %v, want %v (the schema's and the instance's updated):\n%s", unknown, want, out)
+	}
+	// A pipeline deploys and another instance appears before the apply.
+	if err := srv.UpdateInstance("default", "p", "orders", "dev", func(in *mockserver.Instance) { in.LastAppliedTag, in.LastDeployedChangeSetTag = "v2", "cs-2" }); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.PutInstance("default", "p", "orders", mockserver.Instance{Identifier: "qa", Name: "QA", Connector: "jdbc_qa", Branch: "main"}); err != nil {
+		t.Fatal(err)
+	}
+	c.mustRun("apply", "tfplan")
+	if out := c.mustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
+		t.Fatalf("plan after the apply:\n%s", out)
+	}
+	c.mustRun("apply", "-refresh-only", "-auto-approve")
+	st := c.showState()
+	if got := st["harness_dbops_db_instance.dev"].Values["last_applied_tag"]; got != "v2" {
+		t.Errorf("last_applied_tag after a refresh = %v, want v2", got)
+	}
+	if got := st["harness_dbops_db_schema.orders"].Values["instance_count"]; got != float64(2) {
+		t.Errorf("instance_count after a refresh = %v, want 2", got)
+	}
 }

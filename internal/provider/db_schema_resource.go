@@ -83,6 +83,8 @@ func (r *dbSchemaResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				"image": required, "command": required, "shell": required, "location": required, "toml": optional,
 			}},
 			"created": {int64Mods: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
+			// Instances move it, an update does not: Update keeps the planned value.
+			"instance_count": {int64Mods: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"schema_source_type": {stringMods: []planmodifier.String{
 				useStateWhenUnchanged{paths: []path.Path{path.Root("schema_source"), path.Root("changelog_script")}},
 			}},
@@ -172,7 +174,8 @@ func (r *dbSchemaResource) Create(ctx context.Context, req resource.CreateReques
 	org, project := plan.OrgID.ValueString(), plan.ProjectID.ValueString()
 	s, err := r.client.CreateSchema(ctx, org, project, in)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to create DB schema", "Creating "+plan.where(), err)
+		addCreateError(&resp.Diagnostics, "Unable to create DB schema", "Creating "+plan.where(), "harness_dbops_db_schema",
+			importID(org, project, in.Identifier), err)
 		return
 	}
 	tflog.Debug(ctx, "created DB schema", map[string]any{"org_id": org, "project_id": project, "identifier": s.Identifier})
@@ -228,7 +231,9 @@ func (r *dbSchemaResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	tflog.Debug(ctx, "updated DB schema", map[string]any{"org_id": org, "project_id": project, "identifier": id})
+	instances := plan.InstanceCount // known in the plan: keep it (the next refresh reads the new one)
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, s)...)
+	plan.InstanceCount = instances
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	addMismatches(&resp.Diagnostics, plan.where(), desired.Mismatches(s), dbSchemaBlocks)
 }

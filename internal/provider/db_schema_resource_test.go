@@ -755,3 +755,27 @@ func TestAccDBSchemaResource_importMissing(t *testing.T) {
 		}},
 	})
 }
+
+// Creating a schema that exists already fails with Harness's message and says how to
+// import it, with its exact import ID.
+func TestAccDBSchemaResource_alreadyExists(t *testing.T) {
+	srv := newAccTestServer(t)
+	srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "taken", Name: "Taken",
+		Changelog: &mockserver.Changelog{Connector: "github", Location: "changelog.yaml"}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: dbSchemaConfig(srv, `
+  identifier = "taken"
+  name       = "Taken"
+  schema_source = {
+    connector = "github"
+    location  = "changelog.yaml"
+  }
+`),
+			ExpectError: inOrder(`database schema "taken" already exists`,
+				"It exists in Harness already. To manage it with Terraform, import it: terraform import harness_dbops_db_schema.<name> default/default_project/taken,",
+				`or an import block with id = "default/default_project/taken".`),
+		}},
+	})
+}

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -154,5 +156,22 @@ func TestImageFieldByName(t *testing.T) {
 	}
 	if !strings.Contains(imageFieldNames(), "flyway_spanner_psql_tag") {
 		t.Error("imageFieldNames misses a field")
+	}
+}
+
+// The default-images page lists every field, with its attribute, API name and what it
+// is, as the provider knows them.
+func TestDefaultImagesPageListsEveryField(t *testing.T) {
+	page, err := os.ReadFile("../../templates/data-sources/dbops_default_images.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range imageFields {
+		if row := fmt.Sprintf("| `%s` | `%s` | %s |", f.attr, f.api, f.what); !strings.Contains(string(page), row) {
+			t.Errorf("the page has no row %q", row)
+		}
+	}
+	if n := strings.Count(string(page), "\n| `"); n != len(imageFields) {
+		t.Errorf("the page lists %d fields, the provider %d", n, len(imageFields))
 	}
 }

@@ -47,6 +47,7 @@ const (
 // resources may manage disjoint sets of fields.
 type imageConfigResource struct {
 	client *client.Client
+	claims *fieldClaims
 }
 
 func newImageConfigResource() resource.Resource { return &imageConfigResource{} }
@@ -105,7 +106,9 @@ func (r *imageConfigResource) Schema(_ context.Context, _ resource.SchemaRequest
 }
 
 func (r *imageConfigResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	if d := dataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
+		r.client, r.claims = d.client, d.claims
+	}
 }
 
 // ValidateConfig requires at least one image unless the resource is exclusive, where an
@@ -153,6 +156,50 @@ func (r *imageConfigResource) ModifyPlan(ctx context.Context, req resource.Modif
 		r.warnDrift(ctx, req, plan, state, resp)
 	}
 	r.warnPinsDefault(ctx, plan, state, resp)
+	r.warnShared(plan, resp)
+}
+
+// warnShared warns when another harness_dbops_image_config of this configuration sets
+// a field this one sets too (or owns the whole config): each apply would undo the
+// other's change, and the next plan would show it as drift, forever.
+func (r *imageConfigResource) warnShared(plan imageConfigModel, resp *resource.ModifyPlanResponse) {
+	if r.claims == nil || plan.Exclusive.IsUnknown() {
+		return
+	}
+	fields := plan.managed()
+	desired := plan.toAPI()
+	if len(desired) < len(fields) {
+		return // a value is not known yet: its owner cannot be told apart
+	}
+	owner, _ := json.Marshal(map[string]any{"exclusive": plan.Exclusive.ValueBool(), "images": desired})
+	if plan.Exclusive.ValueBool() {
+		fields = append(fields, allFields)
+	}
+	clashes := r.claims.claim(string(owner), fields)
+	for _, f := range slices.Sorted(maps.Keys(clashes)) {
+		var other struct {
+			Exclusive bool
+			Images    map[string]string
+		}
+		_ = json.Unmarshal([]byte(clashes[f]), &other)
+		at, what := path.Root("exclusive"), "owns the whole execution config (exclusive = true)"
+		if f != allFields {
+			field, _ := imageFieldByName(f)
+			at = path.Root(field.attr)
+			what = fmt.Sprintf("sets %s (%s)", field.attr, f)
+		}
+		otherDoes := "sets it too"
+		if v, ok := other.Images[f]; ok {
+			otherDoes = fmt.Sprintf("sets it to %q", v)
+		}
+		if other.Exclusive {
+			otherDoes = "owns the whole execution config (exclusive = true)"
+		}
+		resp.Diagnostics.AddAttributeWarning(at, "Two image configs manage the same field",
+			fmt.Sprintf("This harness_dbops_image_config %s, and another one in this configuration %s. Each apply "+
+				"undoes the other's change and the next plan shows it as drift, for ever; destroying one resets the "+
+				"field for both. Manage each field in one resource only.", what, otherDoes))
+	}
 }
 
 // warnDrift names each managed field whose override changed or vanished outside
@@ -205,7 +252,10 @@ func (r *imageConfigResource) warnPinsDefault(ctx context.Context, plan, state i
 	}
 	defaults, err := r.client.GetDefaultConfig(ctx)
 	if err != nil {
-		tflog.Debug(ctx, "skipping the default-image check: get-default-config failed", map[string]any{"error": err.Error()})
+		// The plan does not need the defaults, only this check does: say it was skipped.
+		resp.Diagnostics.AddWarning("Could not compare the overrides with the Harness defaults",
+			apiErrorDetail("Reading the Harness defaults (get-default-config), to warn when an override equals one,", err)+
+				" The plan is complete without this check.")
 		return
 	}
 	for _, f := range imageFields {
@@ -411,6 +461,33 @@ func (r *imageConfigResource) ImportState(ctx context.Context, req resource.Impo
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
+	// A field with no override has nothing to import: the configuration Terraform would
+	// generate for it could not set it (an empty image is an error) and would drop it.
+	overrides, err := r.client.GetCustomerConfig(ctx, true)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read the execution config overrides", "Reading the overrides to import (get-customer-config)", err)
+		return
+	}
+	var missing []string
+	for _, api := range fields {
+		if _, ok := overrides[api]; !ok {
+			f, _ := imageFieldByName(api)
+			missing = append(missing, f.attr+" ("+api+")")
+		}
+	}
+	if len(missing) > 0 {
+		var have []string
+		for _, f := range imageFields {
+			if _, ok := overrides[f.api]; ok {
+				have = append(have, f.attr)
+			}
+		}
+		resp.Diagnostics.AddError("Nothing to import for some fields",
+			fmt.Sprintf("The account has no override on %s: it uses the Harness default, so there is nothing to manage. "+
+				"Import only fields that have an override (now: %s), and add the others to the configuration to set them.",
+				strings.Join(missing, ", "), orNone(have)))
+		return
+	}
 	m := imageConfigModel{
 		ID:                 types.StringNull(),
 		Exclusive:          types.BoolValue(exclusive),
@@ -450,4 +527,11 @@ func parseImageImportID(id string) (fields []string, exclusive bool, err error) 
 		fields = append(fields, f.api)
 	}
 	return fields, false, nil
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }

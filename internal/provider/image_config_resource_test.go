@@ -23,7 +23,12 @@ const imageConfigAddr = "harness_dbops_image_config.this"
 
 // imageConfig renders the resource with the given attributes (HCL lines).
 func imageConfig(srv *mockserver.TestServer, lines ...string) string {
-	return providerConfig(srv) + "resource \"harness_dbops_image_config\" \"this\" {\n  " + strings.Join(lines, "\n  ") + "\n}\n"
+	return providerConfig(srv) + imageConfigBody(lines...)
+}
+
+// imageConfigBody is the resource block of imageConfig.
+func imageConfigBody(lines ...string) string {
+	return "resource \"harness_dbops_image_config\" \"this\" {\n  " + strings.Join(lines, "\n  ") + "\n}\n"
 }
 
 // noOverridesOn is a CheckDestroy: none of the fields may keep an override.
@@ -398,13 +403,8 @@ func TestAccImageConfigResource_refreshIsOneCall(t *testing.T) {
 			{
 				PreConfig:    srv.ResetRequests,
 				RefreshState: true,
-				Check: func(*terraform.State) error {
-					reqs := srv.Requests()
-					if len(reqs) != 1 || reqs[0].Route != mockserver.RouteGetCustomerConfig {
-						return fmt.Errorf("a refresh made %d requests (%v), want 1 get-customer-config", len(reqs), srv.RouteCounts())
-					}
-					return nil
-				},
+				// The credentials check of Configure, then the refresh: one get-customer-config.
+				Check: checkRouteCounts(srv, map[string]int{mockserver.RouteGetDefaultConfig: 1, mockserver.RouteGetCustomerConfig: 1}),
 			},
 		},
 	})
@@ -702,5 +702,105 @@ func TestAccImageConfigResource_warnings(t *testing.T) {
 	c.mustRun("apply", "-auto-approve")
 	if out := c.mustRun("plan"); strings.Contains(out, "Warning") {
 		t.Errorf("a plan after the repair warns:\n%s", out)
+	}
+}
+
+// Importing a field that has no override fails and names it (the configuration
+// Terraform would generate could not manage it); importing fields that have one
+// generates a configuration that applies with nothing to change.
+func TestAccImageConfigResource_importGeneratesConfig(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	for f, v := range map[string]string{"defaultTag": mirrorLiquibase, "gitCloneTag": mirrorGit} {
+		if err := srv.SetOverride(f, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := newTFCLI(t)
+	importBlock := func(id string) string {
+		return cliProvider(srv) + "import {\n  to = harness_dbops_image_config.imported\n  id = \"" + id + "\"\n}\n"
+	}
+	c.write(map[string]string{"main.tf": importBlock("default_tag,mongo_tag")})
+	out := strings.Join(strings.Fields(c.mustFail("plan", "-generate-config-out=generated.tf")), " ")
+	if want := "Error: Nothing to import for some fields The account has no override on mongo_tag (mongoTag): it uses the Harness default, " +
+		"so there is nothing to manage. Import only fields that have an override (now: default_tag, git_clone_tag)"; !strings.Contains(out, want) {
+		t.Fatalf("import of a field without override:\n%s\nwant %q", out, want)
+	}
+	c.write(map[string]string{"main.tf": importBlock("default_tag,git_clone_tag")})
+	c.mustRun("plan", "-generate-config-out=generated.tf")
+	c.mustRun("apply", "-auto-approve")
+	if out := c.mustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
+		t.Fatalf("the generated configuration is not stable:\n%s", out)
+	}
+	if got := srv.Overrides(); len(got) != 2 || got["defaultTag"] != mirrorLiquibase {
+		t.Fatalf("overrides after the import: %v", got)
+	}
+}
+
+// Two image configs that set one field would undo each other on every apply: the plan
+// says so once, naming the field and the other value, whatever order Terraform plans
+// them in; a field set by one resource only, and a lone resource, get no warning. An
+// exclusive resource next to another one is the same conflict.
+func TestAccImageConfigResource_twoOnOneField(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	c := newTFCLI(t)
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	c.write(map[string]string{"main.tf": cliProvider(srv) + `
+resource "harness_dbops_image_config" "a" {
+  default_tag = "` + mirrorLiquibase + `"
+}
+resource "harness_dbops_image_config" "b" {
+  default_tag = "` + pinnedDigest + `"
+  mongo_tag   = "` + mirrorMongo + `"
+}
+`})
+	for range 3 { // the order of the two plans varies: the warning must not
+		out := flat(c.mustRun("plan", "-parallelism=2"))
+		if n := strings.Count(out, "Warning: Two image configs manage the same field"); n != 1 {
+			t.Fatalf("%d warnings, want 1:\n%s", n, out)
+		}
+		thisA := `This harness_dbops_image_config sets default_tag (defaultTag), and another one in this configuration sets it to "` + pinnedDigest + `".`
+		thisB := `This harness_dbops_image_config sets default_tag (defaultTag), and another one in this configuration sets it to "` + mirrorLiquibase + `".`
+		if !strings.Contains(out, thisA) && !strings.Contains(out, thisB) {
+			t.Fatalf("the warning does not name the field and the other value:\n%s", out)
+		}
+		if strings.Contains(out, "sets mongo_tag") {
+			t.Fatalf("mongo_tag is set by one resource only, yet it warns:\n%s", out)
+		}
+	}
+	c.write(map[string]string{"main.tf": cliProvider(srv) + `
+resource "harness_dbops_image_config" "all" {
+  exclusive = true
+}
+resource "harness_dbops_image_config" "b" {
+  mongo_tag = "` + mirrorMongo + `"
+}
+`})
+	if out := flat(c.mustRun("plan")); strings.Count(out, "Warning: Two image configs manage the same field") != 1 ||
+		!strings.Contains(out, "owns the whole execution config (exclusive = true)") {
+		t.Fatalf("an exclusive config next to another one:\n%s", out)
+	}
+}
+
+// When the Harness defaults cannot be read, the plan does without its "equals the
+// default" check, and says so in a warning with the reason (never only in a debug log).
+func TestAccImageConfigResource_defaultsUnreadable(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	srv.AddFault(mockserver.Fault{Route: mockserver.RouteGetDefaultConfig, Status: 503, Message: "defaults are being updated"})
+	c := newTFCLI(t)
+	c.write(map[string]string{"main.tf": providerBlock(srv, "max_retries = 0\nskip_credentials_validation = true") +
+		imageConfigBody(hcl("default_tag", mirrorLiquibase))})
+	out := strings.Join(strings.Fields(c.mustRun("plan")), " ")
+	for _, want := range []string{
+		"Warning: Could not compare the overrides with the Harness defaults",
+		"503 Service Unavailable: defaults are being updated",
+		"The plan is complete without this check.",
+		"Plan: 1 to add",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -19,15 +20,21 @@ func (e *importIDError) Error() string {
 }
 
 // parseImportID splits an import ID of the form "a/b/c" into exactly len(names) parts,
-// none of them empty. names are the parts' names (org_id, project_id, ...).
+// each a Harness identifier (so no "..", "%2F" or other text reaches an API path). names are the parts' names (org_id, project_id, ...).
 func parseImportID(id string, names []string) ([]string, error) {
 	parts := strings.Split(id, "/")
 	if len(parts) != len(names) {
 		return nil, &importIDError{id: id, names: names, problem: fmt.Sprintf("(%d %s)", len(parts), plural(len(parts), "part", "parts"))}
 	}
 	for i, p := range parts {
-		if p == "" {
+		switch {
+		case p == "":
 			return nil, &importIDError{id: id, names: names, problem: fmt.Sprintf("(part %d, %s, is empty)", i+1, names[i])}
+		case !harnessIdentifierRE.MatchString(p):
+			// Every part is an identifier that ends up in a URL path: nothing else may.
+			return nil, &importIDError{id: id, names: names, problem: fmt.Sprintf("(part %d, %s, is %q: an identifier %s)", i+1, names[i], p, identifierRule)}
+		case names[i] == "schema_id" && slices.Contains(reservedSchemaIdentifiers, p):
+			return nil, &importIDError{id: id, names: names, problem: fmt.Sprintf("(part %d, %s, is %q, which the API reserves)", i+1, names[i], p)}
 		}
 	}
 	return parts, nil

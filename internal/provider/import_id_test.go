@@ -20,6 +20,12 @@ func TestParseImportID(t *testing.T) {
 		{"a//c", dbSchemaImportParts, nil, `got "a//c" (part 2, project_id, is empty). Example: my_org/my_project/my_schema`},
 		{"a/b/c/", dbInstanceImportParts, nil, `(part 4, instance_id, is empty). Example: my_org/my_project/my_schema/my_instance`},
 		{"a/b/c", dbInstanceImportParts, nil, `Expected import ID "org_id/project_id/schema_id/instance_id", got "a/b/c" (3 parts)`},
+		{"o/../s", dbSchemaImportParts, nil, `(part 2, project_id, is "..": an identifier must start with a letter or "_"`},
+		{"o/p/s%2Fx", dbSchemaImportParts, nil, `(part 3, schema_id, is "s%2Fx": an identifier`},
+		{"o/p/my-schema", dbSchemaImportParts, nil, `(part 3, schema_id, is "my-schema"`},
+		{"o/p/overview", dbSchemaImportParts, nil, `(part 3, schema_id, is "overview", which the API reserves)`},
+		{"o/p/s/overview", dbInstanceImportParts, []string{"o", "p", "s", "overview"}, ""}, // only a schema may not be
+		{"ö/p/s", dbSchemaImportParts, nil, `(part 1, org_id, is "ö"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
@@ -38,7 +44,7 @@ func TestParseImportID(t *testing.T) {
 }
 
 // FuzzParseImportID: no input panics; an accepted ID has exactly the expected parts,
-// none empty, and joins back to itself; parts without "/" always round-trip.
+// each an identifier, and joins back to itself; identifiers always round-trip.
 func FuzzParseImportID(f *testing.F) {
 	for _, s := range []string{"o/p/s", "a/b", "", "/", "//", "a//c", "a/b/c/d", "ö/🙂/x", "a/b/c/"} {
 		f.Add(s, "p", "s")
@@ -56,12 +62,12 @@ func FuzzParseImportID(f *testing.F) {
 				t.Fatalf("parseImportID(%q) = %q: does not round-trip", id, parts)
 			}
 			for _, p := range parts {
-				if p == "" {
-					t.Fatalf("parseImportID(%q) accepted an empty part", id)
+				if !harnessIdentifierRE.MatchString(p) {
+					t.Fatalf("parseImportID(%q) accepted %q, which is not an identifier", id, p)
 				}
 			}
 		}
-		if a == "" || b == "" || strings.Contains(a, "/") || strings.Contains(b, "/") {
+		if !harnessIdentifierRE.MatchString(a) || !harnessIdentifierRE.MatchString(b) || b == "overview" {
 			return
 		}
 		parts, err := parseImportID(importID("org", a, b), dbSchemaImportParts)

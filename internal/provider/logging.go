@@ -9,7 +9,7 @@ import (
 )
 
 // apiSubsystem is the tflog subsystem of the API client; its lines carry the module
-// "provider.harness_api".
+// "harness.harness_api" (the provider's name, then the subsystem).
 const apiSubsystem = "harness_api"
 
 // apiLogger connects the client's log hook to tflog. The key is masked in messages and

@@ -4,11 +4,14 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -28,6 +31,8 @@ const (
 	envEndpoint  = "HARNESS_ENDPOINT"
 	envAccountID = "HARNESS_ACCOUNT_ID"
 	envAPIKey    = "HARNESS_PLATFORM_API_KEY"
+	// envSkipCheck turns the credentials check off, like skip_credentials_validation.
+	envSkipCheck = "HARNESS_SKIP_CREDENTIALS_VALIDATION"
 )
 
 const (
@@ -41,6 +46,9 @@ var _ provider.Provider = (*harnessProvider)(nil)
 
 type harnessProvider struct {
 	version string
+
+	mu      sync.Mutex
+	checked map[string]error // credentials already checked in this process: endpoint, account, key -> result
 }
 
 type harnessProviderModel struct {
@@ -52,6 +60,7 @@ type harnessProviderModel struct {
 	RateLimitPerSecond types.Float64 `tfsdk:"rate_limit_per_second"`
 	RetryWaitMin       types.String  `tfsdk:"retry_wait_min"`
 	RetryWaitMax       types.String  `tfsdk:"retry_wait_max"`
+	SkipCredentials    types.Bool    `tfsdk:"skip_credentials_validation"`
 }
 
 // New returns the provider factory; version is set by the release build's ldflags.
@@ -89,7 +98,8 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after 429, 502, 503, 504 or a "+
-					"connection error (and 500 for calls that are safe to repeat), honouring `Retry-After`. Default %d.", defaultMaxRetries),
+					"connection error (and 500 for calls that are safe to repeat), honouring `Retry-After`: 0 to 20. "+
+					"Default %d.", defaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
@@ -103,7 +113,7 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				MarkdownDescription: "Client-side limit on requests per second across this provider instance, retries " +
 					"included, for busy accounts that share Harness's rate limits. `0` (the default) means no limit.",
 				Optional:   true,
-				Validators: []validator.Float64{float64validator.AtLeast(0)},
+				Validators: []validator.Float64{notNegative{}},
 			},
 			"retry_wait_min": schema.StringAttribute{
 				MarkdownDescription: "Wait before the first retry, as a Go duration such as `500ms` or `2s`; each " +
@@ -111,6 +121,14 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"honoured instead. Default `" + defaultRetryWaitMin.String() + "`.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator{}},
+			},
+			"skip_credentials_validation": schema.BoolAttribute{
+				MarkdownDescription: "When the provider is configured it proves the endpoint, the API key and the account " +
+					"with one cheap read (`GET /v1/dbops/execution-config/get-default-config`), so that a plan with a wrong " +
+					"key, account or endpoint fails instead of failing at apply. Set `true` (or the `" + envSkipCheck +
+					"` environment variable to `true`) to plan without reaching Harness, for example in an air-gapped " +
+					"review. Default `false`.",
+				Optional: true,
 			},
 			"retry_wait_max": schema.StringAttribute{
 				MarkdownDescription: "Longest wait between two retries when the server sends no `Retry-After`, as a " +
@@ -143,6 +161,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 		{"rate_limit_per_second", cfg.RateLimitPerSecond.IsUnknown()},
 		{"retry_wait_min", cfg.RetryWaitMin.IsUnknown()},
 		{"retry_wait_max", cfg.RetryWaitMax.IsUnknown()},
+		{"skip_credentials_validation", cfg.SkipCredentials.IsUnknown()},
 	} {
 		if a.unknown {
 			resp.Diagnostics.AddAttributeError(path.Root(a.name), "Unknown provider setting "+a.name,
@@ -205,12 +224,29 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 		resp.Diagnostics.AddError("Unable to configure the Harness API client", err.Error())
 		return
 	}
+	if u, _ := url.Parse(endpointOrDefault(endpoint)); u != nil && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("endpoint"), "The API key travels unencrypted",
+			fmt.Sprintf("The endpoint %s is plain HTTP on a host that is not this machine, so the API key is sent in clear "+
+				"text with every request. Use an https:// endpoint; plain HTTP is only safe on the loopback (a local mock).", u.Redacted()))
+	}
+	if !skipCheck(cfg.SkipCredentials) {
+		if err := p.checkAccess(ctx, c, endpoint+"\x00"+accountID+"\x00"+apiKey); err != nil {
+			detail := apiErrorDetail("Checking the endpoint, the API key and the account (GET /v1/dbops/execution-config/get-default-config)", err)
+			if client.IsNotFound(err) {
+				detail += " The endpoint answers, but not as the Harness API: check endpoint (or " + envEndpoint + "), such as " + client.DefaultEndpoint + "."
+			}
+			resp.Diagnostics.AddError("Cannot use Harness with these settings",
+				detail+" To plan without reaching Harness, set skip_credentials_validation = true (or "+envSkipCheck+"=true).")
+			return
+		}
+	}
 	tflog.Debug(ctx, "configured Harness API client", map[string]any{
 		"endpoint": endpointOrDefault(endpoint), "account_id": accountID, "max_retries": retries, "request_timeout": timeout.String(),
 		"retry_wait_min": waitMin.String(), "retry_wait_max": waitMax.String(),
 	})
-	resp.DataSourceData = c
-	resp.ResourceData = c
+	data := &providerData{client: c, claims: &fieldClaims{}}
+	resp.DataSourceData = data
+	resp.ResourceData = data
 }
 
 func (p *harnessProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -261,4 +297,39 @@ func endpointOrDefault(e string) string {
 func isHTTPURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// checkAccess runs client.CheckAccess once per process for a given endpoint, account
+// and key (Terraform configures a provider once per process; the cache keeps a second
+// configuration with the same settings from calling again).
+func (p *harnessProvider) checkAccess(ctx context.Context, c *client.Client, key string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err, done := p.checked[key]; done {
+		return err
+	}
+	err := c.CheckAccess(ctx)
+	if p.checked == nil {
+		p.checked = map[string]error{}
+	}
+	p.checked[key] = err
+	return err
+}
+
+// skipCheck is skip_credentials_validation, else its environment variable.
+func skipCheck(v types.Bool) bool {
+	if !v.IsNull() {
+		return v.ValueBool()
+	}
+	skip, _ := strconv.ParseBool(os.Getenv(envSkipCheck))
+	return skip
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

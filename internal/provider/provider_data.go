@@ -2,23 +2,87 @@ package provider
 
 import (
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
 )
 
-// clientFrom takes the client that Configure handed to resources and data sources. It is
-// nil, with no error, before the provider is configured (during validation).
-func clientFrom(data any, diags *diag.Diagnostics) *client.Client {
+// providerData is what Configure hands to every resource and data source: the API
+// client, and what the resources of this provider configuration share within one
+// Terraform run.
+type providerData struct {
+	client *client.Client
+	claims *fieldClaims
+}
+
+// dataFrom takes what Configure handed over. It is nil, with no error, before the
+// provider is configured (during validation).
+func dataFrom(data any, diags *diag.Diagnostics) *providerData {
 	if data == nil {
 		return nil
 	}
-	c, ok := data.(*client.Client)
+	d, ok := data.(*providerData)
 	if !ok {
 		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider; please report it.", data))
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", data))
 		return nil
 	}
-	return c
+	return d
+}
+
+// clientFrom is dataFrom's client.
+func clientFrom(data any, diags *diag.Diagnostics) *client.Client {
+	if d := dataFrom(data, diags); d != nil {
+		return d.client
+	}
+	return nil
+}
+
+// allFields is the claim of an exclusive image config: every field.
+const allFields = "*"
+
+// fieldClaims records which harness_dbops_image_config manages which execution-config
+// field during one Terraform run of one provider configuration (a plan plans every
+// resource in the same provider process). Two resources that set one field undo each
+// other on every apply; the provider cannot see resource addresses, so it tells them
+// apart by what they manage (owner: their managed fields and values).
+type fieldClaims struct {
+	mu     sync.Mutex
+	owners map[string][]string // field (or allFields) -> owners that claim it
+}
+
+// claim records that owner manages fields (API names, or allFields) and returns, for
+// each field another owner claims too, one of those other owners.
+func (c *fieldClaims) claim(owner string, fields []string) map[string]string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.owners == nil {
+		c.owners = map[string][]string{}
+	}
+	clashes := map[string]string{}
+	for _, f := range fields {
+		if !slices.Contains(c.owners[f], owner) {
+			c.owners[f] = append(c.owners[f], owner)
+		}
+		for _, key := range []string{f, allFields} {
+			for _, o := range c.owners[key] {
+				if o != owner {
+					clashes[f] = o
+				}
+			}
+		}
+		if f == allFields { // an exclusive owner clashes with every field anyone else claims
+			for field, owners := range c.owners {
+				for _, o := range owners {
+					if o != owner && field != allFields {
+						clashes[field] = o
+					}
+				}
+			}
+		}
+	}
+	return clashes
 }

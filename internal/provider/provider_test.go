@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,15 +15,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
-	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
 // configure runs the provider's Configure on a config built from attrs; absent
 // attributes are null, and the string tftypes.UnknownValue marks an unknown one.
 func configure(t *testing.T, attrs map[string]tftypes.Value) *provider.ConfigureResponse {
 	t.Helper()
+	return configureProvider(t, New("test")(), attrs)
+}
+
+// configureProvider is configure on a given provider.
+func configureProvider(t *testing.T, p provider.Provider, attrs map[string]tftypes.Value) *provider.ConfigureResponse {
+	t.Helper()
 	ctx := context.Background()
-	p := New("test")()
 	var sresp provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
 	typ, ok := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
@@ -46,6 +53,7 @@ func TestConfigure(t *testing.T) {
 	for _, env := range []string{envEndpoint, envAccountID, envAPIKey} {
 		t.Setenv(env, "")
 	}
+	t.Setenv(envSkipCheck, "true") // these settings lead nowhere: TestConfigureChecksAccess reaches a mock
 	full := map[string]tftypes.Value{"account_id": str("acc"), "api_key": str("key")}
 	// with returns full with the given attributes (name, value, ...) set; a null value removes one.
 	with := func(kv ...any) map[string]tftypes.Value {
@@ -100,8 +108,8 @@ func TestConfigure(t *testing.T) {
 				if resp.Diagnostics.HasError() {
 					t.Fatalf("unexpected errors:\n%s", got.String())
 				}
-				if _, ok := resp.ResourceData.(*client.Client); !ok {
-					t.Fatalf("ResourceData = %T, want *client.Client", resp.ResourceData)
+				if d, ok := resp.ResourceData.(*providerData); !ok || d.client == nil || d.claims == nil {
+					t.Fatalf("ResourceData = %T, want *providerData with a client", resp.ResourceData)
 				}
 				if resp.DataSourceData != resp.ResourceData {
 					t.Fatal("data sources and resources must share one client")
@@ -154,6 +162,8 @@ func TestRetryWaitValidation(t *testing.T) {
 }
 
 // A rejected key surfaces the server's 401 with a hint naming the setting to fix.
+// A plan that only creates (so reads nothing) fails on a wrong key, naming the setting
+// to check, instead of passing and failing at apply.
 func TestAccProvider_rejectedKey(t *testing.T) {
 	srv := newAccTestServer(t)
 	resource.ParallelTest(t, resource.TestCase{
@@ -165,11 +175,17 @@ provider "harness" {
   account_id = "` + srv.AccountID + `"
   api_key    = "not-the-key"
 }
-data "harness_dbops_default_images" "this" {}
+resource "harness_dbops_image_config" "this" {
+  default_tag = "` + mirrorLiquibase + `"
+}
 `,
-			ExpectError: inOrder("401 Unauthorized", "Check api_key, or the HARNESS_PLATFORM_API_KEY environment variable."),
+			PlanOnly:    true,
+			ExpectError: inOrder("Cannot use Harness with these settings", "401 Unauthorized", "Check api_key, or the HARNESS_PLATFORM_API_KEY environment variable."),
 		}},
 	})
+	if len(srv.Overrides()) != 0 {
+		t.Fatal("the plan wrote to the mock")
+	}
 }
 
 // Settings missing everywhere are attribute errors that name the environment variable.
@@ -213,4 +229,96 @@ data "harness_dbops_default_images" "this" {}
 			},
 		},
 	})
+}
+
+// Configure proves the endpoint, the key and the account with one call, once per
+// process; each way it can fail is an error that says what to check, and
+// skip_credentials_validation (or its environment variable) makes no call at all. A
+// plain-HTTP endpoint off the loopback is a warning: the key would travel in clear.
+func TestConfigureChecksAccess(t *testing.T) {
+	t.Setenv(envSkipCheck, "")
+	srv := newAccTestServer(t)
+	html := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<html><title>Welcome to nginx!</title></html>"))
+	}))
+	t.Cleanup(html.Close)
+	notFound := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"message":"no such path"}`))
+	}))
+	t.Cleanup(notFound.Close)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	settings := func(endpoint, account, key string, more ...any) map[string]tftypes.Value {
+		m := map[string]tftypes.Value{"endpoint": str(endpoint), "account_id": str(account), "api_key": str(key), "retry_wait_min": str("10ms")}
+		for i := 0; i+1 < len(more); i += 2 {
+			m[more[i].(string)] = more[i+1].(tftypes.Value) //nolint:forcetypeassert // test table
+		}
+		return m
+	}
+	for _, tt := range []struct {
+		name  string
+		attrs map[string]tftypes.Value
+		env   string
+		calls int
+		want  []string // error phrases; none: success
+	}{
+		{"good", settings(srv.URL+"/gateway", srv.AccountID, srv.APIKey), "", 1, nil},
+		{"wrong key", settings(srv.URL+"/gateway", srv.AccountID, "pat.wrong"), "", 1,
+			[]string{"Cannot use Harness with these settings", "401 Unauthorized", "Check api_key, or the HARNESS_PLATFORM_API_KEY environment variable.", "skip_credentials_validation = true"}},
+		{"wrong account", settings(srv.URL+"/gateway", "someone_else", srv.APIKey), "", 1,
+			[]string{"403 Forbidden", "Check account_id (or HARNESS_ACCOUNT_ID) and the permissions of the API key."}},
+		{"not the Harness API", settings(html.URL, srv.AccountID, srv.APIKey), "", 0,
+			[]string{"not JSON", "Check endpoint (or HARNESS_ENDPOINT): it must be the Harness gateway"}},
+		{"no route there", settings(notFound.URL, srv.AccountID, srv.APIKey), "", 0,
+			[]string{"404 Not Found", "The endpoint answers, but not as the Harness API: check endpoint"}},
+		{"closed port", settings(closed.URL, srv.AccountID, srv.APIKey), "", 0,
+			[]string{"connection refused", "gave up after 3 attempts", "Check endpoint (or HARNESS_ENDPOINT)."}},
+		{"skipped", settings(srv.URL+"/gateway", srv.AccountID, "pat.wrong", "skip_credentials_validation", tftypes.NewValue(tftypes.Bool, true)), "", 0, nil},
+		{"skipped by the environment", settings(srv.URL+"/gateway", srv.AccountID, "pat.wrong"), "true", 0, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(envSkipCheck, tt.env)
+			srv.ResetRequests()
+			resp := configure(t, tt.attrs)
+			var got strings.Builder
+			for _, d := range resp.Diagnostics.Errors() {
+				got.WriteString(d.Summary() + ": " + d.Detail() + "\n")
+			}
+			text := strings.Join(strings.Fields(got.String()), " ")
+			if tt.want == nil && resp.Diagnostics.HasError() {
+				t.Fatalf("unexpected errors:\n%s", text)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("the error lacks %q:\n%s", w, text)
+				}
+			}
+			if n := srv.RouteCount(mockserver.RouteGetDefaultConfig); n != tt.calls {
+				t.Errorf("%d calls to the mock, want %d", n, tt.calls)
+			}
+		})
+	}
+	// Once per process: a second Configure with the same settings makes no call.
+	p := New("test")()
+	srv.ResetRequests()
+	for range 2 {
+		if resp := configureProvider(t, p, settings(srv.URL+"/gateway", srv.AccountID, srv.APIKey)); resp.Diagnostics.HasError() {
+			t.Fatal(resp.Diagnostics)
+		}
+	}
+	if n := srv.RouteCount(mockserver.RouteGetDefaultConfig); n != 1 {
+		t.Errorf("two Configures of one provider made %d calls, want 1", n)
+	}
+	// A plain-HTTP endpoint off the loopback: a warning that names it.
+	t.Setenv(envSkipCheck, "true")
+	resp := configure(t, settings("http://harness.internal.example.com/gateway", "acc", "key"))
+	if w := resp.Diagnostics.Warnings(); len(w) != 1 || !strings.Contains(w[0].Detail(), "http://harness.internal.example.com/gateway is plain HTTP") {
+		t.Errorf("plain HTTP off the loopback: warnings %v", w)
+	}
+	if w := configure(t, settings("http://127.0.0.1:8080/gateway", "acc", "key")).Diagnostics.Warnings(); len(w) != 0 {
+		t.Errorf("plain HTTP on the loopback warns: %v", w)
+	}
 }

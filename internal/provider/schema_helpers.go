@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -350,4 +351,20 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("%q is not usable: %s.", req.ConfigValue.ValueString(), v.Description(ctx)))
 	}
+}
+
+// notNegative accepts 0 or more; its message prints the numbers as the user wrote them
+// (float64validator.AtLeast prints "0.000000").
+type notNegative struct{}
+
+func (notNegative) Description(context.Context) string { return "value must be 0 or more" }
+
+func (v notNegative) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (notNegative) ValidateFloat64(_ context.Context, req validator.Float64Request, resp *validator.Float64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueFloat64() >= 0 {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+		fmt.Sprintf("%s must be 0 (no limit) or more, got %s.", req.Path, strconv.FormatFloat(req.ConfigValue.ValueFloat64(), 'g', -1, 64)))
 }
