@@ -384,8 +384,8 @@ func TestCheckAccess(t *testing.T) {
 		calls.Add(1)
 		jsonReply(w, 200, `{"gitCloneTag":"harness/drone-git:1.6.4"}`)
 	}))
-	if err := ok.CheckAccess(ctx); err != nil || calls.Load() != 1 {
-		t.Fatalf("a good endpoint: %v after %d calls", err, calls.Load())
+	if got, err := ok.CheckAccess(ctx); err != nil || calls.Load() != 1 || got["gitCloneTag"] != "harness/drone-git:1.6.4" {
+		t.Fatalf("a good endpoint: %v, %v after %d calls", got, err, calls.Load())
 	}
 
 	calls.Store(0)
@@ -396,7 +396,7 @@ func TestCheckAccess(t *testing.T) {
 		}
 		jsonReply(w, 200, `{}`)
 	})) // MaxRetries 3
-	if err := busy.CheckAccess(ctx); err != nil || calls.Load() != 4 {
+	if _, err := busy.CheckAccess(ctx); err != nil || calls.Load() != 4 {
 		t.Fatalf("three 503s then an answer: %v after %d calls", err, calls.Load())
 	}
 
@@ -405,7 +405,7 @@ func TestCheckAccess(t *testing.T) {
 		calls.Add(1)
 		jsonReply(w, 401, `{"message":"invalid API key"}`)
 	}))
-	if err := rejected.CheckAccess(ctx); StatusOf(err) != 401 || calls.Load() != 1 {
+	if _, err := rejected.CheckAccess(ctx); StatusOf(err) != 401 || calls.Load() != 1 {
 		t.Fatalf("a rejected key: %v after %d calls, want one 401", err, calls.Load())
 	}
 
@@ -422,7 +422,7 @@ func TestCheckAccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	var re *RequestError
-	if err := c.CheckAccess(ctx); !errors.As(err, &re) || re.Attempts != 1+quickRetries || !slices.Equal(waits, []string{"1s", "1s"}) {
+	if _, err := c.CheckAccess(ctx); !errors.As(err, &re) || re.Attempts != 1+quickRetries || !slices.Equal(waits, []string{"1s", "1s"}) {
 		t.Fatalf("a closed port: %v (attempts %v), waits %v; want %d attempts, waits of %s", err, re, waits, 1+quickRetries, quickWait)
 	}
 
@@ -433,7 +433,7 @@ func TestCheckAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tlsToPlain.CheckAccess(ctx); !errors.As(err, &re) || re.Attempts != 1 || !strings.Contains(err.Error(), "HTTP response to HTTPS client") {
+	if _, err := tlsToPlain.CheckAccess(ctx); !errors.As(err, &re) || re.Attempts != 1 || !strings.Contains(err.Error(), "HTTP response to HTTPS client") {
 		t.Fatalf("https to a plain-HTTP port: %v; want one attempt", err)
 	}
 	selfSigned := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1) }))
@@ -444,7 +444,7 @@ func TestCheckAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := untrusted.CheckAccess(ctx); !errors.As(err, &re) || re.Attempts != 1 || !strings.Contains(err.Error(), "certificate") {
+	if _, err := untrusted.CheckAccess(ctx); !errors.As(err, &re) || re.Attempts != 1 || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("an untrusted certificate: %v; want one attempt", err)
 	}
 	if calls.Load() != 0 {

@@ -35,12 +35,16 @@ func (c *Client) GetDefaultConfig(ctx context.Context) (ExecutionConfig, error) 
 // CheckAccess proves the endpoint, the API key and the account with one cheap
 // authenticated read (get-default-config: account-level, small, read-only), so that a
 // caller can fail early instead of at its first real call. It retries once at most,
-// after a short wait: a closed port or a wrong key fails within seconds.
-func (c *Client) CheckAccess(ctx context.Context) error {
+// after a short wait: a closed port or a wrong key fails within seconds. It returns
+// what it read, the default config, so the caller need not read it again.
+func (c *Client) CheckAccess(ctx context.Context) (ExecutionConfig, error) {
 	ctx, cancel := context.WithTimeout(ctx, checkAccessTimeout)
 	defer cancel()
 	out := ExecutionConfig{}
-	return c.do(ctx, call{method: http.MethodGet, path: executionConfigPath + "/get-default-config", out: &out, quick: true})
+	if err := c.do(ctx, call{method: http.MethodGet, path: executionConfigPath + "/get-default-config", out: &out, quick: true}); err != nil {
+		return nil, err
+	}
+	return nonNil(out), nil
 }
 
 // GetCustomerConfig returns the account's overrides alone (overridesOnly) or the

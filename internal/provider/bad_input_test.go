@@ -241,9 +241,10 @@ func TestAccBadInput_importIDs(t *testing.T) {
 		{"harness_dbops_db_instance", "/b/c/d", "Invalid DB instance import ID", `(part 1, org_id, is empty)`},
 		{"harness_dbops_db_instance", "a/b/c/d/e", "Invalid DB instance import ID", `got "a/b/c/d/e" (5 parts)`},
 		{"harness_dbops_image_config", "latest_tag", "Invalid import ID", `unknown field "latest_tag" in import ID "latest_tag". Use a comma-separated list of the fields to manage`},
-		{"harness_dbops_image_config", "default_tag,defaultTag", "Invalid import ID", `field "defaultTag" is listed twice`},
+		{"harness_dbops_image_config", "default_tag,defaultTag", "Invalid import ID", `"defaultTag" is listed twice`},
 		{"harness_dbops_image_config", " , ", "Invalid import ID", `unknown field "" in import ID`},
-		{"harness_dbops_image_config", "EXCLUSIVE", "Invalid import ID", `or "exclusive" to own the whole execution config`},
+		{"harness_dbops_image_config", "EXCLUSIVE", "Invalid import ID", `unknown field "EXCLUSIVE" in import ID "EXCLUSIVE". Use a comma-separated list`},
+		{"harness_dbops_image_config", "futureTag", "Invalid import ID", `add "images" to manage them in the images map (any field name, even one this provider version does not know)`},
 	}
 	srv := newAccTestServer(t)
 	c := newTFCLI(t)
@@ -263,10 +264,10 @@ func TestAccBadInput_importIDs(t *testing.T) {
 	c.mustRun("init", "-input=false")
 	out := c.mustFail("plan", "-input=false")
 	noCrash(t, out)
-	flat := strings.Join(strings.Fields(strings.ReplaceAll(out, "│", " ")), " ")
+	flatOut := flat(out)
 	for _, r := range rows {
 		t.Run(r.resource+" "+r.id, func(t *testing.T) {
-			if !strings.Contains(flat, "Error: "+r.summary) || !strings.Contains(flat, r.detail) {
+			if !strings.Contains(flatOut, "Error: "+r.summary) || !strings.Contains(flatOut, r.detail) {
 				t.Errorf("no error %q with %q in:\n%s", r.summary, r.detail, out)
 			}
 		})

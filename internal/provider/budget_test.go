@@ -116,6 +116,20 @@ func (c budgetCheck) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, 
 	}
 }
 
+// budgetDefaults is the one read of the defaults of a plan.
+var budgetDefaults = map[string]int{mockserver.RouteGetDefaultConfig: 1}
+
+// mergeCounts adds up call counts.
+func mergeCounts(counts ...map[string]int) map[string]int {
+	out := map[string]int{}
+	for _, c := range counts {
+		for route, n := range c {
+			out[route] += n
+		}
+	}
+	return out
+}
+
 // The reads of a refresh of budgetConfig: one per schema and instance, one per image
 // config.
 var budgetRefresh = map[string]int{
@@ -140,48 +154,53 @@ func TestAccBudget_lifecycle(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				// Configure and the plan of a create read nothing. The image configs check
-				// once per plan whether a new override equals the Harness default.
+				// The plan of a create reads nothing but the defaults, once for both image
+				// configs (with the credentials check, which this configuration skips, that
+				// read would be the check's).
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					budgetCheck{srv: srv, want: map[string]int{mockserver.RouteGetDefaultConfig: 2}, reset: true},
+					budgetCheck{srv: srv, want: map[string]int{mockserver.RouteGetDefaultConfig: 1}, reset: true},
 				}},
 				// The apply: one POST per schema and instance and no read-back. An image
 				// config reads the overrides once before writing its own (to warn when it
-				// takes one over) and, as Terraform plans each resource again at apply,
-				// checks the defaults again.
+				// takes one over) and, as Terraform plans each resource again at apply in
+				// a new provider process, reads the defaults once more (Configure).
 				Check: func(*terraform.State) error {
 					return budgetIs(srv, map[string]int{
 						mockserver.RouteCreateSchema:      budgetSchemas,
 						mockserver.RouteCreateInstance:    budgetInstances,
 						mockserver.RouteGetCustomerConfig: 2,
 						mockserver.RouteUpdateConfig:      2,
-						mockserver.RouteGetDefaultConfig:  2,
+						mockserver.RouteGetDefaultConfig:  1,
 					})
 				},
 			},
 			{
-				// An unchanged plan writes nothing: without refresh it makes no call at all,
-				// and with refresh it only reads.
+				// An unchanged plan writes nothing: without refresh it reads the defaults
+				// once (the image configs compare their pinned versions with them), and
+				// with refresh it also reads each object once.
 				PreConfig: srv.ResetRequests,
 				Config:    cfg,
 				PlanOnly:  true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPreRefresh:  []plancheck.PlanCheck{budgetCheck{srv: srv, want: map[string]int{}}},
-					PostApplyPostRefresh: []plancheck.PlanCheck{budgetCheck{srv: srv, want: budgetRefresh}},
+					PostApplyPreRefresh: []plancheck.PlanCheck{budgetCheck{srv: srv, want: budgetDefaults, reset: true}},
+					PostApplyPostRefresh: []plancheck.PlanCheck{budgetCheck{srv: srv,
+						want: mergeCounts(budgetRefresh, budgetDefaults)}},
 				},
 			},
 			{
 				PreConfig:    srv.ResetRequests,
 				RefreshState: true,
-				Check:        func(*terraform.State) error { return budgetIs(srv, budgetRefresh) },
-				// The plan that follows the refresh refreshes again: reads only. Then the
+				Check:        func(*terraform.State) error { return budgetIs(srv, mergeCounts(budgetRefresh, budgetDefaults)) },
+				// A refresh-only run plans too, so it reads the defaults once. The plan
+				// that follows the refresh refreshes again: reads only. Then the
 				// count starts afresh for CheckDestroy.
 				RefreshPlanChecks: resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{
 					budgetCheck{srv: srv, want: map[string]int{
 						mockserver.RouteGetSchema:         2 * budgetSchemas,
 						mockserver.RouteGetInstance:       2 * budgetInstances,
 						mockserver.RouteGetCustomerConfig: 4,
+						mockserver.RouteGetDefaultConfig:  2,
 					}, reset: true},
 				}},
 			},

@@ -2,14 +2,14 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/dbdevops/terraform-provider-harness/internal/client"
 )
 
 var (
@@ -20,7 +20,7 @@ var (
 // defaultImagesDataSource reads get-default-config: the images Harness uses for an
 // account that overrides nothing.
 type defaultImagesDataSource struct {
-	client *client.Client
+	defaults *harnessDefaults
 }
 
 func newDefaultImagesDataSource() datasource.DataSource { return &defaultImagesDataSource{} }
@@ -38,6 +38,12 @@ func (d *defaultImagesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			Computed:    true,
 		},
 	}
+	attrs["parsed"] = schema.MapAttribute{
+		MarkdownDescription: "Each image of `images` taken apart, keyed like it, as `provider::harness::parse_image` " +
+			"does: " + imagePartsDoc + " For example `parsed.defaultTag.harness_version`.",
+		ElementType: types.ObjectType{AttrTypes: imagePartsTypes},
+		Computed:    true,
+	}
 	for _, f := range imageFields {
 		attrs[f.attr] = schema.StringAttribute{
 			MarkdownDescription: "Default of " + f.what + " (API field `" + f.api + "`); null if the API does not return it.",
@@ -52,11 +58,13 @@ func (d *defaultImagesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 }
 
 func (d *defaultImagesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	if data := dataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		d.defaults = data.defaults
+	}
 }
 
 func (d *defaultImagesDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defaults, err := d.client.GetDefaultConfig(ctx)
+	defaults, err := d.defaults.get(ctx) // once per run: usually the credentials check's answer
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to read the default DB DevOps images", "Reading the defaults (get-default-config)", err)
 		return
@@ -64,4 +72,15 @@ func (d *defaultImagesDataSource) Read(ctx context.Context, _ datasource.ReadReq
 	tflog.Debug(ctx, "read default DB DevOps images", map[string]any{"fields": len(defaults)})
 	resp.Diagnostics.Append(setImageAttributes(ctx, resp.State.SetAttribute, defaults)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("images"), stringMap(defaults))...)
+	parsed := map[string]attr.Value{}
+	for api, ref := range defaults {
+		p, err := parseImage(ref)
+		if err != nil { // Harness's own value: keep it in images, with no parts here, rather than fail
+			resp.Diagnostics.AddAttributeWarning(path.Root("parsed").AtMapKey(api), "A Harness default image does not parse",
+				fmt.Sprintf("The default of %s is %q, which this provider cannot take apart: %v. Its parts are null.", api, ref, err))
+		}
+		parsed[api] = p.object()
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("parsed"),
+		types.MapValueMust(types.ObjectType{AttrTypes: imagePartsTypes}, parsed))...)
 }

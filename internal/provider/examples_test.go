@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -60,6 +62,14 @@ var exampleChecks = map[string][]statecheck.StateCheck{
 	"data-sources/harness_dbops_default_images/data-source.tf": {
 		statecheck.ExpectKnownOutputValue("liquibase_default_image", knownvalue.StringExact("plugins/drone-liquibase:1.18.0-4.33")),
 	},
+	"functions/parse_image/function.tf": {
+		statecheck.ExpectKnownOutputValue("liquibase_version", knownvalue.StringExact("4.33")),
+		statecheck.ExpectKnownOutputValueAtPath("parsed", tfjsonpath.New("repository"), knownvalue.StringExact("mirror/plugins/drone-flyway")),
+		statecheck.ExpectKnownOutputValueAtPath("parsed", tfjsonpath.New("tool"), knownvalue.StringExact("flyway")),
+	},
+	"functions/rehost_image/function.tf": {
+		statecheck.ExpectKnownOutputValue("mirrored", knownvalue.StringExact("registry.example.com/harness-mirror/plugins/drone-liquibase:1.18.0-4.33")),
+	},
 	"data-sources/harness_dbops_image_config/data-source.tf": {
 		statecheck.ExpectKnownOutputValue("account_overrides", knownvalue.MapExact(map[string]knownvalue.Check{"mongoTag": knownvalue.StringExact("mirror/mongo:1")})),
 	},
@@ -78,13 +88,12 @@ var exampleMock = map[string]struct {
 		})
 	}},
 	"resources/harness_dbops_image_config/resource-private-registry.tf": {check: func(srv *mockserver.TestServer) error {
-		// Every listed image from the mirror, the Spanner one by digest.
-		const m = "registry.example.com/harness-mirror"
-		return sameMap("overrides", srv.Overrides(), map[string]string{
-			"artifactoryTag": m + "/download-artifactory:1.0.0", "defaultTag": m + "/drone-liquibase:1.18.0-4.33",
-			"gitCloneTag": m + "/drone-git:1.6.4-rootless", "mongoTag": m + "/drone-liquibase:1.18.0-4.33-mongo",
-			"spannerTag": m + "/drone-liquibase@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-		})
+		// Every default, under the mirror, with its repository path and tag.
+		want := map[string]string{}
+		for f, img := range srv.Defaults() {
+			want[f] = "registry.example.com/harness-mirror/" + img
+		}
+		return sameMap("overrides", srv.Overrides(), want)
 	}},
 	"resources/harness_dbops_image_config/resource-exclusive.tf": {
 		// An override made in the UI on another field is reset on apply.
@@ -141,7 +150,7 @@ func seedForDataSources(t *testing.T, srv *mockserver.TestServer) {
 func exampleFiles(t *testing.T) []string {
 	t.Helper()
 	var files []string
-	for _, dir := range []string{"resources", "data-sources"} {
+	for _, dir := range []string{"resources", "data-sources", "functions"} {
 		err := filepath.WalkDir(filepath.Join(examplesDir, dir), func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".tf") && !strings.HasSuffix(p, "import-by-string-id.tf") {
 				rel, _ := filepath.Rel(examplesDir, p)
@@ -193,7 +202,7 @@ func TestAccExamples(t *testing.T) {
 				}
 				step.Check = func(*terraform.State) error { return m.check(srv) }
 			}
-			if strings.HasPrefix(path, "data-sources/") {
+			if !strings.HasPrefix(path, "resources/") {
 				seedForDataSources(t, srv)
 			} else {
 				tc.CheckDestroy = func(*terraform.State) error { return nothingLeft(srv) }
@@ -272,4 +281,102 @@ func nothingLeft(srv *mockserver.TestServer) error {
 		return fmt.Errorf("overrides left after destroy: %v", left)
 	}
 	return nil
+}
+
+// The private-registry guide, run as written: mirror every default, switch to pins
+// with nothing to change, see the one upgrade warning when Harness moves a default
+// (moved with the mock's hook, as the guide does), upgrade through a one-line change.
+// With -v it logs the plans the guide shows.
+func TestAccGuide_privateRegistry(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	c := newTFCLI(t)
+	const dir = "guides/private-registry/"
+	const mirror = "registry.example.com/harness-mirror/"
+	write := func(body string) {
+		c.write(map[string]string{"provider.tf": requiredProviders + cliProvider(srv), "main.tf": body})
+	}
+	mirroredDefaults := func() map[string]string {
+		out := map[string]string{}
+		for f, img := range srv.Defaults() {
+			out[f] = mirror + img
+		}
+		return out
+	}
+	noChanges := func(step string) string {
+		t.Helper()
+		out, stderr, err := c.run("plan", "-detailed-exitcode")
+		if err != nil || !strings.Contains(out, "No changes.") {
+			t.Fatalf("%s: the plan is not empty (%v):\n%s\n%s", step, err, out, stderr)
+		}
+		return out
+	}
+
+	// 1. Mirror: plan to a file, read what to copy from it, apply it.
+	write(readExample(t, dir+"1-mirror.tf"))
+	c.mustRun("init", "-input=false")
+	c.mustRun("plan", "-out=mirror.plan")
+	var plan struct {
+		PlannedValues struct {
+			Outputs map[string]struct {
+				Value []map[string]string `json:"value"`
+			} `json:"outputs"`
+		} `json:"planned_values"`
+	}
+	if err := json.Unmarshal([]byte(c.mustRun("show", "-json", "mirror.plan")), &plan); err != nil {
+		t.Fatal(err)
+	}
+	toCopy := plan.PlannedValues.Outputs["to_copy"].Value
+	if len(toCopy) != 17 || toCopy[0]["to"] != mirror+toCopy[0]["from"] {
+		t.Fatalf("to_copy in the saved plan: %v", toCopy)
+	}
+	c.mustRun("apply", "mirror.plan")
+	if err := sameMap("overrides", srv.Overrides(), mirroredDefaults()); err != nil {
+		t.Fatal(err)
+	}
+	noChanges("after the mirror")
+
+	// 2. Pin: the same images, now written down; nothing to change, nothing to warn.
+	write(readExample(t, dir+"2-pin.tf"))
+	if out := noChanges("after pinning"); strings.Contains(out, "Warning") {
+		t.Fatalf("the pinned configuration warns:\n%s", out)
+	}
+
+	// 3. Harness moves a default (the guide's curl to the mock's hook).
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPut, srv.URL+"/_mock/execution-config/defaults/defaultTag",
+		strings.NewReader(`{"value": "plugins/drone-liquibase:1.19.0-4.33"}`))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("moving a default: %s", resp.Status)
+	}
+	out := noChanges("after Harness moved a default")
+	t.Logf("the plan after Harness moved a default:\n%s", out)
+	if got, want := strings.Count(out, "Warning:"), 1; got != want || !strings.Contains(flat(out),
+		`- images["defaultTag"] pins version 1.18.0-4.33 (`+mirror+`plugins/drone-liquibase:1.18.0-4.33); `+
+			`the Harness default is now version 1.19.0-4.33 (plugins/drone-liquibase:1.19.0-4.33).`) {
+		t.Fatalf("want exactly the upgrade warning for defaultTag, got %d warnings:\n%s", got, out)
+	}
+
+	// 4. Upgrade: change one line, review the plan, apply.
+	pinned := readExample(t, dir+"2-pin.tf")
+	upgraded := strings.Replace(pinned, `"plugins/drone-liquibase:1.18.0-4.33"`, `"plugins/drone-liquibase:1.19.0-4.33"`, 1)
+	if upgraded == pinned {
+		t.Fatal("2-pin.tf has no defaultTag line to change")
+	}
+	write(upgraded)
+	out = c.mustRun("plan")
+	t.Logf("the plan of the upgrade:\n%s", out)
+	if !strings.Contains(out, "Plan: 0 to add, 1 to change, 0 to destroy.") || strings.Contains(out, "Warning") ||
+		!strings.Contains(flat(out), `~ "defaultTag" = "`+mirror+`plugins/drone-liquibase:1.18.0-4.33" -> "`+mirror+`plugins/drone-liquibase:1.19.0-4.33"`) {
+		t.Fatalf("the upgrade plan:\n%s", out)
+	}
+	c.mustRun("apply", "-auto-approve")
+	if err := sameMap("overrides", srv.Overrides(), mirroredDefaults()); err != nil {
+		t.Fatal(err)
+	}
+	noChanges("after the upgrade")
 }

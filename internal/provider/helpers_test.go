@@ -130,6 +130,12 @@ func overridesAre(get func() map[string]string, want map[string]string) resource
 	}
 }
 
+// flat is Terraform's output on one line, without the box drawing of diagnostics, so
+// that a test finds a phrase however Terraform wrapped it.
+func flat(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "│", " ")), " ")
+}
+
 // errorText matches a phrase in Terraform's error output, which wraps long lines: each
 // space of the phrase matches any run of white space.
 func errorText(phrase string) *regexp.Regexp {
@@ -318,6 +324,16 @@ func (c *tfCLI) showState() map[string]stateResource {
 	}
 	return out
 }
+
+// requiredProviders declares the provider as tfCLI serves it; a configuration that
+// calls provider functions needs it (Terraform resolves provider::harness:: only
+// through required_providers).
+const requiredProviders = `terraform {
+  required_providers {
+    harness = { source = "hashicorp/harness" }
+  }
+}
+`
 
 // cliProvider is a provider block for tfCLI tests, with fast retries.
 func cliProvider(srv *mockserver.TestServer) string {

@@ -2,10 +2,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -63,14 +65,21 @@ func imageFieldNames() string {
 	return strings.Join(names, ", ")
 }
 
-// imageConfigModel is the resource's state. Images maps an API field name to its
-// value; a null value is a field this resource does not manage.
+// imageConfigModel is the resource's state. Images maps the API name of each managed
+// field to its value, whether a typed attribute (git_clone_tag) or the images map sets
+// it; a null value is a field this resource does not manage. InMap holds the fields
+// the images map sets, and is nil when the map is null.
 type imageConfigModel struct {
 	ID                 types.String
 	Exclusive          types.Bool
 	OnDestroy          types.String
 	UnmanagedOverrides types.Map
 	Images             map[string]types.String
+	InMap              map[string]bool
+	// MapUnknown: the images map is only known after apply (in a plan).
+	MapUnknown bool
+	// Twice lists the fields set both ways, which ValidateConfig refuses.
+	Twice []string
 }
 
 // attributeReader is what tfsdk.Config, Plan and State have in common.
@@ -94,6 +103,22 @@ func readImageConfig(ctx context.Context, src attributeReader) (imageConfigModel
 		diags.Append(src.GetAttribute(ctx, path.Root(f.attr), &v)...)
 		m.Images[f.api] = v
 	}
+	var bulk types.Map
+	diags.Append(src.GetAttribute(ctx, path.Root("images"), &bulk)...)
+	m.MapUnknown = bulk.IsUnknown()
+	if bulk.IsNull() || bulk.IsUnknown() {
+		return m, diags
+	}
+	m.InMap = map[string]bool{}
+	for api, e := range bulk.Elements() {
+		v, _ := e.(types.String)
+		if prev := m.Images[api]; !prev.IsNull() {
+			m.Twice = append(m.Twice, api)
+			continue
+		}
+		m.Images[api], m.InMap[api] = v, true
+	}
+	slices.Sort(m.Twice)
 	return m, diags
 }
 
@@ -104,9 +129,60 @@ func (m imageConfigModel) write(ctx context.Context, dst attributeWriter) diag.D
 	diags.Append(dst.SetAttribute(ctx, path.Root("on_destroy"), m.OnDestroy)...)
 	diags.Append(dst.SetAttribute(ctx, path.Root("unmanaged_overrides"), m.UnmanagedOverrides)...)
 	for _, f := range imageFields {
-		diags.Append(dst.SetAttribute(ctx, path.Root(f.attr), m.Images[f.api])...)
+		v := m.Images[f.api]
+		if m.InMap[f.api] {
+			v = types.StringNull()
+		}
+		diags.Append(dst.SetAttribute(ctx, path.Root(f.attr), v)...)
 	}
+	bulk := types.MapNull(types.StringType)
+	switch {
+	case m.MapUnknown:
+		bulk = types.MapUnknown(types.StringType)
+	case m.InMap != nil:
+		elems := map[string]attr.Value{}
+		for api := range m.InMap {
+			if v := m.Images[api]; !v.IsNull() {
+				elems[api] = v
+			}
+		}
+		bulk = types.MapValueMust(types.StringType, elems)
+	}
+	diags.Append(dst.SetAttribute(ctx, path.Root("images"), bulk)...)
 	return diags
+}
+
+// typedAttr is the typed attribute that sets a field, if the images map does not.
+func (m imageConfigModel) typedAttr(api string) (string, bool) {
+	f, ok := imageFieldByName(api)
+	return f.attr, ok && f.api == api && !m.InMap[api]
+}
+
+// fieldPath is where the configuration sets a field: its typed attribute, or its key
+// in the images map.
+func (m imageConfigModel) fieldPath(api string) path.Path {
+	if attr, ok := m.typedAttr(api); ok {
+		return path.Root(attr)
+	}
+	return path.Root("images").AtMapKey(api)
+}
+
+// fieldName names a field as the configuration sets it: git_clone_tag, or
+// images["gitCloneTag"].
+func (m imageConfigModel) fieldName(api string) string {
+	if attr, ok := m.typedAttr(api); ok {
+		return attr
+	}
+	return fmt.Sprintf("images[%q]", api)
+}
+
+// fieldLabel is fieldName with the API name of a typed attribute:
+// "git_clone_tag (gitCloneTag)".
+func (m imageConfigModel) fieldLabel(api string) string {
+	if attr, ok := m.typedAttr(api); ok {
+		return attr + " (" + api + ")"
+	}
+	return m.fieldName(api)
 }
 
 // toAPI returns the overrides the model asks for, by API field name.

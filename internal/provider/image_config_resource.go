@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -46,8 +48,9 @@ const (
 // is one per account, so the resource ID is the account ID; several non-exclusive
 // resources may manage disjoint sets of fields.
 type imageConfigResource struct {
-	client *client.Client
-	claims *fieldClaims
+	client   *client.Client
+	claims   *fieldClaims
+	defaults *harnessDefaults
 }
 
 func newImageConfigResource() resource.Resource { return &imageConfigResource{} }
@@ -88,6 +91,17 @@ func (r *imageConfigResource) Schema(_ context.Context, _ resource.SchemaRequest
 			Computed:    true,
 		},
 	}
+	attrs["images"] = schema.MapAttribute{
+		MarkdownDescription: "The bulk form: overrides keyed by API field name (`gitCloneTag`, as " +
+			"`harness_dbops_default_images.images` is keyed), the alternative to the typed attributes. It also takes " +
+			"fields Harness adds after this provider's release: the server decides whether a name is valid, and its " +
+			"error is shown as is. A field may be set in the map or by its typed attribute, not both. Mirror every " +
+			"default with `images = { for f, img in data.harness_dbops_default_images.d.images : f => " +
+			"provider::harness::rehost_image(img, local.mirror) }`.",
+		ElementType: types.StringType,
+		Optional:    true,
+		Validators:  []validator.Map{mapvalidator.ValueStringsAre(imageRefValidator{})},
+	}
 	for _, f := range imageFields {
 		attrs[f.attr] = schema.StringAttribute{
 			MarkdownDescription: "Override of " + f.what + " (API field `" + f.api + "`): a full image reference with a " +
@@ -107,16 +121,30 @@ func (r *imageConfigResource) Schema(_ context.Context, _ resource.SchemaRequest
 
 func (r *imageConfigResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if d := dataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.client, r.claims = d.client, d.claims
+		r.client, r.claims, r.defaults = d.client, d.claims, d.defaults
 	}
 }
 
 // ValidateConfig requires at least one image unless the resource is exclusive, where an
-// empty configuration means "no override at all".
+// empty configuration means "no override at all", and each field set in one place.
 func (r *imageConfigResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	m, diags := readImageConfig(ctx, req.Config)
 	resp.Diagnostics.Append(diags...)
-	if diags.HasError() || m.Exclusive.IsUnknown() || m.Exclusive.ValueBool() {
+	if diags.HasError() {
+		return
+	}
+	for _, api := range m.Twice {
+		f, _ := imageFieldByName(api)
+		resp.Diagnostics.AddAttributeError(path.Root("images").AtMapKey(api), "Image set twice",
+			fmt.Sprintf("%s is set both by %s and by images[%q]. Set it in one place.", api, f.attr, api))
+	}
+	for api := range m.InMap {
+		if f, ok := imageFieldByName(api); ok && f.api != api {
+			resp.Diagnostics.AddAttributeError(path.Root("images").AtMapKey(api), "images is keyed by API field name",
+				fmt.Sprintf("%q is the name of the attribute; the images map takes the API field name: use %q.", api, f.api))
+		}
+	}
+	if m.Exclusive.IsUnknown() || m.Exclusive.ValueBool() || m.MapUnknown || len(m.Twice) > 0 {
 		return
 	}
 	for _, v := range m.Images {
@@ -125,7 +153,7 @@ func (r *imageConfigResource) ValidateConfig(ctx context.Context, req resource.V
 		}
 	}
 	resp.Diagnostics.AddError("No image to manage",
-		"Set at least one image attribute ("+imageFieldNames()+"), or set exclusive = true to keep every field on the Harness default.")
+		"Set at least one image attribute ("+imageFieldNames()+") or images map entry, or set exclusive = true to keep every field on the Harness default.")
 }
 
 func (r *imageConfigResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -155,7 +183,7 @@ func (r *imageConfigResource) ModifyPlan(ctx context.Context, req resource.Modif
 		resp.Diagnostics.Append(diags...)
 		r.warnDrift(ctx, req, plan, state, resp)
 	}
-	r.warnPinsDefault(ctx, plan, state, resp)
+	r.compareDefaults(ctx, plan, state, resp)
 	r.warnShared(plan, resp)
 }
 
@@ -163,7 +191,7 @@ func (r *imageConfigResource) ModifyPlan(ctx context.Context, req resource.Modif
 // a field this one sets too (or owns the whole config): each apply would undo the
 // other's change, and the next plan would show it as drift, forever.
 func (r *imageConfigResource) warnShared(plan imageConfigModel, resp *resource.ModifyPlanResponse) {
-	if r.claims == nil || plan.Exclusive.IsUnknown() {
+	if r.claims == nil || plan.Exclusive.IsUnknown() || plan.MapUnknown {
 		return
 	}
 	fields := plan.managed()
@@ -183,10 +211,8 @@ func (r *imageConfigResource) warnShared(plan imageConfigModel, resp *resource.M
 		}
 		_ = json.Unmarshal([]byte(clashes[f]), &other)
 		at, what := path.Root("exclusive"), "owns the whole execution config (exclusive = true)"
-		if f != allFields {
-			field, _ := imageFieldByName(f)
-			at = path.Root(field.attr)
-			what = fmt.Sprintf("sets %s (%s)", field.attr, f)
+		if f != allFields && !plan.Images[f].IsNull() { // else this one is exclusive and the other sets f
+			at, what = plan.fieldPath(f), "sets "+plan.fieldLabel(f)
 		}
 		otherDoes := "sets it too"
 		if v, ok := other.Images[f]; ok {
@@ -211,10 +237,9 @@ func (r *imageConfigResource) warnDrift(ctx context.Context, req resource.Modify
 	if len(raw) == 0 || json.Unmarshal(raw, &applied) != nil {
 		return
 	}
-	for _, f := range imageFields {
-		last, ok := applied[f.api]
-		now := state.Images[f.api]
-		if !ok || (!now.IsNull() && now.ValueString() == last) {
+	for _, api := range slices.Sorted(maps.Keys(applied)) {
+		last, now := applied[api], state.Images[api]
+		if !now.IsNull() && now.ValueString() == last {
 			continue
 		}
 		what := fmt.Sprintf("was changed outside Terraform to %q", now.ValueString())
@@ -222,11 +247,11 @@ func (r *imageConfigResource) warnDrift(ctx context.Context, req resource.Modify
 			what = "was removed outside Terraform"
 		}
 		next := "This plan resets it to the Harness default."
-		if p := plan.Images[f.api]; !p.IsNull() && !p.IsUnknown() {
+		if p := plan.Images[api]; !p.IsNull() && !p.IsUnknown() {
 			next = fmt.Sprintf("This plan sets it to %q again.", p.ValueString())
 		}
-		resp.Diagnostics.AddAttributeWarning(path.Root(f.attr), "Image override drifted: "+f.attr,
-			fmt.Sprintf("The override of %s (%s) %s; Terraform last applied %q. %s", f.attr, f.api, what, last, next))
+		resp.Diagnostics.AddAttributeWarning(plan.fieldPath(api), "Image override drifted: "+plan.fieldName(api),
+			fmt.Sprintf("The override of %s %s; Terraform last applied %q. %s", plan.fieldLabel(api), what, last, next))
 	}
 	if m := state.UnmanagedOverrides; plan.Exclusive.ValueBool() && !m.IsNull() && len(m.Elements()) > 0 {
 		resp.Diagnostics.AddAttributeWarning(path.Root("unmanaged_overrides"), "Unmanaged image overrides will be reset",
@@ -235,35 +260,57 @@ func (r *imageConfigResource) warnDrift(ctx context.Context, req resource.Modify
 	}
 }
 
-// warnPinsDefault warns where a new or changed override equals the current Harness
-// default. It costs one get-default-config per plan, and none when no override changes.
-func (r *imageConfigResource) warnPinsDefault(ctx context.Context, plan, state imageConfigModel, resp *resource.ModifyPlanResponse) {
-	if r.client == nil {
+// compareDefaults compares the planned overrides with the Harness defaults, read once
+// per plan (harnessDefaults) and only when an override changes or pins a version: a
+// new or changed override that equals its default changes nothing today, and a pinned
+// image whose default Harness has moved to a newer version is an upgrade to review.
+func (r *imageConfigResource) compareDefaults(ctx context.Context, plan, state imageConfigModel, resp *resource.ModifyPlanResponse) {
+	if r.defaults == nil {
 		return
 	}
-	changed := map[string]string{}
-	for api, v := range plan.toAPI() {
+	desired := plan.toAPI()
+	changed, versioned := map[string]bool{}, false
+	for api, v := range desired {
 		if s := state.Images[api]; s.IsNull() || s.ValueString() != v {
-			changed[api] = v
+			changed[api] = true
+		}
+		if p, err := parseImage(v); err == nil && p.HarnessVersion != "" {
+			versioned = true
 		}
 	}
-	if len(changed) == 0 {
+	if len(changed) == 0 && !versioned {
 		return
 	}
-	defaults, err := r.client.GetDefaultConfig(ctx)
+	defaults, err := r.defaults.get(ctx)
 	if err != nil {
-		// The plan does not need the defaults, only this check does: say it was skipped.
+		// The plan does not need the defaults, only these checks do: say they were skipped.
 		resp.Diagnostics.AddWarning("Could not compare the overrides with the Harness defaults",
-			apiErrorDetail("Reading the Harness defaults (get-default-config), to warn when an override equals one,", err)+
+			apiErrorDetail("Reading the Harness defaults (get-default-config), to compare the overrides with them,", err)+
 				" The plan is complete without this check.")
 		return
 	}
-	for _, f := range imageFields {
-		if v, ok := changed[f.api]; ok && defaults[f.api] == v {
-			resp.Diagnostics.AddAttributeWarning(path.Root(f.attr), "Override equals the Harness default",
+	var upgrades []string
+	for _, api := range slices.Sorted(maps.Keys(desired)) {
+		v, def := desired[api], defaults[api]
+		switch {
+		case changed[api] && def == v:
+			resp.Diagnostics.AddAttributeWarning(plan.fieldPath(api), "Override equals the Harness default",
 				fmt.Sprintf("%s = %q is the current Harness default, so this override changes nothing today; it only "+
-					"keeps this image when Harness moves the default on. Remove it to follow the default.", f.attr, v))
+					"keeps this image when Harness moves the default on. Remove it to follow the default.", plan.fieldName(api), v))
+		case newerDefault(v, def):
+			pinned, _ := parseImage(v)
+			now, _ := parseImage(def)
+			upgrades = append(upgrades, fmt.Sprintf("- %s pins version %s (%s); the Harness default is now version %s (%s).",
+				plan.fieldLabel(api), pinned.Tag, v, now.Tag, def))
 		}
+	}
+	// One warning for all of them: Terraform folds warnings with the same summary into
+	// one and would hide all fields but the first.
+	if len(upgrades) > 0 {
+		resp.Diagnostics.AddWarning("Harness has moved a default image past a pinned version",
+			"Harness's default is a newer version of the image this configuration pins for:\n"+strings.Join(upgrades, "\n")+
+				"\nTo upgrade, make the new version available (copy it to your mirror, if you use one) and change the pin in "+
+				"a reviewed plan. This warning shows on every plan until then.")
 	}
 }
 
@@ -280,17 +327,17 @@ func (r *imageConfigResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	desired := plan.toAPI()
 	var ops []client.ConfigOperation
-	for _, f := range imageFields {
-		v, ok := desired[f.api]
-		old, had := current[f.api]
-		if !ok || (had && old == v) {
+	for _, api := range slices.Sorted(maps.Keys(desired)) {
+		v := desired[api]
+		old, had := current[api]
+		if had && old == v {
 			continue
 		}
 		if had {
-			resp.Diagnostics.AddAttributeWarning(path.Root(f.attr), "Taking over an existing override",
-				fmt.Sprintf("The account already overrides %s (%s) with %q; this resource now manages it and sets %q.", f.attr, f.api, old, v))
+			resp.Diagnostics.AddAttributeWarning(plan.fieldPath(api), "Taking over an existing override",
+				fmt.Sprintf("The account already overrides %s with %q; this resource now manages it and sets %q.", plan.fieldLabel(api), old, v))
 		}
-		ops = append(ops, client.ConfigOperation{Field: f.api, Value: v})
+		ops = append(ops, client.ConfigOperation{Field: api, Value: v})
 	}
 	var resets []string
 	if plan.Exclusive.ValueBool() {
@@ -341,14 +388,16 @@ func (r *imageConfigResource) Update(ctx context.Context, req resource.UpdateReq
 	desired := plan.toAPI()
 	var ops []client.ConfigOperation
 	var resets []string
-	for _, f := range imageFields {
-		v, want := desired[f.api]
-		cur := state.Images[f.api]
+	fields := append(slices.Collect(maps.Keys(desired)), state.managed()...)
+	slices.Sort(fields)
+	for _, api := range slices.Compact(fields) {
+		v, want := desired[api]
+		cur := state.Images[api]
 		switch {
 		case want && (cur.IsNull() || cur.ValueString() != v):
-			ops = append(ops, client.ConfigOperation{Field: f.api, Value: v})
+			ops = append(ops, client.ConfigOperation{Field: api, Value: v})
 		case !want && !cur.IsNull():
-			resets = append(resets, f.api)
+			resets = append(resets, api)
 		}
 	}
 	if plan.Exclusive.ValueBool() && !state.UnmanagedOverrides.IsNull() {
@@ -452,11 +501,22 @@ func saveApplied(ctx context.Context, private interface {
 	return private.SetKey(ctx, privateApplied, raw)
 }
 
-// ImportState takes the fields to manage, by attribute or API name
-// ("default_tag,mongo_tag"), or "exclusive" to own the whole config and manage every
-// field that has an override now.
+// imageImport is what an import ID asks for.
+type imageImport struct {
+	fields    []string // API names; none: every field that has an override now
+	exclusive bool     // own the whole config
+	inMap     bool     // manage the fields in the images map, not the typed attributes
+}
+
+const importInMap = "images"
+
+// ImportState takes a comma-separated list of the fields to manage, by attribute or
+// API name ("default_tag,mongo_tag"), and two words: "exclusive" to own the whole
+// config, and "images" to manage the fields in the images map, where any field name
+// may appear. With no field listed, the resource manages every field that has an
+// override now ("exclusive", "images", "images,exclusive").
 func (r *imageConfigResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	fields, exclusive, err := parseImageImportID(req.ID)
+	imp, err := parseImageImportID(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -468,66 +528,99 @@ func (r *imageConfigResource) ImportState(ctx context.Context, req resource.Impo
 		addAPIError(&resp.Diagnostics, "Unable to read the execution config overrides", "Reading the overrides to import (get-customer-config)", err)
 		return
 	}
-	var missing []string
-	for _, api := range fields {
-		if _, ok := overrides[api]; !ok {
-			f, _ := imageFieldByName(api)
-			missing = append(missing, f.attr+" ("+api+")")
-		}
-	}
-	if len(missing) > 0 {
-		var have []string
-		for _, f := range imageFields {
-			if _, ok := overrides[f.api]; ok {
-				have = append(have, f.attr)
-			}
-		}
-		resp.Diagnostics.AddError("Nothing to import for some fields",
-			fmt.Sprintf("The account has no override on %s: it uses the Harness default, so there is nothing to manage. "+
-				"Import only fields that have an override (now: %s), and add the others to the configuration to set them.",
-				strings.Join(missing, ", "), orNone(have)))
-		return
-	}
 	m := imageConfigModel{
 		ID:                 types.StringNull(),
-		Exclusive:          types.BoolValue(exclusive),
+		Exclusive:          types.BoolValue(imp.exclusive),
 		OnDestroy:          types.StringValue(onDestroyReset),
 		UnmanagedOverrides: types.MapNull(types.StringType),
 		Images:             map[string]types.String{},
 	}
+	if imp.inMap {
+		m.InMap = map[string]bool{}
+	}
 	for _, f := range imageFields {
 		m.Images[f.api] = types.StringNull()
-		if exclusive || slices.Contains(fields, f.api) {
-			m.Images[f.api] = types.StringValue("") // marks the field managed; Read fills it in
+	}
+	fields, missing := imp.fields, []string{}
+	if len(fields) == 0 {
+		for api := range overrides {
+			if _, known := imageFieldByName(api); known || imp.inMap {
+				fields = append(fields, api)
+			}
 		}
 	}
-	resp.Diagnostics.Append(m.write(ctx, &resp.State)...)
+	for _, api := range fields {
+		m.Images[api] = types.StringValue("") // marks the field managed; Read fills it in
+		if imp.inMap {
+			m.InMap[api] = true
+		}
+		if _, ok := overrides[api]; !ok {
+			missing = append(missing, m.fieldLabel(api))
+		}
+	}
+	var have []string // the overrides, named as this import would manage them
+	for _, api := range slices.Sorted(maps.Keys(overrides)) {
+		if attr, ok := m.typedAttr(api); ok {
+			api = attr
+		}
+		have = append(have, api)
+	}
+	switch {
+	case len(missing) > 0:
+		resp.Diagnostics.AddError("Nothing to import for some fields",
+			fmt.Sprintf("The account has no override on %s: it uses the Harness default, so there is nothing to manage. "+
+				"Import only fields that have an override (now: %s), and add the others to the configuration to set them.",
+				strings.Join(missing, ", "), orNone(have)))
+	case len(fields) == 0 && !imp.exclusive:
+		resp.Diagnostics.AddError("Nothing to import",
+			fmt.Sprintf("The account has no override to manage (now: %s), so there is nothing to import. Create the resource "+
+				"instead, import %q to own the config as it is, or import %q to take fields this provider version does not know.",
+				orNone(have), importExclusive, importInMap))
+	default:
+		resp.Diagnostics.Append(m.write(ctx, &resp.State)...)
+	}
 }
 
-// parseImageImportID returns the API names of the fields an import ID lists.
-func parseImageImportID(id string) (fields []string, exclusive bool, err error) {
-	id = strings.TrimSpace(id)
-	if id == importExclusive {
-		return nil, true, nil
-	}
+// parseImageImportID reads an import ID (see ImportState).
+func parseImageImportID(id string) (imageImport, error) {
+	var imp imageImport
 	usage := fmt.Sprintf("Use a comma-separated list of the fields to manage, by attribute or API name (for example "+
-		"\"default_tag,mongo_tag\"), or %q to own the whole execution config. Valid fields: %s.", importExclusive, imageFieldNames())
-	if id == "" {
-		return nil, false, fmt.Errorf("the import ID is empty. %s", usage)
+		"\"default_tag,mongo_tag\"); add %q to manage them in the images map (any field name, even one this provider "+
+		"version does not know) and %q to own the whole execution config. With no field listed, every field that has "+
+		"an override now is managed. Known fields: %s.", importInMap, importExclusive, imageFieldNames())
+	if strings.TrimSpace(id) == "" {
+		return imageImport{}, fmt.Errorf("the import ID is empty. %s", usage)
 	}
+	var names []string
 	for _, part := range strings.Split(id, ",") {
 		name := strings.TrimSpace(part)
-		f, ok := imageFieldByName(name)
-		if !ok {
-			return nil, false, fmt.Errorf("unknown field %q in import ID %q. %s", name, id, usage)
+		if name != "" && slices.Contains(names, name) {
+			return imageImport{}, fmt.Errorf("%q is listed twice in import ID %q. %s", name, id, usage)
 		}
-		if slices.Contains(fields, f.api) {
-			return nil, false, fmt.Errorf("field %q is listed twice in import ID %q. %s", name, id, usage)
-		}
-		fields = append(fields, f.api)
+		names = append(names, name)
 	}
-	return fields, false, nil
+	imp.exclusive, imp.inMap = slices.Contains(names, importExclusive), slices.Contains(names, importInMap)
+	for _, name := range names {
+		f, ok := imageFieldByName(name)
+		switch {
+		case name == importExclusive || name == importInMap:
+			continue
+		case ok:
+			name = f.api
+		case !imp.inMap || !apiFieldName.MatchString(name):
+			return imageImport{}, fmt.Errorf("unknown field %q in import ID %q. %s", name, id, usage)
+		}
+		if slices.Contains(imp.fields, name) {
+			return imageImport{}, fmt.Errorf("%q is listed twice in import ID %q. %s", name, id, usage)
+		}
+		imp.fields = append(imp.fields, name)
+	}
+	return imp, nil
 }
+
+// apiFieldName is the shape of an execution-config field name (lowerCamelCase), the
+// only names an import ID may add beyond the known fields.
+var apiFieldName = regexp.MustCompile(`^[a-z][a-zA-Z0-9]*$`)
 
 func orNone(names []string) string {
 	if len(names) == 0 {

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -291,13 +292,13 @@ func TestAccImageConfigResource_import(t *testing.T) {
 				ResourceName:  imageConfigAddr,
 				ImportState:   true,
 				ImportStateId: "default_tag,latest_tag",
-				ExpectError:   regexp.MustCompile(`(?s)unknown field "latest_tag".*Valid fields: artifactory_tag, big_query_tag`),
+				ExpectError:   regexp.MustCompile(`(?s)unknown field "latest_tag".*Known fields: artifactory_tag,\s+big_query_tag`),
 			},
 			{
 				ResourceName:  imageConfigAddr,
 				ImportState:   true,
 				ImportStateId: "mongo_tag,mongoTag",
-				ExpectError:   regexp.MustCompile(`field "mongoTag" is listed twice`),
+				ExpectError:   regexp.MustCompile(`"mongoTag" is listed twice`),
 			},
 			{
 				ResourceName:  imageConfigAddr,
@@ -470,74 +471,105 @@ func TestAccImageConfigResource_destroyAfterOverridesVanished(t *testing.T) {
 
 func TestParseImageImportID(t *testing.T) {
 	for _, tt := range []struct {
-		id        string
-		fields    []string
-		exclusive bool
-		err       string
+		id   string
+		want imageImport
+		err  string
 	}{
-		{id: "default_tag", fields: []string{"defaultTag"}},
-		{id: "default_tag,mongo_tag", fields: []string{"defaultTag", "mongoTag"}},
-		{id: " gitCloneTag , flyway_spanner_psql_tag ", fields: []string{"gitCloneTag", "flywaySpannerPsqlTag"}},
-		{id: "exclusive", exclusive: true},
+		{id: "default_tag", want: imageImport{fields: []string{"defaultTag"}}},
+		{id: "default_tag,mongo_tag", want: imageImport{fields: []string{"defaultTag", "mongoTag"}}},
+		{id: " gitCloneTag , flyway_spanner_psql_tag ", want: imageImport{fields: []string{"gitCloneTag", "flywaySpannerPsqlTag"}}},
+		{id: "exclusive", want: imageImport{exclusive: true}},
+		{id: "images", want: imageImport{inMap: true}},
+		{id: "exclusive, images", want: imageImport{exclusive: true, inMap: true}},
+		{id: "images,git_clone_tag,futureTag", want: imageImport{inMap: true, fields: []string{"gitCloneTag", "futureTag"}}},
+		{id: "futureTag,exclusive,images", want: imageImport{exclusive: true, inMap: true, fields: []string{"futureTag"}}},
 		{id: "", err: "the import ID is empty"},
 		{id: "default_tag,", err: `unknown field ""`},
 		{id: "default", err: `unknown field "default"`},
-		{id: "default_tag,defaultTag", err: "listed twice"},
-		{id: "a/b/c", err: "Valid fields: artifactory_tag"},
+		{id: "futureTag", err: `unknown field "futureTag"`},
+		{id: "images,future_tag", err: `unknown field "future_tag"`},
+		{id: "default_tag,defaultTag", err: `"defaultTag" is listed twice`},
+		{id: "images,exclusive,images", err: `"images" is listed twice`},
+		{id: "a/b/c", err: "Known fields: artifactory_tag"},
 	} {
-		fields, exclusive, err := parseImageImportID(tt.id)
+		got, err := parseImageImportID(tt.id)
 		if tt.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("parseImageImportID(%q) error = %v, want %q", tt.id, err, tt.err)
 			}
 			continue
 		}
-		if err != nil || exclusive != tt.exclusive || strings.Join(fields, ",") != strings.Join(tt.fields, ",") {
-			t.Errorf("parseImageImportID(%q) = %v %v %v, want %v %v", tt.id, fields, exclusive, err, tt.fields, tt.exclusive)
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("parseImageImportID(%q) = %+v, %v; want %+v", tt.id, got, err, tt.want)
 		}
 	}
 }
 
-// FuzzParseImageImportID checks parseImageImportID against what an import ID means:
-// "exclusive" exactly (case matters), or a list whose every part, trimmed, is exactly an
-// attribute or API name, none twice; the fields come back as API names, in order, and
-// the ID they make parses to the same fields (round trip).
+// lowerCamel: a lower-case ASCII letter, then ASCII letters and digits.
+func lowerCamel(s string) bool {
+	for i, r := range s {
+		lower, upper, digit := 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9'
+		if !lower && (i == 0 || !upper && !digit) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// FuzzParseImageImportID checks parseImageImportID against what an import ID means: a
+// list of names, each once, where "exclusive" and "images" are words and any other
+// name is a known field (by attribute or API name) or, with "images", an API-style
+// field name; and what it returns parses back to itself.
 func FuzzParseImageImportID(f *testing.F) {
 	for _, s := range []string{"default_tag,mongo_tag", "exclusive", "EXCLUSIVE", " exclusive ", "", ",", "mongoTag, mongoTag",
-		"default_tag,defaultTag", "Default_Tag", "defaulttag", "git_clone_tag ,spannerTag"} {
+		"default_tag,defaultTag", "Default_Tag", "defaulttag", "git_clone_tag ,spannerTag", "images,futureTag", "images,exclusive"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, id string) {
-		fields, exclusive, err := parseImageImportID(id)
-		if strings.TrimSpace(id) == importExclusive {
-			if err != nil || !exclusive || fields != nil {
-				t.Fatalf("%q: %v %v %v, want exclusive", id, fields, exclusive, err)
-			}
-			return
+		got, err := parseImageImportID(id)
+		var names []string
+		for _, part := range strings.Split(id, ",") {
+			names = append(names, strings.TrimSpace(part))
 		}
-		var want []string
-		valid := true
-		for _, part := range strings.Split(strings.TrimSpace(id), ",") {
-			name := strings.TrimSpace(part)
-			i := slices.IndexFunc(imageFields, func(f imageField) bool { return f.attr == name || f.api == name })
-			if i < 0 || slices.Contains(want, imageFields[i].api) {
+		want := imageImport{exclusive: slices.Contains(names, "exclusive"), inMap: slices.Contains(names, "images")}
+		valid := strings.TrimSpace(id) != ""
+		for i, name := range names {
+			if slices.Contains(names[:i], name) {
 				valid = false
-				break
 			}
-			want = append(want, imageFields[i].api)
+			if name == "exclusive" || name == "images" {
+				continue
+			}
+			j := slices.IndexFunc(imageFields, func(f imageField) bool { return f.attr == name || f.api == name })
+			switch {
+			case j >= 0:
+				name = imageFields[j].api
+			case !want.inMap || !lowerCamel(name):
+				valid = false
+			}
+			if slices.Contains(want.fields, name) {
+				valid = false
+			}
+			want.fields = append(want.fields, name)
 		}
 		if !valid {
-			if err == nil || fields != nil || exclusive {
-				t.Fatalf("%q: %v %v %v, want an error (an unknown, differently cased or repeated field)", id, fields, exclusive, err)
+			if err == nil {
+				t.Fatalf("%q: %+v, want an error (empty, unknown, differently cased or repeated)", id, got)
 			}
 			return
 		}
-		if err != nil || exclusive || !slices.Equal(fields, want) {
-			t.Fatalf("%q: %v %v %v, want %v", id, fields, exclusive, err, want)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: %+v, %v; want %+v", id, got, err, want)
 		}
-		again, _, err := parseImageImportID(strings.Join(fields, ","))
-		if err != nil || !slices.Equal(again, fields) {
-			t.Fatalf("%q: the fields %v do not parse back to themselves: %v %v", id, fields, again, err)
+		words := slices.Clone(got.fields)
+		if got.exclusive {
+			words = append(words, "exclusive")
+		}
+		if got.inMap {
+			words = append(words, "images")
+		}
+		if again, err := parseImageImportID(strings.Join(words, ",")); err != nil || !reflect.DeepEqual(again, got) {
+			t.Fatalf("%q: %+v does not parse back to itself: %+v %v", id, got, again, err)
 		}
 	})
 }
@@ -567,7 +599,7 @@ func TestAccImageConfigResource_resetReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.AddFault(okAnswer(mockserver.RouteResetConfig, "true"))
-	out := strings.Join(strings.Fields(c.mustFail("destroy", "-auto-approve")), " ")
+	out := flat(c.mustFail("destroy", "-auto-approve"))
 	want := `Error: Image overrides are still set after the reset Harness accepted the reset but still reports defaultTag="` +
 		mirrorLiquibase + `", gitCloneTag="` + mirrorGit + `". The resource stays in state`
 	if !strings.Contains(out, want) || strings.Contains(out, "mongoTag") {
@@ -659,7 +691,6 @@ func TestAccImageConfigResource_warnings(t *testing.T) {
 	defaultMongo := mockserver.DefaultImages()["mongoTag"]
 	c := newTFCLI(t)
 	count := func(out, warning string) int { return strings.Count(out, "Warning: "+warning) }
-	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 	c.write(map[string]string{"main.tf": imageConfig(srv, hcl("default_tag", mirrorLiquibase), hcl("git_clone_tag", mirrorGit), hcl("mongo_tag", defaultMongo))})
 	out := flat(c.mustRun("apply", "-auto-approve"))
@@ -721,7 +752,7 @@ func TestAccImageConfigResource_importGeneratesConfig(t *testing.T) {
 		return cliProvider(srv) + "import {\n  to = harness_dbops_image_config.imported\n  id = \"" + id + "\"\n}\n"
 	}
 	c.write(map[string]string{"main.tf": importBlock("default_tag,mongo_tag")})
-	out := strings.Join(strings.Fields(c.mustFail("plan", "-generate-config-out=generated.tf")), " ")
+	out := flat(c.mustFail("plan", "-generate-config-out=generated.tf"))
 	if want := "Error: Nothing to import for some fields The account has no override on mongo_tag (mongoTag): it uses the Harness default, " +
 		"so there is nothing to manage. Import only fields that have an override (now: default_tag, git_clone_tag)"; !strings.Contains(out, want) {
 		t.Fatalf("import of a field without override:\n%s\nwant %q", out, want)
@@ -745,7 +776,6 @@ func TestAccImageConfigResource_twoOnOneField(t *testing.T) {
 	t.Parallel()
 	srv := newAccTestServer(t)
 	c := newTFCLI(t)
-	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 	c.write(map[string]string{"main.tf": cliProvider(srv) + `
 resource "harness_dbops_image_config" "a" {
   default_tag = "` + mirrorLiquibase + `"
@@ -792,7 +822,7 @@ func TestAccImageConfigResource_defaultsUnreadable(t *testing.T) {
 	c := newTFCLI(t)
 	c.write(map[string]string{"main.tf": providerBlock(srv, "max_retries = 0\nskip_credentials_validation = true") +
 		imageConfigBody(hcl("default_tag", mirrorLiquibase))})
-	out := strings.Join(strings.Fields(c.mustRun("plan")), " ")
+	out := flat(c.mustRun("plan"))
 	for _, want := range []string{
 		"Warning: Could not compare the overrides with the Harness defaults",
 		"503 Service Unavailable: defaults are being updated",

@@ -60,7 +60,7 @@ func TestAccMismatch_harnessKeepsAValue(t *testing.T) {
 		`The configuration removes service from DB schema "orders" in org "default", project "p", but Harness still holds "orders_svc"`,
 		"Change it in the Harness UI and run terraform apply again",
 	} {
-		if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+		if !strings.Contains(flat(out), want) {
 			t.Errorf("the apply output lacks %q:\n%s", want, out)
 		}
 	}

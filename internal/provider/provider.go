@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -42,7 +43,10 @@ const (
 	defaultRetryWaitMax   = 30 * time.Second
 )
 
-var _ provider.Provider = (*harnessProvider)(nil)
+var (
+	_ provider.Provider              = (*harnessProvider)(nil)
+	_ provider.ProviderWithFunctions = (*harnessProvider)(nil)
+)
 
 type harnessProvider struct {
 	version string
@@ -140,8 +144,9 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 	}
 }
 
-// Configure builds the API client. It makes no network call, so `terraform validate`
-// and plans of unrelated resources never need Harness to be reachable.
+// Configure builds the API client and proves it with one call (the credentials check),
+// unless skip_credentials_validation is set; the defaults that call reads serve the rest
+// of the run. (Terraform does not configure the provider for `terraform validate`.)
 func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg harnessProviderModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -229,8 +234,9 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 			fmt.Sprintf("The endpoint %s is plain HTTP on a host that is not this machine, so the API key is sent in clear "+
 				"text with every request. Use an https:// endpoint; plain HTTP is only safe on the loopback (a local mock).", u.Redacted()))
 	}
+	var defaults client.ExecutionConfig
 	if !skipCheck(cfg.SkipCredentials) {
-		if err := p.checkAccess(ctx, c, endpoint+"\x00"+accountID+"\x00"+apiKey); err != nil {
+		if defaults, err = p.checkAccess(ctx, c, endpoint+"\x00"+accountID+"\x00"+apiKey); err != nil {
 			detail := apiErrorDetail("Checking the endpoint, the API key and the account (GET /v1/dbops/execution-config/get-default-config)", err)
 			if client.IsNotFound(err) {
 				detail += " The endpoint answers, but not as the Harness API: check endpoint (or " + envEndpoint + "), such as " + client.DefaultEndpoint + "."
@@ -244,7 +250,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"endpoint": endpointOrDefault(endpoint), "account_id": accountID, "max_retries": retries, "request_timeout": timeout.String(),
 		"retry_wait_min": waitMin.String(), "retry_wait_max": waitMax.String(),
 	})
-	data := &providerData{client: c, claims: &fieldClaims{}}
+	data := &providerData{client: c, claims: &fieldClaims{}, defaults: newHarnessDefaults(c, defaults)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }
@@ -265,6 +271,14 @@ func (p *harnessProvider) DataSources(_ context.Context) []func() datasource.Dat
 		newDBInstanceDataSource,
 		newDBSchemasDataSource,
 		newDBInstancesDataSource,
+	}
+}
+
+// Functions need no configuration: they work offline, before the provider is configured.
+func (p *harnessProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{
+		newParseImageFunction,
+		newRehostImageFunction,
 	}
 }
 
@@ -301,19 +315,21 @@ func isHTTPURL(s string) bool {
 
 // checkAccess runs client.CheckAccess once per process for a given endpoint, account
 // and key (Terraform configures a provider once per process; the cache keeps a second
-// configuration with the same settings from calling again).
-func (p *harnessProvider) checkAccess(ctx context.Context, c *client.Client, key string) error {
+// configuration with the same settings from calling again). It returns the defaults
+// the check read, or nil when the result came from the cache: a provider served for
+// many runs (debug mode, tests) must not take an old run's defaults for this one's.
+func (p *harnessProvider) checkAccess(ctx context.Context, c *client.Client, key string) (client.ExecutionConfig, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err, done := p.checked[key]; done {
-		return err
+		return nil, err
 	}
-	err := c.CheckAccess(ctx)
+	defaults, err := c.CheckAccess(ctx)
 	if p.checked == nil {
 		p.checked = map[string]error{}
 	}
 	p.checked[key] = err
-	return err
+	return defaults, err
 }
 
 // skipCheck is skip_credentials_validation, else its environment variable.

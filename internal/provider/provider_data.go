@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sync"
@@ -14,8 +15,9 @@ import (
 // client, and what the resources of this provider configuration share within one
 // Terraform run.
 type providerData struct {
-	client *client.Client
-	claims *fieldClaims
+	client   *client.Client
+	claims   *fieldClaims
+	defaults *harnessDefaults
 }
 
 // dataFrom takes what Configure handed over. It is nil, with no error, before the
@@ -85,4 +87,34 @@ func (c *fieldClaims) claim(owner string, fields []string) map[string]string {
 		}
 	}
 	return clashes
+}
+
+// harnessDefaults reads the Harness default images (get-default-config) at most once
+// per provider process, that is once per plan or apply, for every resource and data
+// source that needs them: the credentials check of Configure reads them already, so a
+// plan usually makes no call for them at all. A failed read is kept too: one plan, one
+// answer.
+type harnessDefaults struct {
+	client *client.Client
+
+	mu     sync.Mutex
+	read   bool
+	images client.ExecutionConfig
+	err    error
+}
+
+// newHarnessDefaults returns the cache, filled when the credentials check read the
+// defaults (images non-nil).
+func newHarnessDefaults(c *client.Client, images client.ExecutionConfig) *harnessDefaults {
+	return &harnessDefaults{client: c, read: images != nil, images: images}
+}
+
+func (d *harnessDefaults) get(ctx context.Context) (client.ExecutionConfig, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.read {
+		d.images, d.err = d.client.GetDefaultConfig(ctx)
+		d.read = true
+	}
+	return d.images, d.err
 }

@@ -175,7 +175,7 @@ output "default_images" {
 		&plan:         {"harness_dbops_db_schema.main will be created", "harness_dbops_image_config.this will be created"},
 	} {
 		for _, w := range want {
-			if !strings.Contains(strings.Join(strings.Fields(strings.ReplaceAll(*out, "│", " ")), " "), w) {
+			if !strings.Contains(flat(*out), w) {
 				t.Errorf("the output lacks %q:\n%s", w, *out)
 			}
 		}

@@ -1,0 +1,286 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
+)
+
+const bulkMirror = "registry.example.com/mirror"
+
+// mirrorAll is the bulk form as users write it: every default, rehosted.
+const mirrorAll = `
+data "harness_dbops_default_images" "d" {}
+
+resource "harness_dbops_image_config" "this" {
+  images = { for f, img in data.harness_dbops_default_images.d.images : f => provider::harness::rehost_image(img, "` + bulkMirror + `") }
+}
+`
+
+// mirrored is what mirrorAll should leave in Harness: each default under the mirror.
+func mirrored(defaults map[string]string) map[string]string {
+	out := map[string]string{}
+	for f, img := range defaults {
+		out[f] = bulkMirror + "/" + strings.TrimPrefix(img, "docker.io/")
+	}
+	return out
+}
+
+func overridesAreNow(srv *mockserver.TestServer, want func() map[string]string) resource.TestCheckFunc {
+	return func(*terraform.State) error { return sameMap("overrides", srv.Overrides(), want()) }
+}
+
+// The bulk form mirrors every default in one expression, including a field Harness adds
+// after this release; drift on a map entry is repaired with an update of that entry
+// alone; import "images" takes the whole map; a field the server refuses fails with the
+// server's words; destroy resets every field, the added one too.
+func TestAccImageConfigResource_bulk(t *testing.T) {
+	srv := newAccTestServer(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             noOverridesOn(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: providerConfig(srv) + mirrorAll,
+				Check:  overridesAreNow(srv, func() map[string]string { return mirrored(mockserver.DefaultImages()) }),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(imageConfigAddr, tfjsonpath.New("images"), knownvalue.MapSizeExact(17)),
+					statecheck.ExpectKnownValue(imageConfigAddr, tfjsonpath.New("images").AtMapKey("gitCloneTag"),
+						knownvalue.StringExact(bulkMirror+"/harness/drone-git:1.6.4-rootless")),
+					statecheck.ExpectKnownValue(imageConfigAddr, tfjsonpath.New("git_clone_tag"), knownvalue.Null()),
+				},
+			},
+			{
+				// Drift on two entries: the update sends those two and nothing else.
+				PreConfig: func() {
+					if err := srv.SetOverride("mongoTag", "registry.example.com/ui/mongo:2"); err != nil {
+						t.Fatal(err)
+					}
+					srv.DeleteOverride("gitCloneTag")
+					srv.ResetRequests()
+				},
+				Config: providerConfig(srv) + mirrorAll,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(imageConfigAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					overridesAreNow(srv, func() map[string]string { return mirrored(mockserver.DefaultImages()) }),
+					lastBodyIs(srv, mockserver.RouteUpdateConfig, `[{"field":"gitCloneTag","value":"`+bulkMirror+`/harness/drone-git:1.6.4-rootless"},`+
+						`{"field":"mongoTag","value":"`+bulkMirror+`/plugins/drone-liquibase:1.18.0-4.33-mongo"}]`),
+					routeCountIs(srv, mockserver.RouteUpdateConfig, 1),
+					routeCountIs(srv, mockserver.RouteResetConfig, 0),
+				),
+			},
+			{
+				// Harness adds a field: the same configuration mirrors it too.
+				PreConfig: func() {
+					if err := srv.SetDefault("futureTag", "plugins/drone-future:1.0.0"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: providerConfig(srv) + mirrorAll,
+				Check:  overridesAreNow(srv, func() map[string]string { return mirrored(srv.Defaults()) }),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(imageConfigAddr, tfjsonpath.New("images").AtMapKey("futureTag"),
+						knownvalue.StringExact(bulkMirror+"/plugins/drone-future:1.0.0")),
+				},
+			},
+			{
+				ResourceName:      imageConfigAddr,
+				ImportState:       true,
+				ImportStateId:     "images",
+				ImportStateVerify: true,
+			},
+			{
+				// A field the server does not know: its error, word for word, and nothing
+				// of the change is applied (update-config takes the batch or nothing).
+				Config: providerConfig(srv) + strings.Replace(strings.Replace(mirrorAll, "images = {", `images = merge({ bogusTag = "x/y:1" }, {`, 1),
+					`"`+bulkMirror+`") }`, `"`+bulkMirror+`") })`, 1),
+				ExpectError: errorText(`unknown execution-config field "bogusTag"; valid fields: artifactoryTag`),
+			},
+			{
+				// State stayed true to the server: the configuration without the field
+				// has nothing to do.
+				Config:           providerConfig(srv) + mirrorAll,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            overridesAreNow(srv, func() map[string]string { return mirrored(srv.Defaults()) }),
+			},
+		},
+	})
+}
+
+// Mistakes in the bulk form are errors of validation, before the provider is even
+// configured, that say what to write instead; nothing reaches the API.
+func TestAccImageConfigResource_bulkInvalid(t *testing.T) {
+	srv := newAccTestServer(t)
+	step := func(body, summary, detail string) resource.TestStep {
+		return resource.TestStep{Config: imageConfig(srv, body), PlanOnly: true, ExpectError: inOrder(summary, detail)}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			step(hcl("git_clone_tag", mirrorGit)+"\n  images = { gitCloneTag = \""+mirrorGit+"\" }",
+				"Image set twice", `gitCloneTag is set both by git_clone_tag and by images["gitCloneTag"]. Set it in one place.`),
+			step(`images = { git_clone_tag = "`+mirrorGit+`" }`,
+				"images is keyed by API field name", `"git_clone_tag" is the name of the attribute; the images map takes the API field name: use "gitCloneTag".`),
+			step(`images = { gitCloneTag = "harness/drone-git" }`, "Invalid image reference", `"harness/drone-git" cannot be used: it has no tag or digest`),
+			step(`images = {}`, "No image to manage", "or images map entry, or set exclusive = true"),
+		},
+	})
+	if counts := srv.RouteCounts(); len(counts) != 0 {
+		t.Errorf("invalid configurations reached the API: %v", counts)
+	}
+}
+
+// The warnings name a map entry as images["field"]: take-over at create, drift, and a
+// field set by a typed attribute in one resource and by a map in another.
+func TestAccImageConfigResource_bulkWarnings(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	if err := srv.SetOverride("futureTag", "registry.example.com/old/future:1"); err == nil {
+		t.Fatal("the mock took an override on a field it does not know")
+	}
+	if err := srv.SetDefault("futureTag", "plugins/drone-future:1.0.0"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SetOverride("futureTag", "registry.example.com/old/future:1"); err != nil {
+		t.Fatal(err)
+	}
+	c := newTFCLI(t)
+	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(`images = { futureTag = "`+bulkMirror+`/future:2", mongoTag = "`+mirrorMongo+`" }`)})
+	c.mustRun("init", "-input=false")
+	out := flat(c.mustRun("apply", "-auto-approve"))
+	if want := `The account already overrides images["futureTag"] with "registry.example.com/old/future:1"; this resource now manages it and sets "` + bulkMirror + `/future:2".`; !strings.Contains(out, want) {
+		t.Errorf("create output lacks %q:\n%s", want, out)
+	}
+	if err := srv.SetOverride("mongoTag", "registry.example.com/ui/mongo:9"); err != nil {
+		t.Fatal(err)
+	}
+	out = flat(c.mustRun("plan"))
+	for _, want := range []string{
+		`Warning: Image override drifted: images["mongoTag"]`,
+		`The override of images["mongoTag"] was changed outside Terraform to "registry.example.com/ui/mongo:9"; Terraform last applied "` + mirrorMongo + `". This plan sets it to "` + mirrorMongo + `" again.`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("drift plan lacks %q:\n%s", want, out)
+		}
+	}
+	c.mustRun("apply", "-auto-approve")
+	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(`images = { futureTag = "`+bulkMirror+`/future:2", mongoTag = "`+mirrorMongo+`" }`) + `
+resource "harness_dbops_image_config" "typed" {
+  mongo_tag = "` + mirrorMongo + `"
+}
+`})
+	out = flat(c.mustRun("plan"))
+	// Terraform plans the two in either order; the second one planned warns.
+	typedWarns := strings.Contains(out, `This harness_dbops_image_config sets mongo_tag (mongoTag), and another one in this configuration sets it to "`+mirrorMongo+`"`)
+	mapWarns := strings.Contains(out, `This harness_dbops_image_config sets images["mongoTag"], and another one in this configuration sets it to "`+mirrorMongo+`"`)
+	if strings.Count(out, "Warning: Two image configs manage the same field") != 1 || typedWarns == mapWarns {
+		t.Errorf("a typed and a map resource on one field:\n%s", out)
+	}
+}
+
+// A pinned image whose Harness default moves to a newer version gets one warning that
+// names each such field, the pinned version and the new default; a pin at or above
+// the default, another image, or a digest, gets none.
+func TestAccImageConfigResource_upgradeWarning(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	c := newTFCLI(t)
+	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(
+		hcl("default_tag", "plugins/drone-liquibase:1.18.0-4.33"),
+		hcl("flyway_default_tag", "plugins/drone-flyway:1.3.0-11.8"), // newer than the default
+		hcl("git_clone_tag", mirrorGit),                              // not Harness's path
+		`images = {`,
+		`  mongoTag   = "`+bulkMirror+`/plugins/drone-liquibase:1.18.0-4.33-mongo"`,
+		`  spannerTag = "plugins/drone-liquibase@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"`,
+		`}`,
+	)})
+	c.mustRun("init", "-input=false")
+	c.mustRun("apply", "-auto-approve")
+	if out := c.mustRun("plan"); strings.Contains(out, "Warning") || !strings.Contains(out, "No changes") {
+		t.Fatalf("a plan with nothing to do, before Harness moves a default:\n%s", out)
+	}
+
+	for f, v := range map[string]string{
+		"defaultTag": "plugins/drone-liquibase:1.19.0-4.33", "mongoTag": "plugins/drone-liquibase:1.18.0-4.34-mongo",
+		"flywayDefaultTag": "plugins/drone-flyway:1.2.1-11.8", "gitCloneTag": "harness/drone-git:1.7.0-rootless",
+		"spannerTag": "plugins/drone-liquibase:2.0.0-5.0-spanner",
+	} {
+		if err := srv.SetDefault(f, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := flat(c.mustRun("plan", "-detailed-exitcode"))
+	want := `Warning: Harness has moved a default image past a pinned version with harness_dbops_image_config.this, on main.tf line 10, ` +
+		`in resource "harness_dbops_image_config" "this": 10: resource "harness_dbops_image_config" "this" { ` +
+		`Harness's default is a newer version of the image this configuration pins for: ` +
+		`- default_tag (defaultTag) pins version 1.18.0-4.33 (plugins/drone-liquibase:1.18.0-4.33); the Harness default is now version 1.19.0-4.33 (plugins/drone-liquibase:1.19.0-4.33). ` +
+		`- images["mongoTag"] pins version 1.18.0-4.33-mongo (` + bulkMirror + `/plugins/drone-liquibase:1.18.0-4.33-mongo); the Harness default is now version 1.18.0-4.34-mongo (plugins/drone-liquibase:1.18.0-4.34-mongo). ` +
+		`To upgrade, make the new version available (copy it to your mirror, if you use one) and change the pin in a reviewed plan. This warning shows on every plan until then.`
+	if !strings.Contains(out, want) || strings.Count(out, "Warning:") != 1 || !strings.Contains(out, "No changes") {
+		t.Errorf("after Harness moved the defaults, the plan:\n%s\nwant the one warning:\n%s", out, want)
+	}
+	// Budget: a plan reads the defaults once at most, whatever it compares.
+	srv.ResetRequests()
+	c.mustRun("plan", "-refresh=false")
+	if n := srv.RouteCount(mockserver.RouteGetDefaultConfig); n != 1 {
+		t.Errorf("a plan read the defaults %d times, want 1", n)
+	}
+}
+
+// Exclusive in the bulk form: an override outside the map is reset by the apply; a
+// refresh is one call; import "images,exclusive" gives the same state; destroy deletes
+// every override.
+func TestAccImageConfigResource_bulkExclusive(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := imageConfig(srv, "exclusive = true", `images = { defaultTag = "`+mirrorLiquibase+`" }`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(noOverridesOn(srv),
+			routeCountIs(srv, mockserver.RouteDeleteConfig, 1)),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					if err := srv.SetOverride("mongoTag", "registry.example.com/ui/mongo:1"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				Check:  overridesAreNow(srv, func() map[string]string { return map[string]string{"defaultTag": mirrorLiquibase} }),
+			},
+			{
+				PreConfig: func() {
+					if err := srv.SetOverride("oracleTag", "registry.example.com/ui/oracle:1"); err != nil {
+						t.Fatal(err)
+					}
+					srv.ResetRequests()
+				},
+				RefreshState: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkRouteCounts(srv, map[string]int{mockserver.RouteGetCustomerConfig: 1}),
+					resource.TestCheckResourceAttr(imageConfigAddr, "unmanaged_overrides.oracleTag", "registry.example.com/ui/oracle:1"),
+				),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: cfg,
+				Check:  overridesAreNow(srv, func() map[string]string { return map[string]string{"defaultTag": mirrorLiquibase} }),
+			},
+			{
+				ResourceName:      imageConfigAddr,
+				ImportState:       true,
+				ImportStateId:     "images,exclusive",
+				ImportStateVerify: true,
+			},
+		},
+	})
+}

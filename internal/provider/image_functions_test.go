@@ -1,0 +1,193 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+const digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+func TestParseImage(t *testing.T) {
+	for ref, want := range map[string]imageParts{
+		"plugins/drone-liquibase:1.18.0-4.33": {Registry: "docker.io", Repository: "plugins/drone-liquibase", Tag: "1.18.0-4.33",
+			Tool: "liquibase", HarnessVersion: "1.18.0", ToolVersion: "4.33"},
+		"registry.example.com:5000/mirror/plugins/drone-liquibase:1.18.0-4.33-mongo@" + digest: {Registry: "registry.example.com:5000",
+			Repository: "mirror/plugins/drone-liquibase", Tag: "1.18.0-4.33-mongo", Digest: digest,
+			Tool: "liquibase", HarnessVersion: "1.18.0", ToolVersion: "4.33", Variant: "mongo"},
+		"plugins/drone-flyway:1.2.0-11.8-spanner-psql": {Registry: "docker.io", Repository: "plugins/drone-flyway", Tag: "1.2.0-11.8-spanner-psql",
+			Tool: "flyway", HarnessVersion: "1.2.0", ToolVersion: "11.8", Variant: "spanner-psql"},
+		"harness/drone-git:1.6.4-rootless": {Registry: "docker.io", Repository: "harness/drone-git", Tag: "1.6.4-rootless",
+			HarnessVersion: "1.6.4", Variant: "rootless"},
+		"plugins/download-artifactory:1.0.0": {Registry: "docker.io", Repository: "plugins/download-artifactory", Tag: "1.0.0", HarnessVersion: "1.0.0"},
+		// The older naming, with the variant in the name, and a floating tag.
+		"plugins/drone-liquibase-mongo:latest": {Registry: "docker.io", Repository: "plugins/drone-liquibase-mongo", Tag: "latest",
+			Tool: "liquibase", Variant: "mongo"},
+		// Not Harness's images: no versions, whatever the tag.
+		"alpine:3.20.1":           {Registry: "docker.io", Repository: "library/alpine", Tag: "3.20.1"},
+		"example/liquibase:4.33":  {Registry: "docker.io", Repository: "example/liquibase", Tag: "4.33"},
+		"localhost/app@" + digest: {Registry: "localhost", Repository: "app", Digest: digest},
+	} {
+		got, err := parseImage(ref)
+		if err != nil || got != want {
+			t.Errorf("parseImage(%q) = %+v, %v; want %+v", ref, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", " x:1", "plugins/Drone:1", "x::1", "https://r/x:1"} {
+		if _, err := parseImage(bad); err == nil {
+			t.Errorf("parseImage(%q) accepted it", bad)
+		}
+	}
+}
+
+func TestRehostImage(t *testing.T) {
+	for _, tt := range []struct{ ref, registry, want string }{
+		{"plugins/drone-liquibase:1.18.0-4.33", "registry.example.com/mirror", "registry.example.com/mirror/plugins/drone-liquibase:1.18.0-4.33"},
+		{"plugins/drone-liquibase:1.18.0-4.33", "registry.example.com/", "registry.example.com/plugins/drone-liquibase:1.18.0-4.33"},
+		{"docker.io/harness/drone-git:1.6.4-rootless@" + digest, "localhost:5000", "localhost:5000/harness/drone-git:1.6.4-rootless@" + digest},
+		{"alpine:3", "registry.example.com/hub", "registry.example.com/hub/library/alpine:3"},
+		{"other.example.com/team/app@" + digest, "registry.example.com", "registry.example.com/team/app@" + digest},
+		// Already there: unchanged, so rehosting twice is rehosting once.
+		{"registry.example.com/mirror/plugins/drone-flyway:1.2.0-11.8", "registry.example.com/mirror", "registry.example.com/mirror/plugins/drone-flyway:1.2.0-11.8"},
+	} {
+		got, err := rehostImage(tt.ref, tt.registry)
+		if err != nil || got != tt.want {
+			t.Errorf("rehostImage(%q, %q) = %q, %v; want %q", tt.ref, tt.registry, got, err, tt.want)
+		}
+	}
+	for registry, problem := range map[string]string{
+		"https://registry.example.com": "has a scheme",
+		"mirror":                       "does not start with a registry host",
+		"mirror/team":                  "does not start with a registry host",
+		"registry.example.com/m:1":     "has a tag or digest",
+		"registry.example.com/UPPER":   "is not a registry host",
+		"":                             "is not a registry host",
+	} {
+		if _, err := rehostImage("plugins/drone-git:1", registry); err == nil || !strings.Contains(err.Error(), problem) {
+			t.Errorf("rehostImage(_, %q) = %v; want an error that %s", registry, err, problem)
+		}
+	}
+}
+
+// FuzzRehostImage: rehosting any valid reference under a valid registry gives a valid
+// reference under that registry, with the same repository path, tag and digest, and
+// rehosting it again changes nothing.
+func FuzzRehostImage(f *testing.F) {
+	for _, s := range []string{"plugins/drone-liquibase:1.18.0-4.33", "alpine", "a.b/c/d:e@" + digest, "localhost/x"} {
+		f.Add(s, "registry.example.com/mirror")
+		f.Add(s, "localhost:5000")
+	}
+	f.Fuzz(func(t *testing.T, ref, registry string) {
+		in, err := parseImage(ref)
+		if err != nil || func() bool { _, err := checkRegistry(registry); return err != nil }() {
+			return
+		}
+		out, err := rehostImage(ref, registry)
+		if err != nil {
+			return // too long for a reference: refused with a reason
+		}
+		if again, err := rehostImage(out, registry); err != nil || again != out {
+			t.Fatalf("rehosting %q again gave %q, %v", out, again, err)
+		}
+		got, err := parseImage(out)
+		prefix := strings.TrimSuffix(registry, "/")
+		if err != nil || !strings.HasPrefix(out, prefix+"/") || got.Tag != in.Tag || got.Digest != in.Digest ||
+			!strings.HasSuffix(got.Registry+"/"+got.Repository, "/"+in.Repository) {
+			t.Fatalf("rehostImage(%q, %q) = %q (%+v, %v)", ref, registry, out, got, err)
+		}
+	})
+}
+
+func TestNewerDefault(t *testing.T) {
+	for _, tt := range []struct {
+		pinned, def string
+		newer       bool
+	}{
+		{"plugins/drone-liquibase:1.17.0-4.33", "plugins/drone-liquibase:1.18.0-4.33", true},
+		{"registry.example.com/mirror/plugins/drone-liquibase:1.17.0-4.33-mongo", "plugins/drone-liquibase:1.18.0-4.33-mongo", true},
+		{"plugins/drone-liquibase:1.18.0-4.31", "plugins/drone-liquibase:1.18.0-4.33", true},        // the tool version counts
+		{"plugins/drone-liquibase:1.9.0-4.33", "plugins/drone-liquibase:1.10.0-4.33", true},         // as versions, not text
+		{"plugins/drone-liquibase:1.18.0-4.33", "plugins/drone-liquibase:1.18.0-4.33", false},       // the same
+		{"plugins/drone-liquibase:1.19.0-4.33", "plugins/drone-liquibase:1.18.0-4.33", false},       // newer than the default
+		{"plugins/drone-liquibase:1.17.0-4.33", "plugins/drone-liquibase:1.18.0-4.33-mongo", false}, // another variant
+		{"plugins/drone-flyway:1.1.0-11.8", "plugins/drone-liquibase:1.18.0-4.33", false},           // another image
+		{"registry.example.com/team-drone-liquibase:1.0.0-4.0", "plugins/drone-liquibase:1.18.0-4.33", false},
+		{"plugins/drone-liquibase@" + digest, "plugins/drone-liquibase:1.18.0-4.33", false}, // a digest has no version
+		{"plugins/drone-liquibase:latest", "plugins/drone-liquibase:1.18.0-4.33", false},
+		{"harness/drone-git:1.6.3-rootless", "harness/drone-git:1.6.4-rootless", true},
+	} {
+		if got := newerDefault(tt.pinned, tt.def); got != tt.newer {
+			t.Errorf("newerDefault(%q, %q) = %v, want %v", tt.pinned, tt.def, got, tt.newer)
+		}
+	}
+}
+
+// The functions run in Terraform with no provider configuration: there is no provider
+// block here, and Configure would fail without an account ID and a key.
+func TestAccFunctions(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: `
+locals {
+  mirror = "registry.example.com/mirror"
+}
+output "parsed" {
+  value = provider::harness::parse_image("registry.example.com/mirror/plugins/drone-liquibase:1.18.0-4.33-mongo")
+}
+output "plain" {
+  value = provider::harness::parse_image("alpine@` + digest + `")
+}
+output "rehosted" {
+  value = { for f, img in { defaultTag = "plugins/drone-liquibase:1.18.0-4.33", gitCloneTag = "harness/drone-git:1.6.4-rootless" } :
+    f => provider::harness::rehost_image(img, local.mirror) }
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("parsed", knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"registry":        knownvalue.StringExact("registry.example.com"),
+						"repository":      knownvalue.StringExact("mirror/plugins/drone-liquibase"),
+						"tag":             knownvalue.StringExact("1.18.0-4.33-mongo"),
+						"digest":          knownvalue.Null(),
+						"tool":            knownvalue.StringExact("liquibase"),
+						"harness_version": knownvalue.StringExact("1.18.0"),
+						"tool_version":    knownvalue.StringExact("4.33"),
+						"variant":         knownvalue.StringExact("mongo"),
+					})),
+					statecheck.ExpectKnownOutputValue("plain", knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"registry":        knownvalue.StringExact("docker.io"),
+						"repository":      knownvalue.StringExact("library/alpine"),
+						"tag":             knownvalue.Null(),
+						"digest":          knownvalue.StringExact(digest),
+						"tool":            knownvalue.Null(),
+						"harness_version": knownvalue.Null(),
+						"tool_version":    knownvalue.Null(),
+						"variant":         knownvalue.Null(),
+					})),
+					statecheck.ExpectKnownOutputValue("rehosted", knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"defaultTag":  knownvalue.StringExact("registry.example.com/mirror/plugins/drone-liquibase:1.18.0-4.33"),
+						"gitCloneTag": knownvalue.StringExact("registry.example.com/mirror/harness/drone-git:1.6.4-rootless"),
+					})),
+				},
+			},
+			{
+				Config:      `output "x" { value = provider::harness::parse_image("plugins/Drone:1") }`,
+				ExpectError: errorText(`Invalid value for "ref" parameter: "plugins/Drone:1" is not an image reference`),
+			},
+			{
+				Config:      `output "x" { value = provider::harness::rehost_image("plugins/drone-git:1", "https://registry.example.com") }`,
+				ExpectError: errorText(`Invalid value for "registry" parameter: "https://registry.example.com" has a scheme`),
+			},
+			{
+				Config:      `output "x" { value = provider::harness::rehost_image(" plugins/drone-git:1", "registry.example.com") }`,
+				ExpectError: errorText(`Invalid value for "ref" parameter: " plugins/drone-git:1" has leading or trailing white space`),
+			},
+		},
+	})
+}
