@@ -21,8 +21,10 @@ export TF_CLI_CONFIG_FILE=$WORK/terraformrc CHECKPOINT_DISABLE=1
 
 failed=0
 count=0
-# Each provider example is a configuration of its own; other directories are one module.
-for dir in examples/provider/*.tf examples/quickstart examples/resources/* examples/data-sources/*; do
+# Each provider and guide example is a configuration of its own; other directories are
+# one module.
+for dir in examples/provider/*.tf examples/guides/*/*.tf examples/quickstart examples/resources/* examples/data-sources/* \
+  examples/functions/* examples/modules/*; do
   tmp=$WORK/$(echo "$dir" | tr / _)
   mkdir -p "$tmp"
   if [ -d "$dir" ]; then cp "$dir"/*.tf "$tmp/"; else cp "$dir" "$tmp/"; fi

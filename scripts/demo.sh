@@ -6,13 +6,10 @@
 # The mock stops on exit, on failure and on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
-WORK=$ROOT/build/demo
-BIN=$WORK/bin
-ACCOUNT=dbops_demo
-KEY=pat.dbops_demo.mock-key
+WORK=$PWD/build/demo
 ORG=default
 PROJECT=default_project
+. scripts/lib/mock.sh
 
 # Colours and Terraform's own colours only on a terminal: a CI log gets plain text.
 if [ -t 1 ]; then
@@ -25,41 +22,14 @@ else
   NO_COLOR=(-no-color)
 fi
 
-command -v terraform >/dev/null || fail "terraform is not on PATH; install Terraform >= 1.5"
-command -v curl >/dev/null || fail "curl is not on PATH (apt-get install curl)"
-
 rm -rf "$WORK"
-mkdir -p "$BIN" "$WORK/tf"
+mkdir -p "$WORK/tf"
 
 headline "Building the provider and the mock Harness API"
-# The same build as `make build`, so the two share Go's build cache.
-make --no-print-directory build BIN="$BIN"
+start_mock "$WORK"
+URL=$MOCK_URL
+echo "mock Harness API at $URL (account $MOCK_ACCOUNT); its request log: $WORK/mock.log"
 
-"$BIN/harness-dbops-mock" -listen 127.0.0.1:0 -account "$ACCOUNT" -api-key "$KEY" >"$WORK/mock.out" 2>"$WORK/mock.log" &
-MOCK_PID=$!
-cleanup() { kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-URL=""
-for _ in $(seq 1 100); do
-  URL=$(grep -ho 'http://[0-9.:]*' "$WORK/mock.out" "$WORK/mock.log" 2>/dev/null | head -1 || true)
-  [ -n "$URL" ] && break
-  kill -0 "$MOCK_PID" 2>/dev/null || { cat "$WORK/mock.log" >&2; fail "the mock exited"; }
-  sleep 0.1
-done
-[ -n "$URL" ] || fail "the mock did not start"
-echo "mock Harness API at $URL (account $ACCOUNT); its request log: $WORK/mock.log"
-
-cat >"$WORK/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "dbdevops/harness" = "$BIN"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE=$WORK/terraformrc CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-export HARNESS_ENDPOINT=$URL/gateway HARNESS_ACCOUNT_ID=$ACCOUNT HARNESS_PLATFORM_API_KEY=$KEY
 cp examples/quickstart/*.tf "$WORK/tf/"
 tf() { terraform -chdir="$WORK/tf" "$1" "${NO_COLOR[@]}" "${@:2}"; }
 # mock METHOD PATH [JSON]: a change made in "the Harness UI", through the mock's test hooks.
@@ -87,7 +57,7 @@ echo "No changes: Harness matches the configuration again."
 
 headline "Stage 5/5: destroy; the account's execution config is back on its defaults"
 tf destroy -auto-approve -input=false -compact-warnings
-overrides=$(curl -fsS -H "x-api-key: $KEY" -H "Harness-Account: $ACCOUNT" "$URL/gateway/v1/dbops/execution-config/get-customer-config?overridesOnly=true")
+overrides=$(curl -fsS -H "x-api-key: $MOCK_KEY" -H "Harness-Account: $MOCK_ACCOUNT" "$URL/gateway/v1/dbops/execution-config/get-customer-config?overridesOnly=true")
 echo "overrides left on the account: $overrides"
 [ "$overrides" = "{}" ] || fail "overrides are still set after destroy: $overrides"
 

@@ -25,6 +25,9 @@ import (
 // contract (make test adds them up).
 func TestMain(m *testing.M) { os.Exit(contract.RunWithStats(m)) }
 
+// noEnv is an empty environment.
+func noEnv(string) (string, bool) { return "", false }
+
 // lockedBuffer collects run's output while the test reads it.
 type lockedBuffer struct {
 	mu sync.Mutex
@@ -53,11 +56,16 @@ func start(t *testing.T, args ...string) (string, *lockedBuffer, func() error) {
 	var stdout, stderr lockedBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"-listen", "127.0.0.1:0", "-account", "acct_1", "-api-key", "key_1"}, args...), &stdout, &stderr)
+		done <- run(ctx, append([]string{"-listen", "127.0.0.1:0", "-account", "acct_1", "-api-key", "key_1"}, args...), noEnv, &stdout, &stderr)
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if m := listening.FindStringSubmatch(stdout.String()); m != nil {
+		var jsonLine struct{ URL string }
+		m := listening.FindStringSubmatch(stdout.String())
+		if m == nil && json.Unmarshal([]byte(stdout.String()), &jsonLine) == nil && jsonLine.URL != "" {
+			m = []string{"", jsonLine.URL}
+		}
+		if m != nil {
 			return m[1], &stderr, func() error {
 				cancel()
 				select {
@@ -195,7 +203,7 @@ func TestRunValidate(t *testing.T) {
 
 func TestRunFlags(t *testing.T) {
 	var out lockedBuffer
-	if err := run(t.Context(), []string{"-help"}, &out, &out); !errors.Is(err, flag.ErrHelp) {
+	if err := run(t.Context(), []string{"-help"}, noEnv, &out, &out); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("-help: %v", err)
 	}
 	for _, want := range []string{"-listen", "-account", "-api-key", "-state-file", "-validate", `"dbops_demo"`, `"pat.dbops_demo.mock-key"`} {
@@ -204,18 +212,111 @@ func TestRunFlags(t *testing.T) {
 		}
 	}
 	var usage usageError
-	if err := run(t.Context(), []string{"-bogus"}, io.Discard, io.Discard); !errors.As(err, &usage) {
+	if err := run(t.Context(), []string{"-bogus"}, noEnv, io.Discard, io.Discard); !errors.As(err, &usage) {
 		t.Errorf("unknown flag: %v", err)
 	}
-	if err := run(t.Context(), []string{"extra"}, io.Discard, io.Discard); err == nil {
+	if err := run(t.Context(), []string{"extra"}, noEnv, io.Discard, io.Discard); err == nil {
 		t.Error("positional arguments must be refused")
 	}
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	_ = os.WriteFile(bad, []byte("{nope"), 0o600)
-	if err := run(t.Context(), []string{"-listen", "127.0.0.1:0", "-state-file", bad}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "load mock state") {
+	if err := run(t.Context(), []string{"-listen", "127.0.0.1:0", "-state-file", bad}, noEnv, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "load mock state") {
 		t.Errorf("a corrupt state file must stop the start: %v", err)
 	}
-	if err := run(t.Context(), []string{"-listen", "256.0.0.1:99999"}, io.Discard, io.Discard); err == nil {
+	if err := run(t.Context(), []string{"-listen", "256.0.0.1:99999"}, noEnv, io.Discard, io.Discard); err == nil {
 		t.Error("a bad listen address must fail")
+	}
+}
+
+// -seed starts from a scenario file; a bad one stops the start with each problem and its
+// line; -seed and -state-file together are refused.
+func TestRunSeed(t *testing.T) {
+	seed := "../../internal/mockserver/testdata/seed.yaml"
+	url, _, stop := start(t, "-seed", seed)
+	status, body := get(t, url+"/_mock/ready", nil)
+	if status != 200 || string(body) != `{"account":"acct_1","ready":true}` {
+		t.Errorf("ready: %d %s", status, body)
+	}
+	if err := run(t.Context(), []string{"-probe", "-listen", strings.TrimPrefix(url, "http://")}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Errorf("-probe of a ready mock: %v", err)
+	}
+	_, body = get(t, url+"/v1/orgs/default/projects/payments/dbschema/ledger", map[string]string{"x-api-key": "key_1"})
+	var sc mockserver.Schema
+	if err := json.Unmarshal(body, &sc); err != nil || sc.InstanceCount != 2 || sc.Tags["team"] != "payments" {
+		t.Errorf("seeded schema: %s", body)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	_ = os.WriteFile(bad, []byte("schemas:\n  - org: default\n    project: p\n    schema: {identifier: s, name: S, type: Repo}\n"), 0o600)
+	err := run(t.Context(), []string{"-listen", "127.0.0.1:0", "-seed", bad}, noEnv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `line 4: schemas[0].schema: type "Repo" is invalid: use Repository or Script`) {
+		t.Errorf("a bad seed: %v", err)
+	}
+	if err := run(t.Context(), []string{"-probe", "-listen", strings.TrimPrefix(url, "http://")}, noEnv, io.Discard, io.Discard); err == nil {
+		t.Error("-probe of a stopped mock succeeded")
+	}
+	err = run(t.Context(), []string{"-seed", seed, "-state-file", bad}, noEnv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "use one") {
+		t.Errorf("-seed with -state-file: %v", err)
+	}
+}
+
+// Flags come from HARNESS_MOCK_<FLAG> too, the command line winning; PORT means :PORT
+// unless HARNESS_MOCK_LISTEN says otherwise.
+func TestEnvDefaults(t *testing.T) {
+	for _, tt := range []struct {
+		env          map[string]string
+		args         []string
+		listen, logs string
+	}{
+		{env: map[string]string{}, listen: "127.0.0.1:8080", logs: "text"},
+		{env: map[string]string{"PORT": "9000"}, listen: ":9000", logs: "text"},
+		{env: map[string]string{"PORT": "9000", "HARNESS_MOCK_LISTEN": "0.0.0.0:8081"}, listen: "0.0.0.0:8081", logs: "text"},
+		{env: map[string]string{"PORT": "9000", "HARNESS_MOCK_LOG_FORMAT": "json"}, args: []string{"-listen", "127.0.0.1:1"}, listen: "127.0.0.1:1", logs: "json"},
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		listen := fs.String("listen", "127.0.0.1:8080", "")
+		logs := fs.String("log-format", "text", "")
+		lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+		if err := envDefaults(fs, lookup); err != nil {
+			t.Fatal(err)
+		}
+		if err := fs.Parse(tt.args); err != nil {
+			t.Fatal(err)
+		}
+		if *listen != tt.listen || *logs != tt.logs {
+			t.Errorf("env %v, args %v: listen %q, log-format %q; want %q, %q", tt.env, tt.args, *listen, *logs, tt.listen, tt.logs)
+		}
+	}
+}
+
+// -log-format json: the start line and each request as one JSON object.
+func TestRunJSONLogs(t *testing.T) {
+	url, stderr, stop := start(t, "-log-format", "json")
+	get(t, url+"/v1/dbops/execution-config/get-default-config", map[string]string{"x-api-key": "key_1"})
+	get(t, url+"/_mock/ready", nil)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	type logLine struct {
+		Method, Path string
+		Status       int
+		DurationMS   *float64 `json:"duration_ms"`
+		Hook         bool
+	}
+	var lines []logLine
+	for _, l := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
+		var e logLine
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatalf("not a JSON line: %q", l)
+		}
+		lines = append(lines, e)
+	}
+	if len(lines) != 2 || lines[0].Path != "/v1/dbops/execution-config/get-default-config" || lines[0].Status != 200 ||
+		lines[0].DurationMS == nil || lines[0].Hook || !lines[1].Hook {
+		t.Errorf("request log: %+v\n%s", lines, stderr.String())
 	}
 }

@@ -34,9 +34,13 @@ var hookTable = []hookRoute{
 	{Hook{"GET", "/_mock", "lists the test hooks"}, func(s *Server, w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"hooks": Hooks()})
 	}},
+	{Hook{"GET", "/_mock/ready", `readiness: 200 {"ready": true, "account": "..."} once the mock serves (for container health checks and CI scripts)`},
+		func(s *Server, w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusOK, map[string]any{"ready": true, "account": s.accountID})
+		}},
 	{Hook{"GET", "/_mock/state", "the whole state: defaults, overrides, schemas, instances (the -state-file format)"},
 		func(s *Server, w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Snapshot()) }},
-	{Hook{"PUT", "/_mock/state", "replaces the whole state with the body (validated; computed fields are recomputed)"}, (*Server).hookPutState},
+	{Hook{"PUT", "/_mock/state", "replaces the whole state with the body, JSON or YAML (the -seed format; validated, each problem with its line; computed fields are recomputed)"}, (*Server).hookPutState},
 	{Hook{"PUT", "/_mock/execution-config/overrides/{field}", `sets an override, as the Harness UI would: {"value": "image:tag"}`},
 		func(s *Server, w http.ResponseWriter, r *http.Request) { s.hookSetConfig(s.SetOverride)(w, r) }},
 	{Hook{"DELETE", "/_mock/execution-config/overrides/{field}", "removes an override, as the Harness UI would"}, (*Server).hookDeleteOverride},
@@ -104,12 +108,14 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) hookPutState(w http.ResponseWriter, r *http.Request) {
-	var st State
-	if !decodeBody(w, r, &st) {
+	b, err := readBody(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if err := st.Validate(); err != nil {
-		writeError(w, http.StatusBadRequest, "invalid state: "+err.Error())
+	st, err := ParseState(b)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "invalid state:\n"+err.Error())
 		return
 	}
 	s.Restore(st)

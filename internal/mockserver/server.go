@@ -66,6 +66,7 @@ type Options struct {
 	APIKey     string           // required: the only accepted x-api-key value
 	Now        func() time.Time // nil: time.Now
 	RequestLog io.Writer        // nil: no per-request log lines; else one line per request: time method path status duration [fault]
+	LogJSON    bool             // the request log as one JSON object per line: time, method, path, status, duration_ms, fault, violations, hook
 	Seed       int64            // seeds the random source used by Fraction faults (deterministic tests)
 	// Contract, when set, validates every API request and every answer the mock gives
 	// (faulted answers aside: they stand for the network, not for Harness) against the
@@ -79,6 +80,7 @@ type Server struct {
 	apiKey    string
 	now       func() time.Time
 	logw      io.Writer
+	logJSON   bool
 	logwMu    sync.Mutex
 
 	api   *http.ServeMux // routeTable
@@ -113,6 +115,7 @@ func New(opts Options) *Server {
 		apiKey:    opts.APIKey,
 		now:       opts.Now,
 		logw:      opts.RequestLog,
+		logJSON:   opts.LogJSON,
 		api:       http.NewServeMux(),
 		hooks:     http.NewServeMux(),
 		rng:       rand.New(rand.NewPCG(uint64(opts.Seed), 0x6d6f636b)),
@@ -175,7 +178,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if p := r2.URL.Path; p == "/_mock" || strings.HasPrefix(p, "/_mock/") {
 		s.serveHook(sw, r2)
-		s.logLine(r, sw.status, time.Since(start), "(test hook)")
+		s.logLine(r, sw.status, time.Since(start), true, "", nil)
 		return
 	}
 
@@ -204,18 +207,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Time: s.now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: maskedHeader(r.Header),
 		Route: route, Status: sw.status, Fault: fault, Body: string(body[:min(len(body), maxRecordedBody)]),
 	}
-	var notes []string
-	if fault != "" {
-		notes = append(notes, "fault="+fault)
-	}
 	if s.contract != nil {
 		for _, v := range s.checkContract(r, body, sw, faithful) {
 			rec.Violations = append(rec.Violations, v.Error())
 		}
-		notes = append(notes, rec.Violations...)
 	}
 	s.record(rec)
-	s.logLine(r, sw.status, time.Since(start), strings.Join(notes, " "))
+	s.logLine(r, sw.status, time.Since(start), false, fault, rec.Violations)
 	if closeConn != nil {
 		closeConn()
 	}
@@ -452,15 +450,36 @@ func (s *Server) ResetRequests() {
 }
 
 // logLine writes one human-readable line per request to Options.RequestLog.
-func (s *Server) logLine(r *http.Request, status int, d time.Duration, note string) {
+func (s *Server) logLine(r *http.Request, status int, d time.Duration, hook bool, fault string, violations []string) {
 	if s.logw == nil {
 		return
 	}
-	line := fmt.Sprintf("%s %s %s %d %s", s.now().UTC().Format(time.RFC3339Nano), r.Method, r.URL.Path, status, d.Round(time.Microsecond))
-	if note != "" {
-		line += " " + note
+	var line []byte
+	if s.logJSON {
+		line, _ = json.Marshal(struct {
+			Time       string   `json:"time"`
+			Method     string   `json:"method"`
+			Path       string   `json:"path"`
+			Status     int      `json:"status"`
+			DurationMS float64  `json:"duration_ms"`
+			Hook       bool     `json:"hook,omitempty"`
+			Fault      string   `json:"fault,omitempty"`
+			Violations []string `json:"violations,omitempty"`
+		}{s.now().UTC().Format(time.RFC3339Nano), r.Method, r.URL.Path, status, float64(d.Microseconds()) / 1000, hook, fault, violations})
+	} else {
+		notes := violations
+		if fault != "" {
+			notes = append([]string{"fault=" + fault}, notes...)
+		}
+		if hook {
+			notes = append(notes, "(test hook)")
+		}
+		line = fmt.Appendf(nil, "%s %s %s %d %s", s.now().UTC().Format(time.RFC3339Nano), r.Method, r.URL.Path, status, d.Round(time.Microsecond))
+		if len(notes) > 0 {
+			line = append(append(line, ' '), strings.Join(notes, " ")...)
+		}
 	}
 	s.logwMu.Lock()
 	defer s.logwMu.Unlock()
-	_, _ = io.WriteString(s.logw, line+"\n")
+	_, _ = s.logw.Write(append(line, '\n'))
 }

@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -11,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // store is the whole mutable state. Every access holds Server.mu.
@@ -102,72 +102,41 @@ func (s *Server) Snapshot() State {
 	return st
 }
 
-// Validate reports what Restore would silently drop: unknown or empty execution-config
-// values, empty identifiers, duplicates, and instances whose schema is missing.
-func (st State) Validate() error {
-	var errs []error
-	for f, v := range st.Defaults {
-		if err := checkConfigValue(f, v); err != nil {
-			errs = append(errs, fmt.Errorf("defaults: %w", err))
-		}
-	}
-	for f, v := range st.Overrides {
-		if err := checkConfigValue(f, v); err != nil {
-			errs = append(errs, fmt.Errorf("overrides: %w", err))
-		}
-	}
-	seen := map[string]bool{}
-	for i, sc := range st.Schemas {
-		k := sc.Org + "/" + sc.Project + "/" + sc.Schema.Identifier
-		switch {
-		case sc.Org == "" || sc.Project == "" || sc.Schema.Identifier == "":
-			errs = append(errs, fmt.Errorf("schemas[%d]: org, project and schema.identifier are required", i))
-		case seen[k]:
-			errs = append(errs, fmt.Errorf("schemas[%d]: duplicate schema %s", i, k))
-		}
-		seen[k] = true
-	}
-	seenIn := map[string]bool{}
-	for i, in := range st.Instances {
-		sk := in.Org + "/" + in.Project + "/" + in.Schema
-		k := sk + "/" + in.Instance.Identifier
-		switch {
-		case in.Instance.Identifier == "":
-			errs = append(errs, fmt.Errorf("instances[%d]: instance.identifier is required", i))
-		case !seen[sk]:
-			errs = append(errs, fmt.Errorf("instances[%d]: schema %s does not exist", i, sk))
-		case seenIn[k]:
-			errs = append(errs, fmt.Errorf("instances[%d]: duplicate instance %s", i, k))
-		}
-		seenIn[k] = true
-	}
-	return errors.Join(errs...)
-}
-
-// Restore replaces the whole state with st. Nil defaults mean the seeded defaults.
-// Entries that Validate would reject (unknown fields, orphan instances) are dropped;
-// computed fields (instanceCount, schemaSourceType, parentId, schemaId...) are recomputed.
+// Restore replaces the whole state with st, leniently (ParseState is the strict reader
+// of files and hooks): defaults are merged onto the seeded ones (a new field name is
+// added, as a Harness release adds one); empty values, overrides on fields without a
+// default and instances of missing schemas are dropped; computed fields (instanceCount,
+// schemaSourceType, parentId, schemaId...) are recomputed, and a zero created or
+// updated time becomes now.
 func (s *Server) Restore(st State) {
 	ns := newStore()
-	if st.Defaults != nil {
-		ns.Defaults = map[string]string{}
-		for f, v := range DefaultImages() {
+	for f, v := range st.Defaults {
+		if strings.TrimSpace(v) != "" && fieldName.MatchString(f) {
 			ns.Defaults[f] = v
-			if sv, ok := st.Defaults[f]; ok && sv != "" {
-				ns.Defaults[f] = sv
-			}
 		}
 	}
 	for f, v := range st.Overrides {
-		if checkConfigValue(f, v) == nil {
+		if _, ok := ns.Defaults[f]; ok && strings.TrimSpace(v) != "" {
 			ns.Overrides[f] = v
+		}
+	}
+	now := s.now().Unix()
+	stamp := func(created, updated *int64) {
+		if *created == 0 {
+			*created = now
+		}
+		if *updated == 0 {
+			*updated = *created
 		}
 	}
 	for _, sc := range st.Schemas {
 		if sc.Org == "" || sc.Project == "" || sc.Schema.Identifier == "" {
 			continue
 		}
-		ns.project(sc.Org, sc.Project, true)[sc.Schema.Identifier] = &schemaRec{sc: storedSchema(sc.Schema), instances: map[string]*Instance{}}
+		stored := storedSchema(sc.Schema)
+		defaultType(&stored)
+		stamp(&stored.Created, &stored.Updated)
+		ns.project(sc.Org, sc.Project, true)[sc.Schema.Identifier] = &schemaRec{sc: stored, instances: map[string]*Instance{}}
 	}
 	for _, in := range st.Instances {
 		rec := ns.schema(in.Org, in.Project, in.Schema)
@@ -175,6 +144,7 @@ func (s *Server) Restore(st State) {
 			continue
 		}
 		v := storedInstance(in.Instance)
+		stamp(&v.Created, &v.Updated)
 		rec.instances[v.Identifier] = &v
 	}
 	s.mu.Lock()
@@ -217,15 +187,9 @@ func (s *Server) LoadFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("load mock state: %w", err)
 	}
-	var st State
-	if len(bytes.TrimSpace(b)) == 0 {
-		return fmt.Errorf("load mock state %s: file is empty", path)
-	}
-	if err := decodeStrict(b, &st); err != nil {
-		return fmt.Errorf("load mock state %s: %w", path, err)
-	}
-	if err := st.Validate(); err != nil {
-		return fmt.Errorf("load mock state %s: %w", path, err)
+	st, err := ParseState(b)
+	if err != nil {
+		return fmt.Errorf("load mock state %s:\n%w", path, err)
 	}
 	s.Restore(st)
 	return nil

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -45,13 +46,14 @@ func TestSnapshotRestore(t *testing.T) {
 	if sc.InstanceCount != 1 || sc.SchemaSourceType != "Git" {
 		t.Fatalf("restored schema: %+v", sc)
 	}
-	// Restore drops what Validate refuses; nil defaults mean the seeded ones.
+	// Restore drops what ParseState refuses; nil defaults mean the seeded ones.
 	bad := State{
 		Overrides: map[string]string{"nope": "x", "rdsTag": "r:1"},
 		Instances: []ScopedInstance{{Org: "o", Project: "p", Schema: "none", Instance: Instance{Identifier: "x"}}},
 	}
-	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "does not exist") || !strings.Contains(err.Error(), `"nope"`) {
-		t.Fatalf("Validate: %v", err)
+	raw, _ := json.Marshal(bad)
+	if _, err := ParseState(raw); err == nil || !strings.Contains(err.Error(), "does not exist") || !strings.Contains(err.Error(), `"nope"`) {
+		t.Fatalf("ParseState: %v", err)
 	}
 	other.Restore(bad)
 	got := other.Snapshot()

@@ -1,0 +1,176 @@
+package mockserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// The seed loads every part of a scenario, YAML or JSON alike, with the computed fields
+// filled in as the API would.
+func TestParseState_seed(t *testing.T) {
+	b, err := os.ReadFile("testdata/seed.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := ParseState(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asJSON, _ := json.Marshal(st)
+	if again, err := ParseState(asJSON); err != nil || !reflect.DeepEqual(again, st) {
+		t.Fatalf("the same state in JSON: %+v, %v", again, err)
+	}
+	ts := NewTestServer(t)
+	ts.Restore(st)
+	if d := ts.Defaults(); d["defaultTag"] != "plugins/drone-liquibase:1.19.0-4.33" || d["futureTag"] == "" || d["mongoTag"] != defaultImages["mongoTag"] {
+		t.Errorf("defaults: %v", d)
+	}
+	if o := ts.Overrides(); len(o) != 2 || o["futureTag"] == "" {
+		t.Errorf("overrides: %v", o)
+	}
+	sc, ok := ts.Schema("default", "payments", "ledger")
+	if !ok || sc.InstanceCount != 2 || sc.SchemaSourceType != "Git" || sc.Tags["tier"] != "1" || sc.Type != TypeRepository || sc.MigrationType != MigrationTypeLiquibase || sc.Created == 0 {
+		t.Errorf("schema: %+v", sc)
+	}
+	if rp, _ := ts.Schema("default", "payments", "reports"); rp.Type != TypeScript || rp.MigrationType != MigrationTypeFlyway {
+		t.Errorf("script schema: %+v", rp)
+	}
+	in, ok := ts.Instance("default", "payments", "ledger", "ledger_prod")
+	if !ok || in.GitTag != "v40" || in.Created != 1767225600 || in.Updated != in.Created {
+		t.Errorf("instance: %+v", in)
+	}
+}
+
+// A scenario exported (GET /_mock/state) and seeded again exports the same bytes.
+func TestParseState_roundTrip(t *testing.T) {
+	b, err := os.ReadFile("testdata/seed.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := NewTestServer(t)
+	if err := first.load(b); err != nil {
+		t.Fatal(err)
+	}
+	exported := call(t, first, "GET", "/_mock/state", nil).body
+	second := NewTestServer(t)
+	if err := second.load(exported); err != nil {
+		t.Fatal(err)
+	}
+	if again := call(t, second, "GET", "/_mock/state", nil).body; !bytes.Equal(again, exported) {
+		t.Fatalf("export, seed, export differs:\n%s\n%s", exported, again)
+	}
+	// The hook takes the same document.
+	third := NewTestServer(t)
+	expect(t, call(t, third, "PUT", "/_mock/state", json.RawMessage(exported)), 200)
+	if again := call(t, third, "GET", "/_mock/state", nil).body; !bytes.Equal(again, exported) {
+		t.Fatalf("PUT /_mock/state, export differs:\n%s\n%s", exported, again)
+	}
+}
+
+func (ts *TestServer) load(b []byte) error {
+	st, err := ParseState(b)
+	if err == nil {
+		ts.Restore(st)
+	}
+	return err
+}
+
+// Every problem of a document is reported at once, each with its line and field path,
+// in the words the API would use.
+func TestParseState_errors(t *testing.T) {
+	for name, tt := range map[string]struct {
+		doc  string
+		want []string
+	}{
+		"empty":     {"  \n", []string{"the state document is empty"}},
+		"syntax":    {"schemas: [\n", []string{"not JSON or YAML"}},
+		"two docs":  {"{}\n---\n{}\n", []string{"line 2: a second document"}},
+		"not a map": {"- a\n", []string{"line 1: a list where an object is expected"}},
+		"shape": {`schemas:
+  - org: default
+    project: p
+    schema:
+      identifier: s
+      title: S
+      usePercona: "yes"
+      created: soon
+      tags: [a]
+`, []string{
+			`line 6: schemas[0].schema.title: unknown field; schemas[0].schema takes changeLogScript, changelog, created,`,
+			`line 7: schemas[0].schema.usePercona: "yes" is not true or false`,
+			`line 8: schemas[0].schema.created: "soon" is not a whole number`,
+			`line 9: schemas[0].schema.tags: a list where an object of strings is expected`,
+		}},
+		"content": {`{
+  "defaults": {"new_tag": "x:1", "flywayMongoTag": " "},
+  "overrides": {"latestTag": "x:1", "rdsTag": ""},
+  "schemas": [
+    {"org": "default", "project": "p", "schema": {"identifier": "s", "name": "S", "changelog": {"connector": "gh", "location": "c.yaml"}}},
+    {"org": "default", "project": "p", "schema": {"identifier": "s", "name": "Again", "type": "Repo"}},
+    {"org": "my-org", "project": "p", "schema": {"identifier": "overview", "name": "O", "changeLogScript": {"image": "i", "command": "c"}}}
+  ],
+  "instances": [
+    {"org": "default", "project": "p", "schema": "s", "instance": {"identifier": "i", "name": "I", "connector": "db"}},
+    {"org": "default", "project": "p", "schema": "gone", "instance": {"identifier": "j", "name": "J", "connector": "db", "branch": "b", "gitTag": "t"}}
+  ]
+}`, []string{
+			`line 2: defaults["flywayMongoTag"]: the image is empty`,
+			`line 2: defaults["new_tag"]: "new_tag" is not a field name`,
+			`line 3: overrides["latestTag"]: unknown execution-config field "latestTag": give it a default under defaults first`,
+			`line 3: overrides["rdsTag"]: the image is empty`,
+			`line 6: schemas[1].schema.identifier: schema default/p/s is listed twice`,
+			`line 6: schemas[1].schema: type "Repo" is invalid: use Repository or Script`,
+			`line 7: schemas[2].org: "my-org" is not a Harness identifier`,
+			`line 7: schemas[2].schema.identifier: schema identifier "overview" is reserved`,
+			`line 10: instances[0].instance: branch is required: the schema's changelog is in Git`,
+			`line 11: instances[1].schema: schema default/p/gone does not exist: list it under schemas`,
+			`line 11: instances[1].instance: branch, commitSha and gitTag are mutually exclusive`,
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := ParseState([]byte(tt.doc))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != len(tt.want) {
+				t.Errorf("%d problems, want %d:\n%v", len(lines), len(tt.want), err)
+			}
+			for i, want := range tt.want {
+				if i >= len(lines) || !strings.HasPrefix(lines[i], want) {
+					t.Errorf("problem %d:\n got %q\nwant %q…", i, lines[min(i, len(lines)-1)], want)
+				}
+			}
+		})
+	}
+}
+
+// FuzzParseState: no document panics the parser; every problem names a line; a document
+// it accepts restores, and what the mock then exports is accepted too.
+func FuzzParseState(f *testing.F) {
+	seed, _ := os.ReadFile("testdata/seed.yaml")
+	for _, s := range []string{string(seed), "{}", "[]", "schemas: [{org: a}]", "defaults: {a: &x b, c: *x}", "overrides: {rdsTag: 1}", "---\n---", "a: !!binary x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		st, err := ParseState([]byte(doc))
+		if err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if line == "" {
+					t.Fatalf("an empty problem line in %q", err)
+				}
+			}
+			return
+		}
+		ts := New(Options{AccountID: "a", APIKey: "k"})
+		ts.Restore(st)
+		exported, _ := json.Marshal(ts.Snapshot())
+		if _, err := ParseState(exported); err != nil {
+			t.Fatalf("the export of an accepted document is refused: %v\n%s\nfrom %q", err, exported, doc)
+		}
+	})
+}
