@@ -31,7 +31,8 @@ URL=$MOCK_URL
 echo "mock Harness API at $URL (account $MOCK_ACCOUNT); its request log: $WORK/mock.log"
 
 cp examples/quickstart/*.tf "$WORK/tf/"
-tf() { terraform -chdir="$WORK/tf" "$1" "${NO_COLOR[@]}" "${@:2}"; }
+TF=${TF:-terraform} # or an OpenTofu binary: make demo TF=tofu
+tf() { "$TF" -chdir="$WORK/tf" "$1" "${NO_COLOR[@]}" "${@:2}"; }
 # mock METHOD PATH [JSON]: a change made in "the Harness UI", through the mock's test hooks.
 mock() { curl -fsS -X "$1" -H 'Content-Type: application/json' ${3:+--data "$3"} "$URL$2"; }
 
@@ -43,7 +44,7 @@ mock PUT /_mock/execution-config/overrides/gitCloneTag '{"value":"docker.io/some
 mock PATCH "/_mock/orgs/$ORG/projects/$PROJECT/dbschema/orders" '{"name":"Orders (renamed in the UI)"}' >/dev/null
 echo "gitCloneTag override -> docker.io/someone/drone-git:0.0.1; schema orders renamed to \"Orders (renamed in the UI)\""
 
-headline "Stage 3/5: terraform plan detects both drifts"
+headline "Stage 3/5: $(basename "$TF") plan detects both drifts"
 set +e
 tf plan -input=false -compact-warnings -detailed-exitcode
 code=$?

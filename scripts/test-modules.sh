@@ -2,7 +2,7 @@
 # Tests the example modules as a user tests their own (`make test-modules`, part of
 # `make test`): for each examples/modules/*/ with a tests/ folder, start the mock seeded
 # with tests/seed.yaml in the background, then `terraform get` and `terraform test` in a
-# copy of the module. TF=tofu runs OpenTofu instead.
+# copy of the module. TF is the CLI to run (make test-modules TF=tofu: the pinned OpenTofu).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/mock.sh

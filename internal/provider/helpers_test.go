@@ -168,7 +168,7 @@ func newTFCLI(t *testing.T) *tfCLI {
 	reattach := make(chan *plugin.ReattachConfig, 1)
 	served := make(chan error, 1)
 	go func() {
-		served <- tf6server.Serve("registry.terraform.io/hashicorp/harness", ProtocolServer("test", !collectsLogs(os.Environ())),
+		served <- tf6server.Serve(testProviderAddress(), ProtocolServer("test", !collectsLogs(os.Environ())),
 			tf6server.WithDebug(ctx, reattach, make(chan struct{})),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithLoggingSink(t),
@@ -195,7 +195,7 @@ func newTFCLI(t *testing.T) *tfCLI {
 		t.Fatal("the provider server did not start")
 	}
 	type addr struct{ Network, String string }
-	cfg, err := json.Marshal(map[string]any{"registry.terraform.io/hashicorp/harness": map[string]any{
+	cfg, err := json.Marshal(map[string]any{testProviderAddress(): map[string]any{
 		"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": rc.Test,
 		"Addr": addr{rc.Addr.Network(), rc.Addr.String()},
 	}})
@@ -323,6 +323,17 @@ func (c *tfCLI) showState() map[string]stateResource {
 		}
 	}
 	return out
+}
+
+// testProviderAddress is where a configuration without required_providers finds
+// "harness": hashicorp/harness on the default registry, which plugin-testing takes from
+// TF_ACC_PROVIDER_HOST (registry.opentofu.org under OpenTofu).
+func testProviderAddress() string {
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	return host + "/hashicorp/harness"
 }
 
 // requiredProviders declares the provider as tfCLI serves it; a configuration that
