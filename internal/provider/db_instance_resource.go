@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -83,7 +82,7 @@ func (r *dbInstanceResource) Schema(_ context.Context, _ resource.SchemaRequest,
 
 func (r *dbInstanceResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.Conflicting(path.MatchRoot("branch"), path.MatchRoot("commit_sha"), path.MatchRoot("git_tag")),
+		atMostOneOf{"branch", "commit_sha", "git_tag"},
 	}
 }
 
@@ -93,7 +92,7 @@ func (r *dbInstanceResource) Configure(_ context.Context, req resource.Configure
 
 func (r *dbInstanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan dbInstanceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -111,13 +110,13 @@ func (r *dbInstanceResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	tflog.Debug(ctx, "created DB instance", map[string]any{"org_id": org, "project_id": project, "schema": schemaID, "identifier": inst.Identifier})
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, schemaID, inst)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
 	addMismatches(&resp.Diagnostics, plan.where(), in.Mismatches(inst), nil)
 }
 
 func (r *dbInstanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state dbInstanceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -137,7 +136,7 @@ func (r *dbInstanceResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, org, project, schemaID, inst)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &state)...)
 }
 
 // Update sends what changed from the refreshed state to the plan (client
@@ -145,8 +144,8 @@ func (r *dbInstanceResource) Read(ctx context.Context, req resource.ReadRequest,
 // it), then checks that Harness's answer holds the plan.
 func (r *dbInstanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state dbInstanceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -167,7 +166,7 @@ func (r *dbInstanceResource) Update(ctx context.Context, req resource.UpdateRequ
 	lastApplied, lastDeployed := plan.LastAppliedTag, plan.LastDeployedChangeSetTag // known in the plan: keep them
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, schemaID, inst)...)
 	plan.LastAppliedTag, plan.LastDeployedChangeSetTag = lastApplied, lastDeployed
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
 	addMismatches(&resp.Diagnostics, plan.where(), desired.Mismatches(inst), nil)
 }
 
@@ -175,7 +174,7 @@ func (r *dbInstanceResource) Update(ctx context.Context, req resource.UpdateRequ
 // which Harness deletes with its instances) counts as deleted.
 func (r *dbInstanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state dbInstanceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

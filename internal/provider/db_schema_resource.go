@@ -162,7 +162,7 @@ func (r *dbSchemaResource) Configure(_ context.Context, req resource.ConfigureRe
 
 func (r *dbSchemaResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan dbSchemaModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -180,13 +180,13 @@ func (r *dbSchemaResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	tflog.Debug(ctx, "created DB schema", map[string]any{"org_id": org, "project_id": project, "identifier": s.Identifier})
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, s)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
 	addMismatches(&resp.Diagnostics, plan.where(), in.Mismatches(s), dbSchemaBlocks)
 }
 
 func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state dbSchemaModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -204,7 +204,7 @@ func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, org, project, s)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &state)...)
 }
 
 // Update sends what changed from the refreshed state to the plan (client
@@ -212,8 +212,8 @@ func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, r
 // then checks that Harness's answer holds the plan.
 func (r *dbSchemaResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state dbSchemaModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -234,13 +234,13 @@ func (r *dbSchemaResource) Update(ctx context.Context, req resource.UpdateReques
 	instances := plan.InstanceCount // known in the plan: keep it (the next refresh reads the new one)
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, s)...)
 	plan.InstanceCount = instances
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
 	addMismatches(&resp.Diagnostics, plan.where(), desired.Mismatches(s), dbSchemaBlocks)
 }
 
 func (r *dbSchemaResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state dbSchemaModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -2,12 +2,14 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 type ctxKey struct{}
@@ -28,7 +30,7 @@ func (s recordingServer) ReadResource(ctx context.Context, _ *tfprotov6.ReadReso
 // cannot keep them alive) but is cancelled with the request.
 func TestDetachedServerKeepsOnlyCancellation(t *testing.T) {
 	rec := recordingServer{got: make(chan context.Context, 1)}
-	s := detachedServer{rec}
+	s := detachedServer{frameworkServer: rec, states: &stateTypes{}}
 	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, "request value"))
 	done := make(chan error, 1)
 	go func() {
@@ -103,6 +105,89 @@ func TestCollectsLogs(t *testing.T) {
 	} {
 		if got := collectsLogs(tt.env); got != tt.want {
 			t.Errorf("collectsLogs(%q) = %v, want %v", tt.env, got, tt.want)
+		}
+	}
+}
+
+// sampleJSON is a JSON value of typ with every attribute set, plus a key no schema has
+// (a state written by another provider version).
+func sampleJSON(typ tftypes.Type) any {
+	switch t := typ.(type) {
+	case tftypes.Map:
+		return map[string]any{"k": sampleJSON(t.ElementType)}
+	case tftypes.List:
+		return []any{sampleJSON(t.ElementType)}
+	case tftypes.Set:
+		return []any{sampleJSON(t.ElementType)}
+	case tftypes.Object:
+		out := map[string]any{"from_an_older_version": "x"}
+		for name, at := range t.AttributeTypes {
+			out[name] = sampleJSON(at)
+		}
+		return out
+	}
+	switch {
+	case typ.Is(tftypes.String):
+		return "v"
+	case typ.Is(tftypes.Bool):
+		return true
+	case typ.Is(tftypes.Number):
+		return 7
+	}
+	return nil
+}
+
+// The passthrough answers UpgradeResourceState exactly as the framework does, for every
+// resource, full and sparse states alike; requests it does not handle (another version,
+// a flatmap state, JSON that does not fit the schema) reach the framework.
+func TestUpgradeResourceStatePassthrough(t *testing.T) {
+	ctx := context.Background()
+	framework := providerserver.NewProtocol6(New("test")())()
+	schemas, err := framework.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || len(schemas.ResourceSchemas) < 3 {
+		t.Fatalf("schemas: %v", err)
+	}
+	st := &stateTypes{}
+	for name, schema := range schemas.ResourceSchemas {
+		typ := schema.ValueType()
+		full, _ := json.Marshal(sampleJSON(typ))
+		for _, raw := range [][]byte{full, []byte(`{"id": "a/b"}`), []byte(`{}`)} {
+			req := &tfprotov6.UpgradeResourceStateRequest{TypeName: name, Version: schema.Version, RawState: &tfprotov6.RawState{JSON: raw}}
+			fast := st.passthrough(ctx, framework, req)
+			want, err := framework.UpgradeResourceState(ctx, req)
+			if fast == nil || err != nil || len(want.Diagnostics) > 0 {
+				t.Fatalf("%s %s: passthrough %v; framework %v %v", name, raw, fast, err, want.Diagnostics)
+			}
+			got, err1 := fast.UpgradedState.Unmarshal(typ)
+			exp, err2 := want.UpgradedState.Unmarshal(typ)
+			if err1 != nil || err2 != nil || !got.Equal(exp) {
+				t.Errorf("%s %s:\n passthrough %v (%v)\n framework   %v (%v)", name, raw, got, err1, exp, err2)
+			}
+		}
+		for what, req := range map[string]*tfprotov6.UpgradeResourceStateRequest{
+			"another version": {TypeName: name, Version: schema.Version + 1, RawState: &tfprotov6.RawState{JSON: full}},
+			"flatmap":         {TypeName: name, Version: schema.Version, RawState: &tfprotov6.RawState{Flatmap: map[string]string{"id": "x"}}},
+			"a wrong type":    {TypeName: name, Version: schema.Version, RawState: &tfprotov6.RawState{JSON: []byte(`{"id": {"not": "a string"}}`)}},
+			"no state":        {TypeName: name, Version: schema.Version},
+		} {
+			if st.passthrough(ctx, framework, req) != nil {
+				t.Errorf("%s, %s: the passthrough answered what the framework must", name, what)
+			}
+		}
+	}
+	if st.passthrough(ctx, framework, &tfprotov6.UpgradeResourceStateRequest{TypeName: "harness_nope", RawState: &tfprotov6.RawState{JSON: []byte(`{}`)}}) != nil {
+		t.Error("the passthrough answered for an unknown resource type")
+	}
+}
+
+// The collector is tuned unless the user tuned it: GOGC or GOMEMLIMIT win.
+func TestGCSettings(t *testing.T) {
+	if p, l, ok := gcSettings([]string{"PATH=/bin", "TF_IN_AUTOMATION=1"}); !ok || p != 400 || l != 40<<20 {
+		t.Errorf("default: %d %d %v", p, l, ok)
+	}
+	for _, env := range []string{"GOGC=50", "GOMEMLIMIT=1GiB", "GOGC=off"} {
+		if _, _, ok := gcSettings([]string{"PATH=/bin", env}); ok {
+			t.Errorf("%s in the environment is overridden", env)
 		}
 	}
 }

@@ -129,7 +129,7 @@ func run(ctx context.Context, o options) error {
 	}
 	b.realProv = filepath.Join(b.work, "bin", "terraform-provider-harness")
 	b.rusageDir = filepath.Join(b.work, "rusage")
-	for _, d := range []string{"bin", "plugins", "rusage", "logs", "provider", "baseline"} {
+	for _, d := range []string{"bin", "plugins", "plugins-floor", "rusage", "logs", "provider", "floor", "baseline"} {
 		if err := os.MkdirAll(filepath.Join(b.work, d), 0o755); err != nil {
 			return err
 		}
@@ -140,6 +140,8 @@ func run(ctx context.Context, o options) error {
 		{"build", "-trimpath", "-ldflags", "-X main.version=bench", "-o", b.realProv, "."},
 		{"build", "-trimpath", "-o", filepath.Join(b.work, "bin", "harness-dbops-mock"), "./cmd/harness-dbops-mock"},
 		{"build", "-C", "scripts/bench", "-trimpath", "-o", filepath.Join(b.work, "plugins", "terraform-provider-harness"), "./rsswrap"},
+		{"build", "-C", "scripts/bench", "-trimpath", "-o", filepath.Join(b.work, "plugins-floor", "terraform-provider-harness"), "./rsswrap"},
+		{"build", "-C", "scripts/bench", "-trimpath", "-o", filepath.Join(b.work, "bin", "floor"), "./floor"},
 	} {
 		if out, err := exec.CommandContext(ctx, "go", c...).CombinedOutput(); err != nil {
 			return fmt.Errorf("go %s: %w\n%s", strings.Join(c, " "), err, out)
@@ -278,9 +280,14 @@ resource "terraform_data" "instance" {
   }
 }
 `
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"dbdevops/harness\" = %q\n  }\n  direct {}\n}\n",
-		filepath.Join(b.work, "plugins"))
-	for name, text := range map[string]string{"provider/main.tf": provider, "baseline/main.tf": baseline, "terraformrc": rc} {
+	rc := func(plugins string) string {
+		return fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"dbdevops/harness\" = %q\n  }\n  direct {}\n}\n",
+			filepath.Join(b.work, plugins))
+	}
+	for name, text := range map[string]string{
+		"provider/main.tf": provider, "floor/main.tf": provider, "baseline/main.tf": baseline,
+		"terraformrc": rc("plugins"), "terraformrc-floor": rc("plugins-floor"),
+	} {
 		if err := os.WriteFile(filepath.Join(b.work, name), []byte(text), 0o644); err != nil {
 			return err
 		}
@@ -308,6 +315,17 @@ func (b *bench) environment() []string {
 		"BENCH_REAL_PROVIDER="+b.realProv,
 		"BENCH_RUSAGE_DIR="+b.rusageDir,
 	)
+}
+
+// envFor is the environment of one kind of run: the floor runs the same configuration
+// through its own dev_overrides, with the floor binary behind rsswrap.
+func (b *bench) envFor(kind string) []string {
+	if kind != "floor" {
+		return b.env
+	}
+	return append(slices.Clone(b.env),
+		"TF_CLI_CONFIG_FILE="+filepath.Join(b.work, "terraformrc-floor"),
+		"BENCH_REAL_PROVIDER="+filepath.Join(b.work, "bin", "floor"))
 }
 
 // waitForLoad polls the load average until it is under -max-load or -wait-load passes,
@@ -390,7 +408,8 @@ type sample struct {
 
 // terraform runs one command in dir and measures it. For plans, -detailed-exitcode
 // must say "no changes".
-func (b *bench) terraform(ctx context.Context, dir string, args ...string) (sample, error) {
+func (b *bench) terraform(ctx context.Context, kind string, args ...string) (sample, error) {
+	dir := filepath.Join(b.work, kind)
 	var s sample
 	entries, _ := os.ReadDir(b.rusageDir)
 	for _, e := range entries {
@@ -407,7 +426,7 @@ func (b *bench) terraform(ctx context.Context, dir string, args ...string) (samp
 	}
 	defer func() { _ = logf.Close() }()
 	cmd := exec.CommandContext(ctx, "terraform", append([]string{"-chdir=" + dir}, args...)...)
-	cmd.Env, cmd.Stdout, cmd.Stderr = b.env, logf, logf
+	cmd.Env, cmd.Stdout, cmd.Stderr = b.envFor(kind), logf, logf
 	// On Ctrl-C, let Terraform stop its providers and save its state.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = time.Minute
@@ -494,10 +513,15 @@ type sizeResult struct {
 
 var commands = []string{"apply", "plan", "destroy"}
 
+// kinds are the configurations measured side by side: this provider, the floor (the
+// same configuration, served by a provider that does nothing: scripts/bench/floor) and
+// terraform_data (Terraform alone).
+var kinds = []string{"provider", "floor", "baseline"}
+
 func (b *bench) measureSize(ctx context.Context, n, runs int) (sizeResult, error) {
 	schemas := (n + instancesPerSchema - 1) / instancesPerSchema
 	r := sizeResult{n: n, resources: n + schemas + 1, runs: runs, samples: map[string]map[string][]sample{}}
-	for _, kind := range []string{"provider", "baseline"} {
+	for _, kind := range kinds {
 		r.samples[kind] = map[string][]sample{}
 	}
 	par := fmt.Sprintf("-parallelism=%d", b.o.parallelism)
@@ -508,19 +532,24 @@ func (b *bench) measureSize(ctx context.Context, n, runs int) (sizeResult, error
 		"destroy": {"destroy", "-auto-approve", "-input=false", par, nvar},
 	}
 	for i := range runs {
-		kinds := []string{"provider", "baseline"}
-		if i%2 == 1 {
-			slices.Reverse(kinds)
-		}
+		order := append(slices.Clone(kinds[i%len(kinds):]), kinds[:i%len(kinds)]...) // rotated each run
 		for _, c := range commands {
-			for _, kind := range kinds {
-				s, err := b.terraform(ctx, filepath.Join(b.work, kind), args[c]...)
+			for _, kind := range order {
+				if c == "destroy" && n >= destroyOnceFrom && i < runs-1 {
+					// A destroy of 1000 resources costs Terraform half a minute whatever the
+					// provider; measured in the last run only, the others reset state and mock.
+					if err := b.reset(ctx, kind); err != nil {
+						return r, err
+					}
+					continue
+				}
+				s, err := b.terraform(ctx, kind, args[c]...)
 				if err != nil {
 					return r, err
 				}
 				r.samples[kind][c] = append(r.samples[kind][c], s)
 				fmt.Printf("N=%-5d run %d  %-8s %-8s %7.2fs", n, i+1, c, kind, s.wall.Seconds())
-				if kind == "provider" {
+				if kind != "baseline" {
 					fmt.Printf("  provider %4.1f MB, %d API calls", float64(s.provRSS)/1024, total(s.requests))
 				}
 				fmt.Println()
@@ -528,6 +557,35 @@ func (b *bench) measureSize(ctx context.Context, n, runs int) (sizeResult, error
 		}
 	}
 	return r, nil
+}
+
+// destroyOnceFrom is the N from which destroy is measured in one run only (see reset).
+const destroyOnceFrom = 1000
+
+// reset undoes an apply without a destroy: the state file goes, and the provider's
+// objects leave the mock (PUT /_mock/state with an empty state).
+func (b *bench) reset(ctx context.Context, kind string) error {
+	for _, f := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
+		if err := os.Remove(filepath.Join(b.work, kind, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	if kind != "provider" {
+		return nil
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, b.mockURL+"/_mock/state", strings.NewReader("{}"))
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("resetting the mock: %s", resp.Status)
+	}
+	return nil
 }
 
 // startupResult is what start-up costs.
@@ -543,7 +601,7 @@ func (b *bench) measureStartup(ctx context.Context) (startupResult, error) {
 	r := startupResult{runs: runs}
 	for range runs {
 		for _, kind := range []string{"provider", "baseline"} {
-			s, err := b.terraform(ctx, filepath.Join(b.work, kind), "providers", "schema", "-json")
+			s, err := b.terraform(ctx, kind, "providers", "schema", "-json")
 			if err != nil {
 				return r, err
 			}
