@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -373,5 +374,21 @@ func TestAuthFailures(t *testing.T) {
 		if _, err := c.GetDefaultConfig(context.Background()); client.StatusOf(err) != tt.status {
 			t.Errorf("account %s key %s: %v", tt.account, tt.key, err)
 		}
+	}
+}
+
+// A create whose answers are all lost, and that reading back never finds, is sent
+// max_retries + 1 times, no more, and the error says so.
+func TestCreateOnceGivesUpAfterItsRetries(t *testing.T) {
+	t.Parallel()
+	c, srv := newMockClient(t) // MaxRetries 3
+	srv.PutSchema("o", "p", mockserver.Schema{Identifier: "s", Name: "S", Changelog: &mockserver.Changelog{Connector: "git", Location: "x"}})
+	srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateInstance, Drop: true})
+	_, err := c.CreateInstance(context.Background(), "o", "p", "s", client.InstanceInput{Identifier: "i", Name: "I", Connector: "c", Branch: "main"})
+	if err == nil || !strings.Contains(err.Error(), "sent 4 times; each time its answer was lost and reading it back found nothing") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := srv.RouteCount(mockserver.RouteCreateInstance); n != 4 {
+		t.Fatalf("%d POSTs, want 4", n)
 	}
 }
