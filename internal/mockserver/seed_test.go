@@ -105,6 +105,16 @@ func TestParseState_errors(t *testing.T) {
 			`line 8: schemas[0].schema.created: "soon" is not a whole number`,
 			`line 9: schemas[0].schema.tags: a list where an object of strings is expected`,
 		}},
+		"content in YAML": {`defaults:
+  gitCloneTag: harness/drone-git:1
+  bad_name: x:1
+overrides:
+  rdsTag: r:1
+  mongoTag: " "
+`, []string{
+			`line 3: defaults["bad_name"]: "bad_name" is not a field name`,
+			`line 6: overrides["mongoTag"]: the image is empty`,
+		}},
 		"content": {`{
   "defaults": {"new_tag": "x:1", "flywayMongoTag": " "},
   "overrides": {"latestTag": "x:1", "rdsTag": ""},

@@ -16,7 +16,7 @@ import (
 // Serve runs the provider as a Terraform plugin. environ is the process's environment
 // (os.Environ), read to tell whether Terraform collects provider logs.
 //
-// Two workarounds for costs outside this provider apply when Terraform collects no
+// Three workarounds for costs outside this provider apply when Terraform collects no
 // provider log (no TF_LOG* variable), which is every plan and apply that is not being
 // debugged; with logs, the plain framework server runs, so nothing is hidden from a
 // debugging user:
@@ -27,9 +27,9 @@ import (
 //     (tf6server.WithLoggingSink), whose level follows TF_LOG, so with no TF_LOG every
 //     logger is off. Remove when terraform-plugin-go stops logging by default when
 //     Terraform does not collect logs.
-//   - detachedServer, below.
-//   - a lazier garbage collector (tuneGC), which the bounded heap of detachedServer
-//     allows.
+//   - detachedServer, below, and its UpgradeResourceState passthrough (stateTypes).
+//   - a lazier garbage collector (gcSettings), which the bounded heap of
+//     detachedServer allows.
 func Serve(address, version string, debug bool, environ []string) error {
 	var opts []tf6server.ServeOpt
 	quiet := !debug && !collectsLogs(environ)
