@@ -305,15 +305,18 @@ func TestAccDBInstanceResource_replace(t *testing.T) {
 	})
 }
 
-func TestAccDBInstanceResource_disappears(t *testing.T) {
-	srv := newAccTestServer(t)
-	cfg := dbInstanceConfig(srv, `
+// pgInstance is the body of a plain instance of schema main.
+const pgInstance = `
   schema     = harness_dbops_db_schema.main.identifier
   identifier = "pg"
   name       = "Postgres"
   connector  = "jdbc_pg"
   branch     = "main"
-`)
+`
+
+func TestAccDBInstanceResource_disappears(t *testing.T) {
+	srv := newAccTestServer(t)
+	cfg := dbInstanceConfig(srv, pgInstance)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkDBInstancesDestroyed(srv),
@@ -491,13 +494,7 @@ func TestAccDBInstanceResource_badImportID(t *testing.T) {
 // 404, and counts as done: the destroy succeeds, with exactly those two requests.
 func TestAccDBInstanceResource_deleteAnswerLost(t *testing.T) {
 	srv := newAccTestServer(t)
-	cfg := dbInstanceConfig(srv, `
-  schema     = harness_dbops_db_schema.main.identifier
-  identifier = "pg"
-  name       = "Postgres"
-  connector  = "jdbc_pg"
-  branch     = "main"
-`)
+	cfg := dbInstanceConfig(srv, pgInstance)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkDBInstancesDestroyed(srv),
