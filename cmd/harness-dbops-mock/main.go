@@ -120,15 +120,9 @@ Flags:
 		}
 	}
 	if *seed != "" {
-		b, err := os.ReadFile(*seed)
-		if err != nil {
+		if err := srv.LoadSeed(*seed); err != nil {
 			return fmt.Errorf("-seed: %w", err)
 		}
-		st, err := mockserver.ParseState(b)
-		if err != nil {
-			return fmt.Errorf("-seed %s:\n%w", *seed, err)
-		}
-		srv.Restore(st)
 	}
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
 	if err != nil {

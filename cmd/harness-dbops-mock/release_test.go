@@ -76,10 +76,10 @@ func TestDockerfile(t *testing.T) {
 		t.Errorf("the Dockerfile's Go image is not go.mod's Go %v", goVersion)
 	}
 	// Every HARNESS_MOCK_ variable it sets names a flag.
+	var usage strings.Builder
+	_ = run(t.Context(), []string{"-help"}, noEnv, &usage, &usage)
 	for _, m := range regexp.MustCompile(`HARNESS_MOCK_([A-Z_]+)=`).FindAllStringSubmatch(d, -1) {
 		name := strings.ToLower(strings.ReplaceAll(m[1], "_", "-"))
-		var usage strings.Builder
-		_ = run(t.Context(), []string{"-help"}, noEnv, &usage, &usage)
 		if !strings.Contains(usage.String(), "-"+name+" ") {
 			t.Errorf("HARNESS_MOCK_%s names no flag (-%s)", m[1], name)
 		}

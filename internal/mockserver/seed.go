@@ -255,15 +255,23 @@ func (p *stateProblems) check(st State) {
 		if err := checkIdentifier("schema", sc.Schema.Identifier); err != nil {
 			p.at(at+".schema.identifier", "%v", err)
 		}
-		if _, dup := sources[key]; dup {
+		_, dup := sources[key]
+		if dup {
 			p.at(at+".schema.identifier", "schema %s is listed twice", key)
 		}
 		s := storedSchema(sc.Schema)
 		defaultType(&s)
-		for _, problem := range checkSchemaBody(&s) {
+		problems := checkSchemaBody(&s)
+		for _, problem := range problems {
 			p.at(at+".schema", "%s", problem)
 		}
-		sources[key] = sourceType(&s)
+		switch {
+		case dup: // the first one stands
+		case len(problems) > 0:
+			sources[key] = "" // its source would only mislead the checks of its instances
+		default:
+			sources[key] = sourceType(&s)
+		}
 	}
 	seen := map[string]bool{}
 	for i, in := range st.Instances {

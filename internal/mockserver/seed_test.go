@@ -105,6 +105,21 @@ func TestParseState_errors(t *testing.T) {
 			`line 8: schemas[0].schema.created: "soon" is not a whole number`,
 			`line 9: schemas[0].schema.tags: a list where an object of strings is expected`,
 		}},
+		"an invalid schema's instances": {`schemas:
+  - org: default
+    project: p
+    schema:
+      identifier: s
+      name: S
+      type: Repo
+instances:
+  - org: default
+    project: p
+    schema: s
+    instance: {identifier: i, name: I, connector: c}
+`, []string{
+			`line 5: schemas[0].schema: type "Repo" is invalid: use Repository or Script`,
+		}},
 		"content in YAML": {`defaults:
   gitCloneTag: harness/drone-git:1
   bad_name: x:1

@@ -180,10 +180,16 @@ func (s *Server) SaveFile(path string) error {
 // LoadFile restores the state saved by SaveFile. A missing file keeps the seeded
 // state (first run); an invalid one is an error and changes nothing.
 func (s *Server) LoadFile(path string) error {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+	if err := s.LoadSeed(path); !errors.Is(err, fs.ErrNotExist) {
+		return err
 	}
+	return nil
+}
+
+// LoadSeed replaces the state with a state document read from path (JSON or YAML,
+// checked by ParseState). An invalid one is an error and changes nothing.
+func (s *Server) LoadSeed(path string) error {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("load mock state: %w", err)
 	}

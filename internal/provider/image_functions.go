@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -126,16 +127,13 @@ func (rehostImageFunction) Run(ctx context.Context, req function.RunRequest, res
 	if resp.Error = req.Arguments.Get(ctx, &ref, &registry); resp.Error != nil {
 		return
 	}
-	if _, err := parseImage(ref); err != nil {
-		resp.Error = function.NewArgumentFuncError(0, err.Error())
-		return
-	}
-	if _, err := checkRegistry(registry); err != nil {
-		resp.Error = function.NewArgumentFuncError(1, err.Error())
-		return
-	}
 	out, err := rehostImage(ref, registry)
-	if err != nil {
+	var bad argumentError
+	switch {
+	case errors.As(err, &bad):
+		resp.Error = function.NewArgumentFuncError(bad.arg, err.Error())
+		return
+	case err != nil:
 		resp.Error = function.NewFuncError(err.Error())
 		return
 	}

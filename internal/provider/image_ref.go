@@ -92,9 +92,9 @@ var harnessTag = regexp.MustCompile(`^v?(\d+\.\d+\.\d+)(?:-(\d+(?:\.\d+)*))?(?:-
 func parseImage(ref string) (imageParts, error) {
 	switch {
 	case ref == "":
-		return imageParts{}, errors.New("the image reference is empty")
+		return imageParts{}, errors.New("the image reference is empty: give one such as plugins/drone-liquibase:1.18.0-4.33")
 	case strings.TrimSpace(ref) != ref:
-		return imageParts{}, fmt.Errorf("%q has leading or trailing white space", ref)
+		return imageParts{}, fmt.Errorf("%q has leading or trailing white space: remove it (trimspace() does)", ref)
 	}
 	named, err := reference.ParseNormalizedNamed(ref)
 	if err != nil {
@@ -135,18 +135,17 @@ func parseImage(ref string) (imageParts, error) {
 // path (normalized: docker.io's official images keep "library/"), then its tag and
 // digest unchanged. registry is a host with an optional port and path prefix
 // ("registry.example.com/mirror"). A reference already under registry is returned as is,
-// so rehosting is idempotent.
+// so rehosting is idempotent. An error in one argument is an argumentError.
 func rehostImage(ref, registry string) (string, error) {
 	p, err := parseImage(ref)
 	if err != nil {
-		return "", err
+		return "", argumentError{0, err}
 	}
 	prefix, err := checkRegistry(registry)
 	if err != nil {
-		return "", err
+		return "", argumentError{1, err}
 	}
-	named, _ := reference.ParseNormalizedNamed(ref)
-	if strings.HasPrefix(named.Name(), prefix+"/") {
+	if strings.HasPrefix(p.Registry+"/"+p.Repository, prefix+"/") {
 		return ref, nil
 	}
 	out := prefix + "/" + p.Repository
@@ -157,10 +156,20 @@ func rehostImage(ref, registry string) (string, error) {
 		out += "@" + p.Digest
 	}
 	if _, err := reference.ParseNamed(out); err != nil {
-		return "", fmt.Errorf("%q under %q gives %q, which is not a valid image reference: %w", ref, registry, out, err)
+		return "", fmt.Errorf("%q under %q gives %q, which is not a valid image reference (%w): use a shorter registry prefix", ref, registry, out, err)
 	}
 	return out, nil
 }
+
+// argumentError is an error in one argument of a function (0-based), so that the
+// function's error names it.
+type argumentError struct {
+	arg int64
+	err error
+}
+
+func (e argumentError) Error() string { return e.err.Error() }
+func (e argumentError) Unwrap() error { return e.err }
 
 // checkRegistry accepts a registry host with an optional port and path prefix and
 // returns it without a trailing slash.

@@ -7,18 +7,16 @@
 //
 // The schemas (GetProviderSchema, GetMetadata, once per process) are the real provider's,
 // served by its own framework server, so Terraform sees the same resources and encodes
-// the same values; every per-resource RPC is answered here.
+// the same values; the other per-resource RPCs are answered here.
 package main
 
 import (
 	"context"
 	"fmt"
 	"os"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/provider"
 )
@@ -32,13 +30,12 @@ func main() {
 	}
 }
 
-// floor answers every per-resource RPC itself; the embedded real server only serves
-// schemas and what the benchmark never calls.
+// floor answers the per-resource RPCs itself. The embedded real server serves schemas,
+// what the benchmark never calls, and UpgradeResourceState: in the quiet mode it runs in,
+// that is the provider's passthrough (internal/provider, stateTypes), which does no more
+// than Terraform requires of any provider: decode the stored JSON with the schema's type.
 type floor struct {
 	tfprotov6.ProviderServer
-
-	once  sync.Once
-	types map[string]tftypes.Type // resource type -> its state's type, for UpgradeResourceState
 }
 
 func (f *floor) ValidateProviderConfig(_ context.Context, req *tfprotov6.ValidateProviderConfigRequest) (*tfprotov6.ValidateProviderConfigResponse, error) {
@@ -55,35 +52,6 @@ func (f *floor) ValidateResourceConfig(context.Context, *tfprotov6.ValidateResou
 
 func (f *floor) ValidateDataResourceConfig(context.Context, *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
 	return &tfprotov6.ValidateDataResourceConfigResponse{}, nil
-}
-
-// UpgradeResourceState does the one thing Terraform needs of it: the stored JSON state as
-// a value of the schema's type.
-func (f *floor) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	f.once.Do(func() { f.types = f.stateTypes(ctx) })
-	typ, ok := f.types[req.TypeName]
-	if !ok || req.RawState == nil {
-		return nil, fmt.Errorf("floor: no schema for %q", req.TypeName)
-	}
-	v, err := req.RawState.UnmarshalWithOpts(typ, tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
-	if err != nil {
-		return nil, err
-	}
-	dv, err := tfprotov6.NewDynamicValue(typ, v)
-	if err != nil {
-		return nil, err
-	}
-	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &dv}, nil
-}
-
-func (f *floor) stateTypes(ctx context.Context) map[string]tftypes.Type {
-	out := map[string]tftypes.Type{}
-	if resp, err := f.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}); err == nil {
-		for name, s := range resp.ResourceSchemas {
-			out[name] = s.ValueType()
-		}
-	}
-	return out
 }
 
 func (f *floor) ReadResource(_ context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
