@@ -31,7 +31,7 @@ const DefaultEndpoint = "https://app.harness.io/gateway"
 type Config struct {
 	Endpoint  string // base URL; API paths are joined to it ("/v1/...")
 	AccountID string // sent as Harness-Account
-	APIKey    string // sent as x-api-key; never logged
+	APIKey    string // sent as x-api-key; never logged; no control character (HeaderValueError)
 	Version   string // provider version, for the User-Agent
 
 	MaxRetries     int           // retries after the first attempt; 0 means none
@@ -75,6 +75,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.APIKey == "" {
 		return nil, errors.New("API key is empty")
 	}
+	for _, h := range []struct{ name, value string }{{"API key", cfg.APIKey}, {"account ID", cfg.AccountID}} {
+		if i := strings.IndexFunc(h.value, notInHeader); i >= 0 {
+			return nil, &HeaderValueError{Name: h.name, Index: i, Len: len(h.value)}
+		}
+	}
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("max retries must not be negative, got %d", cfg.MaxRetries)
 	}
@@ -103,6 +108,10 @@ func New(cfg Config) (*Client, error) {
 	c.http = &http.Client{Transport: transport, Timeout: cfg.RequestTimeout}
 	return c, nil
 }
+
+// notInHeader reports the characters net/http refuses in a header value (RFC 9110's
+// control characters but the tab).
+func notInHeader(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f }
 
 // call describes one API operation.
 type call struct {

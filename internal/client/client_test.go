@@ -78,6 +78,9 @@ func TestNewValidates(t *testing.T) {
 		{Config{APIKey: "k"}, "account ID is empty"},
 		{Config{AccountID: "a"}, "API key is empty"},
 		{Config{AccountID: "a", APIKey: "k", MaxRetries: -1}, "must not be negative"},
+		{Config{AccountID: "a", APIKey: "pat.a.b.secret\n"}, "the API key holds a line break or another control character (at its end), which no HTTP header can carry"},
+		{Config{AccountID: "a", APIKey: "pat.a\r\nb"}, "the API key holds a line break or another control character (at byte 6 of 8)"},
+		{Config{AccountID: "a\n", APIKey: "k"}, "the account ID holds a line break"},
 	} {
 		if _, err := New(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("New(%+v) = %v, want error containing %q", tt.cfg, err, tt.want)
@@ -86,6 +89,31 @@ func TestNewValidates(t *testing.T) {
 	c, err := New(Config{AccountID: "a", APIKey: "k"})
 	if err != nil || c.base.String() != DefaultEndpoint {
 		t.Fatalf("default endpoint: %v %v", c, err)
+	}
+	// A tab and non-ASCII text can travel in a header: the server decides about them.
+	if _, err := New(Config{AccountID: "a", APIKey: "k\té"}); err != nil {
+		t.Errorf("a tab inside the key: %v", err)
+	}
+}
+
+// A key with a line break never reaches the network: net/http would refuse to send it
+// and fail the call as a network error that blames the endpoint. The error names the
+// key, is typed, and does not print it.
+func TestNewRefusesAKeyNoHeaderCarries(t *testing.T) {
+	const key = "pat.acc.tok.s3cret\n"
+	_, err := New(Config{AccountID: "a", APIKey: key})
+	var hv *HeaderValueError
+	if !errors.As(err, &hv) || hv.Name != "API key" {
+		t.Fatalf("err = %#v, want a *HeaderValueError for the API key", err)
+	}
+	if strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("the error shows the key: %v", err)
+	}
+	// What the check spares the user: net/http's own refusal.
+	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:1", nil)
+	req.Header.Set("x-api-key", key)
+	if _, err := http.DefaultTransport.RoundTrip(req); err == nil || !strings.Contains(err.Error(), "invalid header field value") {
+		t.Errorf("net/http sent a header with a line break: %v", err)
 	}
 }
 

@@ -110,6 +110,25 @@ func (e *RequestError) TimedOut() bool {
 	return !e.Ended && errors.As(e.Err, &ne) && ne.Timeout()
 }
 
+// HeaderValueError is a credential that no HTTP header can carry: it holds a line break
+// or another control character (a key read from a file with its trailing newline, for
+// example). net/http refuses to send such a header and fails the call before it leaves,
+// as if the network had failed; New refuses the credential instead, so that the error
+// names it. The value itself is never in the error.
+type HeaderValueError struct {
+	Name  string // "API key" or "account ID"
+	Index int    // byte offset of the first control character
+	Len   int    // length of the value in bytes
+}
+
+func (e *HeaderValueError) Error() string {
+	where := fmt.Sprintf("at byte %d of %d", e.Index+1, e.Len)
+	if e.Index == e.Len-1 {
+		where = "at its end"
+	}
+	return fmt.Sprintf("the %s holds a line break or another control character (%s), which no HTTP header can carry", e.Name, where)
+}
+
 // DecodeError is a success status whose body could not be understood.
 type DecodeError struct {
 	Method string
@@ -133,6 +152,14 @@ func StatusOf(err error) int {
 
 // IsNotFound reports whether err is a 404 from the API.
 func IsNotFound(err error) bool { return StatusOf(err) == http.StatusNotFound }
+
+// IsExecutionConfigDenied reports whether err is a 403 from the account-level execution
+// config: Harness knows the API key (else it would answer 401), but the key may not act
+// on the account's execution config, as a key whose roles are bound in a project may not.
+func IsExecutionConfigDenied(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.StatusCode == http.StatusForbidden && strings.HasPrefix(ae.Path, executionConfigPath)
+}
 
 // IsBadRequest reports whether err is a 400 from the API.
 func IsBadRequest(err error) bool { return StatusOf(err) == http.StatusBadRequest }

@@ -377,6 +377,40 @@ func TestAuthFailures(t *testing.T) {
 	}
 }
 
+// A 403 from the execution config, and only from there, is IsExecutionConfigDenied: a
+// project's key may still manage schemas, a 403 elsewhere and a 401 are something else.
+// The check is one call: a 403 is not retried.
+func TestExecutionConfigDenied(t *testing.T) {
+	t.Parallel()
+	c, srv := newMockClient(t)
+	srv.SetKeyScope(mockserver.KeyScopeProject)
+	ctx := context.Background()
+	_, err := c.CheckAccess(ctx)
+	if !client.IsExecutionConfigDenied(err) || srv.RouteCount(mockserver.RouteGetDefaultConfig) != 1 {
+		t.Errorf("CheckAccess: %v after %d calls", err, srv.RouteCount(mockserver.RouteGetDefaultConfig))
+	}
+	if _, err := c.GetCustomerConfig(ctx, true); !client.IsExecutionConfigDenied(err) {
+		t.Errorf("GetCustomerConfig: %v", err)
+	}
+	if err := c.UpdateConfig(ctx, []client.ConfigOperation{{Field: "gitCloneTag", Value: "mirror/drone-git:1"}}); !client.IsExecutionConfigDenied(err) {
+		t.Errorf("UpdateConfig: %v", err)
+	}
+	if _, err := c.CreateSchema(ctx, "o", "p", client.SchemaInput{Identifier: "s", Name: "S", Changelog: &client.Changelog{Connector: "git", Location: "x"}}); err != nil {
+		t.Errorf("a project's key creates schemas: %v", err)
+	}
+	srv.AddFault(mockserver.Fault{Route: mockserver.RouteGetSchema, Status: 403, Times: 1})
+	if _, err := c.GetSchema(ctx, "o", "p", "s"); client.StatusOf(err) != 403 || client.IsExecutionConfigDenied(err) {
+		t.Errorf("a 403 on a schema: %v", err)
+	}
+	wrongKey, err := client.New(client.Config{Endpoint: srv.URL, AccountID: srv.AccountID, APIKey: "pat.wrong"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wrongKey.GetDefaultConfig(ctx); client.StatusOf(err) != 401 || client.IsExecutionConfigDenied(err) {
+		t.Errorf("a wrong key: %v", err)
+	}
+}
+
 // A create whose answers are all lost, and that reading back never finds, is sent
 // max_retries + 1 times, no more, and the error says so.
 func TestCreateOnceGivesUpAfterItsRetries(t *testing.T) {

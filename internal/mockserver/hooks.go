@@ -65,6 +65,7 @@ var hookTable = []hookRoute{
 		s.ClearFaults()
 		w.WriteHeader(http.StatusNoContent)
 	}},
+	{Hook{"PUT", "/_mock/key-scope", `sets the scope of the API key: {"scope": "project"} makes it a project's key, which gets 403 on the account-level execution-config routes; "account" (the default) undoes it`}, (*Server).hookKeyScope},
 	{Hook{"GET", "/_mock/violations", `the exchanges outside the API contract (with -validate): {"violations": [...], "checked": true}`},
 		func(s *Server, w http.ResponseWriter, r *http.Request) {
 			vs := []string{}
@@ -120,6 +121,21 @@ func (s *Server) hookPutState(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Restore(st)
 	writeJSON(w, http.StatusOK, s.Snapshot())
+}
+
+func (s *Server) hookKeyScope(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Scope string `json:"scope"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	if body.Scope != KeyScopeAccount && body.Scope != KeyScopeProject {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf(`body must be {"scope": %q} or {"scope": %q}`, KeyScopeProject, KeyScopeAccount))
+		return
+	}
+	s.SetKeyScope(body.Scope)
+	writeJSON(w, http.StatusOK, map[string]string{"scope": s.KeyScope()})
 }
 
 func (s *Server) hookSetConfig(set func(field, value string) error) http.HandlerFunc {

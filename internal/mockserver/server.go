@@ -33,11 +33,11 @@ import (
 // Route constants are the ServeMux patterns of the API, without a prefix (apiPrefixes).
 // They name routes in the request log and in faults.
 const (
-	RouteGetDefaultConfig  = "GET /v1/dbops/execution-config/get-default-config"
-	RouteGetCustomerConfig = "GET /v1/dbops/execution-config/get-customer-config"
-	RouteUpdateConfig      = "POST /v1/dbops/execution-config/update-config"
-	RouteResetConfig       = "POST /v1/dbops/execution-config/reset-config"
-	RouteDeleteConfig      = "DELETE /v1/dbops/execution-config"
+	RouteGetDefaultConfig  = "GET " + executionConfigPath + "/get-default-config"
+	RouteGetCustomerConfig = "GET " + executionConfigPath + "/get-customer-config"
+	RouteUpdateConfig      = "POST " + executionConfigPath + "/update-config"
+	RouteResetConfig       = "POST " + executionConfigPath + "/reset-config"
+	RouteDeleteConfig      = "DELETE " + executionConfigPath
 
 	RouteListSchemas    = "GET /v1/orgs/{org}/projects/{project}/dbschema"
 	RouteCreateSchema   = "POST /v1/orgs/{org}/projects/{project}/dbschema"
@@ -52,6 +52,10 @@ const (
 	RouteDeleteInstance = "DELETE /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}"
 	RouteListInstances  = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instancelist"
 )
+
+// executionConfigPath is the account-level part of the API: every route below it acts on
+// the account, with no org or project.
+const executionConfigPath = "/v1/dbops/execution-config"
 
 // apiPrefixes are the prefixes Harness serves the /v1/... routes behind, longest first:
 // the official provider calls {endpoint}/v1/... with endpoint .../gateway, the developer
@@ -102,6 +106,8 @@ type Server struct {
 	contract         *contract.Validator
 	violations       []contract.Violation // guarded by reqMu
 	allowBadRequests atomic.Bool
+
+	projectKey atomic.Bool // SetKeyScope(KeyScopeProject)
 }
 
 // New returns a Server with the seeded default images and no schemas. It panics if
@@ -265,7 +271,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 
 // authorize enforces DESIGN.md: a missing or wrong x-api-key is 401; a Harness-Account
 // header naming another account is 403; an absent Harness-Account is fine (the x-api-key
-// already identifies the account, as the Harness spec says).
+// already identifies the account, as the Harness spec says); a project-scoped key
+// (SetKeyScope) gets 403 on the execution config.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
 	key := r.Header.Get("x-api-key")
 	if key == "" {
@@ -280,7 +287,42 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
 		writeError(w, http.StatusForbidden, fmt.Sprintf("Harness-Account header names account %q, but the API key belongs to another account", acct))
 		return false
 	}
+	if s.projectKey.Load() && strings.HasPrefix(r.URL.Path, executionConfigPath) {
+		writeError(w, http.StatusForbidden, fmt.Sprintf("the API key may not access the DB DevOps execution config of account %q: "+
+			"its roles are bound in a project, and the execution config belongs to the account", s.accountID))
+		return false
+	}
 	return true
+}
+
+// The scopes a key can have (SetKeyScope).
+const (
+	// KeyScopeAccount is a key with a role at the account scope: it may use every route.
+	KeyScopeAccount = "account"
+	// KeyScopeProject is a key whose roles are bound in a project, such as a project's
+	// service-account token: the account-level execution-config routes answer 403, as
+	// Harness answers a key that Harness knows but that may not act there. The schema and
+	// instance routes answer as before (the mock does not check which project).
+	KeyScopeProject = "project"
+)
+
+// SetKeyScope sets the scope of the mock's API key (KeyScopeAccount, the default, or
+// KeyScopeProject); it panics on another value, a bug in the calling test.
+func (s *Server) SetKeyScope(scope string) {
+	switch scope {
+	case KeyScopeAccount, KeyScopeProject:
+		s.projectKey.Store(scope == KeyScopeProject)
+	default:
+		panic(fmt.Sprintf("mockserver.SetKeyScope: scope %q is neither %q nor %q", scope, KeyScopeAccount, KeyScopeProject))
+	}
+}
+
+// KeyScope is the scope of the mock's API key (SetKeyScope).
+func (s *Server) KeyScope() string {
+	if s.projectKey.Load() {
+		return KeyScopeProject
+	}
+	return KeyScopeAccount
 }
 
 // matchRoute returns the route constant the request maps to, or "".

@@ -47,6 +47,40 @@ func TestAuth(t *testing.T) {
 	}
 }
 
+// A project's key (SetKeyScope, PUT /_mock/key-scope) gets 403 on every route of the
+// account-level execution config and nowhere else; a wrong key is still 401 there, and
+// the scope "account" gives the routes back. The answers are within the contract.
+func TestKeyScope(t *testing.T) {
+	t.Parallel()
+	ts := NewTestServer(t)
+	mustCreateSchema(t, ts, "s1")
+	expect(t, call(t, ts, "PUT", "/_mock/key-scope", `{"scope": "project"}`), 200)
+	if ts.KeyScope() != KeyScopeProject {
+		t.Fatalf("KeyScope() = %q after the hook", ts.KeyScope())
+	}
+	config := map[string]any{
+		RouteGetDefaultConfig: nil, RouteGetCustomerConfig: nil, RouteDeleteConfig: nil,
+		RouteUpdateConfig: `[{"field": "gitCloneTag", "value": "mirror/drone-git:1"}]`, RouteResetConfig: `["gitCloneTag"]`,
+	}
+	for route, body := range config {
+		method, path, _ := strings.Cut(route, " ")
+		expectError(t, call(t, ts, method, "/gateway"+path, body), 403, "may not access the DB DevOps execution config", "belongs to the account")
+	}
+	if len(ts.Overrides()) != 0 {
+		t.Errorf("a refused update-config changed the overrides: %v", ts.Overrides())
+	}
+	expect(t, call(t, ts, "GET", proj+"/dbschema/s1", nil), 200)
+	expect(t, call(t, ts, "POST", proj+"/dbschema/s1/instance", instanceBody("i1")), 201)
+	expectError(t, call(t, ts, "GET", "/v1/dbops/execution-config/get-default-config", nil, header("x-api-key", "pat.other.key")), 401, "invalid API key")
+
+	expect(t, call(t, ts, "PUT", "/_mock/key-scope", `{"scope": "account"}`), 200)
+	expect(t, call(t, ts, "GET", "/v1/dbops/execution-config/get-default-config", nil), 200)
+	expectError(t, call(t, ts, "PUT", "/_mock/key-scope", `{"scope": "org"}`), 400, `{"scope": "project"}`)
+	if n := len(ts.Violations()); n != 0 {
+		t.Errorf("%d contract violations: %v", n, ts.Violations())
+	}
+}
+
 func TestRouting(t *testing.T) {
 	t.Parallel()
 	ts := NewTestServer(t)

@@ -39,8 +39,12 @@ func settingHint(err error) string {
 	switch status := client.StatusOf(err); {
 	case status == http.StatusUnauthorized:
 		return " Check api_key, or the " + envAPIKey + " environment variable."
+	case client.IsExecutionConfigDenied(err):
+		return executionConfigDenied
 	case status == http.StatusForbidden:
-		return " Check account_id (or " + envAccountID + ") and the permissions of the API key."
+		return " Check account_id (or " + envAccountID + ") and the permissions of the API key: DB schemas and " +
+			"instances need Harness's DB DevOps permissions (dbops_schema_* and dbops_instance_*: view to read, edit " +
+			"to create and change, delete to destroy) in their project."
 	case status == http.StatusTooManyRequests:
 		return " Try again later, raise max_retries, or lower rate_limit_per_second."
 	case status >= http.StatusInternalServerError:
@@ -54,6 +58,17 @@ func settingHint(err error) string {
 	}
 	return ""
 }
+
+// executionConfigDenied is the hint for a 403 from the execution config, which belongs
+// to the account: a key whose roles are bound in a project (the usual key of a pipeline
+// that manages its own schemas) gets it, and may still manage schemas and instances.
+// Harness's permissions reference names no permission of its own for the execution
+// config (docs/resources/dbops_image_config.md says what is known).
+const executionConfigDenied = " The API key may not use the account's DB DevOps execution config: that needs a " +
+	"role bound at the account scope, since the execution config belongs to the account and not to a project, " +
+	"and a key scoped to a project has none. DB schemas and instances do not need it. Use a key with an " +
+	"account-scope role for the execution config, or manage it from another configuration; if the key has such " +
+	"a role, check account_id (or " + envAccountID + ")."
 
 // addCreateError is addAPIError for a create; when the entity exists already it says
 // how to import it, with its exact import ID.

@@ -282,6 +282,11 @@ func (r *imageConfigResource) compareDefaults(ctx context.Context, plan, state i
 		return
 	}
 	defaults, err := r.defaults.get(ctx)
+	if client.IsExecutionConfigDenied(err) {
+		// Not a skipped check: the key may not use the execution config, so the apply would fail.
+		addAPIError(&resp.Diagnostics, "Unable to plan the image overrides", "Reading the Harness defaults (get-default-config)", err)
+		return
+	}
 	if err != nil {
 		// The plan does not need the defaults, only these checks do: say they were skipped.
 		resp.Diagnostics.AddWarning("Could not compare the overrides with the Harness defaults",

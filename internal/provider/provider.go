@@ -3,6 +3,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -179,8 +180,8 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 
 	endpoint := stringOrEnv(cfg.Endpoint, envEndpoint)
-	accountID := stringOrEnv(cfg.AccountID, envAccountID)
-	apiKey := stringOrEnv(cfg.APIKey, envAPIKey)
+	accountID := credential(cfg.AccountID, envAccountID)
+	apiKey := credential(cfg.APIKey, envAPIKey)
 	if accountID == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Missing Harness account ID",
 			"Set account_id in the provider block or the "+envAccountID+" environment variable.")
@@ -225,7 +226,18 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 		RetryWaitMax:   waitMax,
 		Logger:         apiLogger(apiKey),
 	})
-	if err != nil {
+	var hv *client.HeaderValueError
+	switch {
+	case errors.As(err, &hv):
+		attr, env := "api_key", envAPIKey
+		if hv.Name != "API key" {
+			attr, env = "account_id", envAccountID
+		}
+		resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid "+attr,
+			fmt.Sprintf("The value of %s (or the %s environment variable): %v. Harness never puts one in a key or an "+
+				"account ID: check the secret it comes from.", attr, env, err))
+		return
+	case err != nil:
 		resp.Diagnostics.AddError("Unable to configure the Harness API client", err.Error())
 		return
 	}
@@ -235,8 +247,20 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 				"text with every request. Use an https:// endpoint; plain HTTP is only safe on the loopback (a local mock).", u.Redacted()))
 	}
 	var defaults client.ExecutionConfig
+	var denied error // the check's 403, for the defaults cache
 	if !skipCheck(cfg.SkipCredentials) {
-		if defaults, err = p.checkAccess(ctx, c, endpoint+"\x00"+accountID+"\x00"+apiKey); err != nil {
+		var fresh bool
+		defaults, fresh, err = p.checkAccess(ctx, c, endpoint+"\x00"+accountID+"\x00"+apiKey)
+		switch {
+		case client.IsExecutionConfigDenied(err):
+			// Harness knows the key: it only may not read the account's execution config, as a
+			// key scoped to a project may not. Schemas and instances do not need it; the
+			// resources and data sources of the execution config report the 403 themselves.
+			tflog.Info(ctx, "the API key may not read the execution config; only its resources and data sources will fail", map[string]any{"status": client.StatusOf(err)})
+			if fresh {
+				denied = err
+			}
+		case err != nil:
 			detail := apiErrorDetail("Checking the endpoint, the API key and the account (GET /v1/dbops/execution-config/get-default-config)", err)
 			if client.IsNotFound(err) {
 				detail += " The endpoint answers, but not as the Harness API: check endpoint (or " + envEndpoint + "), such as " + client.DefaultEndpoint + "."
@@ -250,7 +274,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"endpoint": endpointOrDefault(endpoint), "account_id": accountID, "max_retries": retries, "request_timeout": timeout.String(),
 		"retry_wait_min": waitMin.String(), "retry_wait_max": waitMax.String(),
 	})
-	data := &providerData{client: c, claims: &fieldClaims{}, defaults: newHarnessDefaults(c, defaults)}
+	data := &providerData{client: c, claims: &fieldClaims{}, defaults: newHarnessDefaults(c, defaults, denied)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }
@@ -289,6 +313,17 @@ func stringOrEnv(v types.String, env string) string {
 	return os.Getenv(env)
 }
 
+// credential is stringOrEnv for the API key and the account ID, without the whitespace
+// around them, such as the newline at the end of a secret file that file() or $(cat)
+// keeps. Trimming is safe: a Harness key (pat.<account>.<id>.<secret>, sat.... for a
+// service account) and an account ID never hold whitespace; net/http refuses to send a
+// header value with a line break, and a server strips the spaces and tabs around one
+// (RFC 9110 5.5), so no key that works has any. A control character inside the value is
+// refused by client.New (HeaderValueError).
+func credential(v types.String, env string) string {
+	return strings.TrimSpace(stringOrEnv(v, env))
+}
+
 // durationOr parses a duration already checked by durationValidator; null is def.
 func durationOr(v types.String, def time.Duration) time.Duration {
 	if v.IsNull() {
@@ -315,21 +350,21 @@ func isHTTPURL(s string) bool {
 
 // checkAccess runs client.CheckAccess once per process for a given endpoint, account
 // and key (Terraform configures a provider once per process; the cache keeps a second
-// configuration with the same settings from calling again). It returns the defaults
-// the check read, or nil when the result came from the cache: a provider served for
-// many runs (debug mode, tests) must not take an old run's defaults for this one's.
-func (p *harnessProvider) checkAccess(ctx context.Context, c *client.Client, key string) (client.ExecutionConfig, error) {
+// configuration with the same settings from calling again). fresh is false when the
+// result came from the cache, and the defaults are then nil: a provider served for many
+// runs (debug mode, tests) must not take an old run's answer for this one's.
+func (p *harnessProvider) checkAccess(ctx context.Context, c *client.Client, key string) (defaults client.ExecutionConfig, fresh bool, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err, done := p.checked[key]; done {
-		return nil, err
+		return nil, false, err
 	}
-	defaults, err := c.CheckAccess(ctx)
+	defaults, err = c.CheckAccess(ctx)
 	if p.checked == nil {
 		p.checked = map[string]error{}
 	}
 	p.checked[key] = err
-	return defaults, err
+	return defaults, true, err
 }
 
 // skipCheck is skip_credentials_validation, else its environment variable.

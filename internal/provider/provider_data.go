@@ -93,7 +93,8 @@ func (c *fieldClaims) claim(owner string, fields []string) map[string]string {
 // per provider process, that is once per plan or apply, for every resource and data
 // source that needs them: the credentials check of Configure reads them already, so a
 // plan usually makes no call for them at all. A failed read is kept too: one plan, one
-// answer.
+// answer. The check's 403 (a key that may not read the execution config) seeds it as
+// such, so that each user of the defaults reports the missing permission.
 type harnessDefaults struct {
 	client *client.Client
 
@@ -104,9 +105,9 @@ type harnessDefaults struct {
 }
 
 // newHarnessDefaults returns the cache, filled when the credentials check read the
-// defaults (images non-nil).
-func newHarnessDefaults(c *client.Client, images client.ExecutionConfig) *harnessDefaults {
-	return &harnessDefaults{client: c, read: images != nil, images: images}
+// defaults (images non-nil) or was refused them (err non-nil).
+func newHarnessDefaults(c *client.Client, images client.ExecutionConfig, err error) *harnessDefaults {
+	return &harnessDefaults{client: c, read: images != nil || err != nil, images: images, err: err}
 }
 
 func (d *harnessDefaults) get(ctx context.Context) (client.ExecutionConfig, error) {
