@@ -77,7 +77,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	for _, h := range []struct{ name, value string }{{"API key", cfg.APIKey}, {"account ID", cfg.AccountID}} {
 		if i := strings.IndexFunc(h.value, notInHeader); i >= 0 {
-			return nil, &HeaderValueError{Name: h.name, Index: i, Len: len(h.value)}
+			return nil, &HeaderValueError{Name: h.name, Index: i, Len: len(h.value), AtEnd: strings.TrimRightFunc(h.value, notInHeader) == h.value[:i]}
 		}
 	}
 	if cfg.MaxRetries < 0 {

@@ -80,6 +80,7 @@ func TestNewValidates(t *testing.T) {
 		{Config{AccountID: "a", APIKey: "k", MaxRetries: -1}, "must not be negative"},
 		{Config{AccountID: "a", APIKey: "pat.a.b.secret\n"}, "the API key holds a line break or another control character (at its end), which no HTTP header can carry"},
 		{Config{AccountID: "a", APIKey: "pat.a\r\nb"}, "the API key holds a line break or another control character (at byte 6 of 8)"},
+		{Config{AccountID: "a", APIKey: "pat.a\r\n"}, "the API key holds a line break or another control character (at its end)"},
 		{Config{AccountID: "a\n", APIKey: "k"}, "the account ID holds a line break"},
 	} {
 		if _, err := New(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -110,9 +111,13 @@ func TestNewRefusesAKeyNoHeaderCarries(t *testing.T) {
 		t.Errorf("the error shows the key: %v", err)
 	}
 	// What the check spares the user: net/http's own refusal.
-	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:1", nil)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://127.0.0.1:1", nil)
 	req.Header.Set("x-api-key", key)
-	if _, err := http.DefaultTransport.RoundTrip(req); err == nil || !strings.Contains(err.Error(), "invalid header field value") {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil {
+		_ = resp.Body.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "invalid header field value") {
 		t.Errorf("net/http sent a header with a line break: %v", err)
 	}
 }

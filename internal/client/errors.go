@@ -119,11 +119,12 @@ type HeaderValueError struct {
 	Name  string // "API key" or "account ID"
 	Index int    // byte offset of the first control character
 	Len   int    // length of the value in bytes
+	AtEnd bool   // only such characters follow, as a file's line end
 }
 
 func (e *HeaderValueError) Error() string {
 	where := fmt.Sprintf("at byte %d of %d", e.Index+1, e.Len)
-	if e.Index == e.Len-1 {
+	if e.AtEnd {
 		where = "at its end"
 	}
 	return fmt.Sprintf("the %s holds a line break or another control character (%s), which no HTTP header can carry", e.Name, where)

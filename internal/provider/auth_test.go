@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -53,7 +54,7 @@ resource "harness_dbops_image_config" "this" {
 	srv.SetKeyScope(mockserver.KeyScopeAccount)
 	c.write(map[string]string{"main.tf": schemas + imageConfig})
 	c.mustRun("apply", "-auto-approve")
-	// ...then planned with a project's key, next to a new image config and the defaults.
+	// ...then planned with a project's key, next to a new image config and both data sources.
 	srv.SetKeyScope(mockserver.KeyScopeProject)
 	c.write(map[string]string{"main.tf": schemas + imageConfig + `
 resource "harness_dbops_image_config" "more" {
@@ -61,6 +62,8 @@ resource "harness_dbops_image_config" "more" {
 }
 
 data "harness_dbops_default_images" "d" {}
+
+data "harness_dbops_image_config" "c" {}
 `})
 	srv.ResetRequests()
 	diags := c.planDiagnostics()
@@ -79,7 +82,7 @@ data "harness_dbops_default_images" "d" {}
 		}
 	}
 	slices.Sort(failed)
-	if want := []string{"data.harness_dbops_default_images.d", "harness_dbops_image_config.more", "harness_dbops_image_config.this"}; !slices.Equal(failed, want) {
+	if want := []string{"data.harness_dbops_default_images.d", "data.harness_dbops_image_config.c", "harness_dbops_image_config.more", "harness_dbops_image_config.this"}; !slices.Equal(failed, want) {
 		t.Errorf("errors at %v, want one at each of %v", failed, want)
 	}
 	counts := srv.RouteCounts()
@@ -98,6 +101,41 @@ data "harness_dbops_default_images" "d" {}
 		if !strings.Contains(out, want) {
 			t.Errorf("the plan with an unknown key lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// A key read from a secret file keeps the file's newline (file() and $(cat) keep it):
+// the provider drops it, so the plan reaches Harness with the key itself.
+func TestAccAuth_keyFromAFile(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	c := newTFCLI(t)
+	c.write(map[string]string{
+		"key.txt": srv.APIKey + "\n",
+		"main.tf": strings.Replace(cliProvider(srv), fmt.Sprintf("api_key    = %q", srv.APIKey), `api_key = file("key.txt")`, 1) + `
+data "harness_dbops_default_images" "d" {}
+`,
+	})
+	if out := c.mustRun("plan"); !strings.Contains(out, "No changes.") {
+		t.Errorf("the plan with the key from a file:\n%s", out)
+	}
+	if n := srv.RouteCount(mockserver.RouteGetDefaultConfig); n != 1 {
+		t.Errorf("%d reads of the defaults, want 1", n)
+	}
+}
+
+// The environment variables get the same treatment as the settings: a line end around
+// the key or the account ID is dropped.
+func TestConfigureTrimsTheEnvironment(t *testing.T) {
+	t.Setenv(envSkipCheck, "")
+	srv := newAccTestServer(t)
+	t.Setenv(envAPIKey, srv.APIKey+"\r\n")
+	t.Setenv(envAccountID, srv.AccountID+"\n")
+	if resp := configure(t, map[string]tftypes.Value{"endpoint": str(srv.URL + "/gateway")}); resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if n := srv.RouteCount(mockserver.RouteGetDefaultConfig); n != 1 {
+		t.Errorf("%d calls, want the check", n)
 	}
 }
 

@@ -92,12 +92,14 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"account_id": schema.StringAttribute{
 				MarkdownDescription: "Harness account identifier, sent as the `Harness-Account` header. Defaults to the `" +
-					envAccountID + "` environment variable; one of the two is required.",
+					envAccountID + "` environment variable; one of the two is required. Whitespace around it is dropped.",
 				Optional: true,
 			},
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "Harness API key (a personal or service-account token), sent as the `x-api-key` " +
-					"header and never logged. Defaults to the `" + envAPIKey + "` environment variable; one of the two is required.",
+					"header and never logged. Defaults to the `" + envAPIKey + "` environment variable; one of the two is required. " +
+					"Whitespace around it, such as the newline that `file()` keeps from a secret file, is dropped: no Harness key " +
+					"holds any. A line break inside it is an error.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -128,11 +130,14 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Validators: []validator.String{durationValidator{}},
 			},
 			"skip_credentials_validation": schema.BoolAttribute{
-				MarkdownDescription: "When the provider is configured it proves the endpoint, the API key and the account " +
-					"with one cheap read (`GET /v1/dbops/execution-config/get-default-config`), so that a plan with a wrong " +
-					"key, account or endpoint fails instead of failing at apply. Set `true` (or the `" + envSkipCheck +
-					"` environment variable to `true`) to plan without reaching Harness, for example in an air-gapped " +
-					"review. Default `false`.",
+				MarkdownDescription: "When the provider is configured it proves the endpoint and the API key with one " +
+					"cheap read (`GET /v1/dbops/execution-config/get-default-config`), so that a plan with a key Harness does " +
+					"not know (401) or a wrong endpoint fails instead of failing at apply. A 403 there does not fail it: " +
+					"Harness knows the key, which may only not read the account's execution config (a key scoped to a " +
+					"project); the image config resource and data sources then report the missing permission. Set `true` " +
+					"(or the `" + envSkipCheck + "` environment variable to `true`) to plan without reaching Harness, for " +
+					"example in an air-gapped review. A value set here wins over the environment variable: `false` runs " +
+					"the check even when the variable is `true`. Default `false`.",
 				Optional: true,
 			},
 			"retry_wait_max": schema.StringAttribute{
