@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -92,7 +93,8 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"account_id": schema.StringAttribute{
 				MarkdownDescription: "Harness account identifier, sent as the `Harness-Account` header. Defaults to the `" +
-					envAccountID + "` environment variable; one of the two is required. Whitespace around it is dropped.",
+					envAccountID + "` environment variable; one of the two is required. Whitespace around it is dropped. When the API key is a Harness token " +
+					"(`pat.<account>.<token>.<secret>` or `sat....`), it must name the same account: a mismatch fails the plan.",
 				Optional: true,
 			},
 			"api_key": schema.StringAttribute{
@@ -194,6 +196,12 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if apiKey == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing Harness API key",
 			"Set api_key in the provider block or the "+envAPIKey+" environment variable.")
+	}
+	if keyAccount := accountOfKey(apiKey); accountID != "" && keyAccount != "" && keyAccount != accountID {
+		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "API key of another account",
+			fmt.Sprintf("The API key is a token of Harness account %q (its second part), but account_id (or the %s "+
+				"environment variable) is %q. Harness refuses every call made for one account with another account's "+
+				"key. Set account_id to %q, or use a key of account %q.", keyAccount, envAccountID, accountID, keyAccount, accountID))
 	}
 	if cfg.Endpoint.IsNull() && endpoint != "" && !isHTTPURL(endpoint) { // a configured value is checked by urlValidator
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Harness endpoint",
@@ -327,6 +335,20 @@ func stringOrEnv(v types.String, env string) string {
 // refused by client.New (HeaderValueError).
 func credential(v types.String, env string) string {
 	return strings.TrimSpace(stringOrEnv(v, env))
+}
+
+// accountOfKey is the account a Harness token belongs to, or "" when the key does not have
+// the token form pat.<account>.<token id>.<secret> (sat. for a service account), which
+// Harness's own MCP server reads the account from (harness/mcp-server @ 07012721,
+// cmd/harness-mcp-server/main.go, extractAccountIDFromAPIKey). Since a 403 no longer
+// fails configure (a project's key may not read the execution config), this is what
+// still catches a wrong account_id at plan time; keys of other forms are not judged.
+func accountOfKey(key string) string {
+	parts := strings.Split(key, ".")
+	if len(parts) != 4 || (parts[0] != "pat" && parts[0] != "sat") || slices.Contains(parts, "") {
+		return ""
+	}
+	return parts[1]
 }
 
 // durationOr parses a duration already checked by durationValidator; null is def.

@@ -270,6 +270,11 @@ func TestConfigureChecksAccess(t *testing.T) {
 			[]string{"Cannot use Harness with these settings", "401 Unauthorized", "Check api_key, or the HARNESS_PLATFORM_API_KEY environment variable.", "skip_credentials_validation = true"}},
 		// A 403 proves the key: the calls that are refused say so (TestAccAuth_projectKey).
 		{"wrong account", settings(srv.URL+"/gateway", "someone_else", srv.APIKey), "", 1, nil},
+		// A token names its account: a mismatch fails before any call, 403 or not.
+		{"a token of another account", settings(srv.URL+"/gateway", srv.AccountID, "pat.someone_else.tok1.s3cret"), "", 0,
+			[]string{"API key of another account", `token of Harness account "someone_else"`, `account_id (or the HARNESS_ACCOUNT_ID environment variable) is "` + srv.AccountID + `"`}},
+		{"a service-account token of this account", settings(srv.URL+"/gateway", srv.AccountID, "sat."+srv.AccountID+".tok1.s3cret"), "", 1,
+			[]string{"401 Unauthorized"}},
 		{"a key read from a file, with its newline", settings(srv.URL+"/gateway", srv.AccountID+"\n", srv.APIKey+"\r\n"), "", 1, nil},
 		{"a line break inside the key", settings(srv.URL+"/gateway", srv.AccountID, "pat.a\nb"), "", 0,
 			[]string{"Invalid api_key", "The value of api_key (or the HARNESS_PLATFORM_API_KEY environment variable): the API key holds a line break or another control character (at byte 6 of 7)", "check the secret it comes from"}},
