@@ -12,7 +12,7 @@ MOCK_KEY=pat.dbops_demo.mock-key
 start_mock() {
   local work=$1
   shift
-  command -v "${TF:-terraform}" >/dev/null || fail "${TF:-terraform} is not on PATH; install Terraform >= 1.5"
+  command -v "${TF:-terraform}" >/dev/null || fail "${TF:-terraform} is not on PATH; install Terraform >= 1.10"
   command -v curl >/dev/null || fail "curl is not on PATH (apt-get install curl)"
   mkdir -p "$work/bin"
   make --no-print-directory build BIN="$work/bin"
