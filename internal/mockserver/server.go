@@ -127,7 +127,13 @@ func New(opts Options) *Server {
 		s.now = time.Now
 	}
 	for _, rt := range routeTable {
-		s.api.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) { rt.handle(s, w, r) })
+		scoped := strings.Contains(rt.pattern, "/projects/{project}/")
+		s.api.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {
+			if scoped && !s.scopeExists(w, r) {
+				return
+			}
+			rt.handle(s, w, r)
+		})
 	}
 	s.registerHooks()
 	return s
@@ -278,6 +284,20 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
 	}
 	if acct := r.Header.Get("Harness-Account"); acct != "" && acct != s.accountID {
 		writeError(w, http.StatusForbidden, fmt.Sprintf("Harness-Account header names account %q, but the API key belongs to another account", acct))
+		return false
+	}
+	return true
+}
+
+// scopeExists answers 404 for a request under an org or project that the state does
+// not declare (State.Orgs), before the handler runs: Harness checks the scope before
+// the entity, so even a create or a list answers 404 there.
+func (s *Server) scopeExists(w http.ResponseWriter, r *http.Request) bool {
+	s.mu.Lock()
+	msg := s.st.unknownScope(r.PathValue("org"), r.PathValue("project"))
+	s.mu.Unlock()
+	if msg != "" {
+		writeError(w, http.StatusNotFound, msg)
 		return false
 	}
 	return true
