@@ -114,7 +114,7 @@ func TestDockerfilePort(t *testing.T) {
 	var stdout lockedBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, lookup, &stdout, io.Discard) }()
-	defer func() { cancel(); <-done }()
+	defer func() { cancel(); _ = <-done }()
 	var started struct{ URL string }
 	for deadline := time.Now().Add(10 * time.Second); json.Unmarshal([]byte(stdout.String()), &started) != nil; time.Sleep(10 * time.Millisecond) {
 		select {

@@ -32,7 +32,7 @@ func TestOrgs_unknownScopeIs404(t *testing.T) {
 	expect(t, call(t, ts, "GET", "/v1/orgs/default/projects/payments/dbschema/ledger", nil), 200)
 	for _, scope := range []struct{ org, project, want string }{
 		{"default", "paymnts", "Project with orgIdentifier [default] and identifier [paymnts] not found (org default's projects in the mock: demo, payments)"},
-		{"defualt", "payments", "Organization with identifier [defualt] not found (the mock's orgs: default, empty)"},
+		{"Default", "payments", "Organization with identifier [Default] not found (the mock's orgs: default, empty)"},
 		{"empty", "payments", "Project with orgIdentifier [empty] and identifier [payments] not found (org empty's projects in the mock: none)"},
 	} {
 		for _, route := range Routes() {

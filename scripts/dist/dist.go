@@ -10,6 +10,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -193,7 +194,7 @@ type artifacts struct {
 
 // build makes every archive of the config for opts.Platforms, then the checksums and
 // the extra files.
-func build(c *config, opts options) (*artifacts, error) {
+func build(ctx context.Context, c *config, opts options) (*artifacts, error) {
 	if err := os.RemoveAll(opts.Out); err != nil {
 		return nil, err
 	}
@@ -228,7 +229,7 @@ func build(c *config, opts options) (*artifacts, error) {
 			}
 			d := data
 			d.Os, d.Arch = p.OS, p.Arch
-			bin, err := goBuild(b, d, opts, filepath.Join(tmp, b.ID, p.String()))
+			bin, err := goBuild(ctx, b, d, opts, filepath.Join(tmp, b.ID, p.String()))
 			if err != nil {
 				return nil, err
 			}
@@ -286,7 +287,7 @@ func build(c *config, opts options) (*artifacts, error) {
 // goBuild builds one binary as goreleaser would: its env, flags and ldflags,
 // CGO as the env says, GOARM 6 for arm (goreleaser's default), the binary named by its
 // template (.exe on Windows), its modification time the commit's.
-func goBuild(b buildConfig, d templateData, opts options, dir string) (string, error) {
+func goBuild(ctx context.Context, b buildConfig, d templateData, opts options, dir string) (string, error) {
 	name, err := render("builds."+b.ID+".binary", b.Binary, d)
 	if err != nil {
 		return "", err
@@ -305,7 +306,7 @@ func goBuild(b buildConfig, d templateData, opts options, dir string) (string, e
 	bin := filepath.Join(dir, name)
 	args := append([]string{"build"}, b.Flags...)
 	args = append(args, "-ldflags", strings.Join(ldflags, " "), "-o", bin, or(b.Main, "."))
-	cmd := exec.Command("go", args...)
+	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Env = append(os.Environ(), b.Env...)
 	cmd.Env = append(cmd.Env, "GOOS="+d.Os, "GOARCH="+d.Arch, "GOFLAGS=-mod=readonly")
 	if d.Arch == "arm" {

@@ -31,7 +31,7 @@ func TestDistFollowsGoreleaser(t *testing.T) {
 			t.Errorf("the provider is not built for %s: %v", want, platforms)
 		}
 	}
-	ports, err := exec.Command("go", "tool", "dist", "list").Output()
+	ports, err := exec.CommandContext(t.Context(), "go", "tool", "dist", "list").Output()
 	if err != nil {
 		t.Fatal(err)
 	}

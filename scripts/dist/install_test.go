@@ -45,7 +45,7 @@ func TestInstallFromMirror(t *testing.T) {
 	}
 	target := runtime.GOOS + "_" + runtime.GOARCH
 	dist := filepath.Join(work, "dist")
-	art, err := build(c, options{Version: installVersion, Out: dist, Platforms: []string{target}, Commit: time.Unix(1767225600, 0), Log: io.Discard})
+	art, err := build(t.Context(), c, options{Version: installVersion, Out: dist, Platforms: []string{target}, Commit: time.Unix(1767225600, 0), Log: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}

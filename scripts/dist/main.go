@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/mod/semver"
@@ -19,13 +22,16 @@ func main() {
 	platforms := flag.String("platforms", "", "comma-separated os_arch `list` to build (default: every platform .goreleaser.yml builds)")
 	cfg := flag.String("config", ".goreleaser.yml", "the goreleaser `file` to follow")
 	flag.Parse()
-	if err := run(*cfg, *version, *out, *platforms); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, *cfg, *version, *out, *platforms); err != nil {
 		_, _ = fmt.Fprintln(os.Stderr, "dist:", err)
+		stop()
 		os.Exit(1)
 	}
 }
 
-func run(cfgPath, version, out, platforms string) error {
+func run(ctx context.Context, cfgPath, version, out, platforms string) error {
 	if !semver.IsValid("v"+version) || strings.HasPrefix(version, "v") {
 		return fmt.Errorf("-version %q is not a semantic version such as 0.1.0 (without v): Terraform reads the version from the archive's name", version)
 	}
@@ -33,7 +39,7 @@ func run(cfgPath, version, out, platforms string) error {
 	if err != nil {
 		return err
 	}
-	commit, err := commitTime()
+	commit, err := commitTime(ctx)
 	if err != nil {
 		return err
 	}
@@ -41,13 +47,13 @@ func run(cfgPath, version, out, platforms string) error {
 	if platforms != "" {
 		list = strings.Split(platforms, ",")
 	}
-	_, err = build(c, options{Version: version, Out: out, Platforms: list, Commit: commit, Log: os.Stderr})
+	_, err = build(ctx, c, options{Version: version, Out: out, Platforms: list, Commit: commit, Log: os.Stderr})
 	return err
 }
 
 // commitTime is the time of the commit being built (goreleaser's CommitTimestamp).
-func commitTime() (time.Time, error) {
-	b, err := exec.Command("git", "log", "-1", "--format=%ct").Output()
+func commitTime(ctx context.Context) (time.Time, error) {
+	b, err := exec.CommandContext(ctx, "git", "log", "-1", "--format=%ct").Output()
 	if err != nil {
 		return time.Time{}, fmt.Errorf("reading the commit's time (git log -1): %w", err)
 	}
