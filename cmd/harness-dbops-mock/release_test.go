@@ -114,12 +114,17 @@ func TestDockerfilePort(t *testing.T) {
 	var stdout lockedBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, lookup, &stdout, io.Discard) }()
-	defer func() { cancel(); _ = <-done }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("the mock did not shut down cleanly: %v", err)
+		}
+	}()
 	var started struct{ URL string }
 	for deadline := time.Now().Add(10 * time.Second); json.Unmarshal([]byte(stdout.String()), &started) != nil; time.Sleep(10 * time.Millisecond) {
 		select {
 		case err := <-done:
-			done <- err // for the deferred wait
+			done <- nil // for the deferred wait: this is the error to report
 			t.Fatalf("the mock did not start with the Dockerfile's environment: %v", err)
 		default:
 		}
