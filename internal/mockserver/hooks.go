@@ -38,7 +38,7 @@ var hookTable = []hookRoute{
 		func(s *Server, w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusOK, map[string]any{"ready": true, "account": s.accountID})
 		}},
-	{Hook{"GET", "/_mock/state", "the whole state: defaults, overrides, schemas, instances (the -state-file format)"},
+	{Hook{"GET", "/_mock/state", "the whole state: defaults, overrides, the declared orgs and projects, schemas, instances (the -state-file format)"},
 		func(s *Server, w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Snapshot()) }},
 	{Hook{"PUT", "/_mock/state", "replaces the whole state with the body, JSON or YAML (the -seed format; validated, each problem with its line; computed fields are recomputed)"}, (*Server).hookPutState},
 	{Hook{"PUT", "/_mock/execution-config/overrides/{field}", `sets an override, as the Harness UI would: {"value": "image:tag"}`},

@@ -247,11 +247,12 @@ func (p *stateProblems) check(st State) {
 			p.at(at, "the image is empty; leave the field out to keep the default")
 		}
 	}
+	orgs := p.orgs(st.Orgs)
 	sources := map[string]string{}
 	for i, sc := range st.Schemas {
 		at := fmt.Sprintf("schemas[%d]", i)
 		key := sc.Org + "/" + sc.Project + "/" + sc.Schema.Identifier
-		p.scope(at, sc.Org, sc.Project)
+		p.scope(at, sc.Org, sc.Project, orgs)
 		if err := checkIdentifier("schema", sc.Schema.Identifier); err != nil {
 			p.at(at+".schema.identifier", "%v", err)
 		}
@@ -278,7 +279,7 @@ func (p *stateProblems) check(st State) {
 		at := fmt.Sprintf("instances[%d]", i)
 		schema := in.Org + "/" + in.Project + "/" + in.Schema
 		key := schema + "/" + in.Instance.Identifier
-		p.scope(at, in.Org, in.Project)
+		p.scope(at, in.Org, in.Project, orgs)
 		src, ok := sources[schema]
 		if !ok {
 			p.at(at+".schema", "schema %s does not exist: list it under schemas", schema)
@@ -296,11 +297,49 @@ func (p *stateProblems) check(st State) {
 	}
 }
 
-// scope checks the org and project of an entity: Harness identifiers.
-func (p *stateProblems) scope(at, org, project string) {
+// orgs checks the declared orgs and projects (State.Orgs), and returns them as sets;
+// nil when none are declared (any org and project exists).
+func (p *stateProblems) orgs(declared map[string][]string) map[string]map[string]bool {
+	if len(declared) == 0 {
+		return nil
+	}
+	out := make(map[string]map[string]bool, len(declared))
+	for _, org := range slices.Sorted(maps.Keys(declared)) {
+		at := fmt.Sprintf("orgs[%q]", org)
+		if !identifierRE.MatchString(org) {
+			p.at(at, "org %q is not a Harness identifier (%s)", org, identifierRule)
+		}
+		out[org] = map[string]bool{}
+		for i, project := range declared[org] {
+			at := fmt.Sprintf("%s[%d]", at, i)
+			if !identifierRE.MatchString(project) {
+				p.at(at, "project %q is not a Harness identifier (%s)", project, identifierRule)
+			}
+			if out[org][project] {
+				p.at(at, "project %s/%s is listed twice", org, project)
+			}
+			out[org][project] = true
+		}
+	}
+	return out
+}
+
+// identifierRule is what identifierRE allows, in words.
+const identifierRule = "letters, digits, _ and $, starting with a letter or _"
+
+// scope checks the org and project of an entity: Harness identifiers, and declared
+// under orgs when the document declares any.
+func (p *stateProblems) scope(at, org, project string, orgs map[string]map[string]bool) {
 	for _, s := range []struct{ name, v string }{{"org", org}, {"project", project}} {
 		if !identifierRE.MatchString(s.v) {
-			p.at(at+"."+s.name, "%q is not a Harness identifier (letters, digits, _ and $, starting with a letter or _)", s.v)
+			p.at(at+"."+s.name, "%q is not a Harness identifier (%s)", s.v, identifierRule)
 		}
+	}
+	switch projects, ok := orgs[org]; {
+	case orgs == nil:
+	case !ok:
+		p.at(at+".org", "org %q is not declared under orgs: add it there with its projects, or leave orgs out to accept every org and project", org)
+	case !projects[project]:
+		p.at(at+".project", "project %s/%s is not declared under orgs: add %s to orgs[%q], or leave orgs out to accept every org and project", org, project, project, org)
 	}
 }

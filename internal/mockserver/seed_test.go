@@ -178,7 +178,7 @@ overrides:
 // it accepts restores, and what the mock then exports is accepted too.
 func FuzzParseState(f *testing.F) {
 	seed, _ := os.ReadFile("testdata/seed.yaml")
-	for _, s := range []string{string(seed), "{}", "[]", "schemas: [{org: a}]", "defaults: {a: &x b, c: *x}", "overrides: {rdsTag: 1}", "---\n---", "a: !!binary x"} {
+	for _, s := range []string{string(seed), "{}", "[]", "schemas: [{org: a}]", "defaults: {a: &x b, c: *x}", "overrides: {rdsTag: 1}", "---\n---", "a: !!binary x", orgsSeed} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, doc string) {

@@ -133,7 +133,13 @@ func New(opts Options) *Server {
 		s.now = time.Now
 	}
 	for _, rt := range routeTable {
-		s.api.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) { rt.handle(s, w, r) })
+		scoped := strings.Contains(rt.pattern, "/projects/{project}/")
+		s.api.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {
+			if scoped && !s.scopeExists(w, r) {
+				return
+			}
+			rt.handle(s, w, r)
+		})
 	}
 	s.registerHooks()
 	return s
@@ -323,6 +329,20 @@ func (s *Server) KeyScope() string {
 		return KeyScopeProject
 	}
 	return KeyScopeAccount
+}
+
+// scopeExists answers 404 for a request under an org or project that the state does
+// not declare (State.Orgs), before the handler runs: Harness checks the scope before
+// the entity, so even a create or a list answers 404 there.
+func (s *Server) scopeExists(w http.ResponseWriter, r *http.Request) bool {
+	s.mu.Lock()
+	msg := s.st.unknownScope(r.PathValue("org"), r.PathValue("project"))
+	s.mu.Unlock()
+	if msg != "" {
+		writeError(w, http.StatusNotFound, msg)
+		return false
+	}
+	return true
 }
 
 // matchRoute returns the route constant the request maps to, or "".

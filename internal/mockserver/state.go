@@ -18,6 +18,9 @@ type store struct {
 	Defaults  map[string]string
 	Overrides map[string]string
 	projects  map[scope]map[string]*schemaRec // schema identifier -> record
+	// orgs are the organizations that exist and their projects (State.Orgs); nil: any
+	// org and project exists, as before a seed declares them.
+	orgs map[string]map[string]bool
 }
 
 // scope is an org/project pair: the path scope of schemas.
@@ -41,6 +44,32 @@ func (st *store) schema(org, project, id string) *schemaRec {
 	return st.projects[scope{org, project}][id]
 }
 
+// unknownScope says why org/project does not exist, as Harness's platform words it
+// (harness/harness-core, ng-manager OrganizationResource and ProjectResource; a missing
+// project has been a 404 since harness-core pull request 55609), or "" when it exists.
+// With no declared orgs, every org and project exists.
+func (st *store) unknownScope(org, project string) string {
+	if st.orgs == nil {
+		return ""
+	}
+	projects, ok := st.orgs[org]
+	if !ok {
+		return fmt.Sprintf("Organization with identifier [%s] not found (the mock's orgs: %s)", org, strings.Join(slices.Sorted(maps.Keys(st.orgs)), ", "))
+	}
+	if !projects[project] {
+		return fmt.Sprintf("Project with orgIdentifier [%s] and identifier [%s] not found (org %s's projects in the mock: %s)",
+			org, project, org, orDash(strings.Join(slices.Sorted(maps.Keys(projects)), ", ")))
+	}
+	return ""
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
 func (st *store) project(org, project string, create bool) map[string]*schemaRec {
 	k := scope{org, project}
 	p := st.projects[k]
@@ -56,8 +85,12 @@ func (st *store) project(org, project string, create bool) map[string]*schemaRec
 type State struct {
 	Defaults  map[string]string `json:"defaults"`
 	Overrides map[string]string `json:"overrides"`
-	Schemas   []ScopedSchema    `json:"schemas"`
-	Instances []ScopedInstance  `json:"instances"`
+	// Orgs declares the organizations that exist, each with its projects: a request
+	// under any other answers 404, as Harness does. Absent or empty: every org and
+	// project exists (the mock's default, so that a scenario need not list them).
+	Orgs      map[string][]string `json:"orgs,omitempty"`
+	Schemas   []ScopedSchema      `json:"schemas"`
+	Instances []ScopedInstance    `json:"instances"`
 }
 
 // ScopedSchema is a schema with the org and project it lives in.
@@ -85,6 +118,13 @@ func (s *Server) Snapshot() State {
 		Schemas:   []ScopedSchema{},
 		Instances: []ScopedInstance{},
 	}
+	if s.st.orgs != nil {
+		st.Orgs = make(map[string][]string, len(s.st.orgs))
+		for org, projects := range s.st.orgs {
+			st.Orgs[org] = slices.AppendSeq(make([]string, 0, len(projects)), maps.Keys(projects))
+			slices.Sort(st.Orgs[org])
+		}
+	}
 	for sk, p := range s.st.projects {
 		for _, rec := range p {
 			st.Schemas = append(st.Schemas, ScopedSchema{sk.org, sk.project, s.schemaOut(sk, rec)})
@@ -107,9 +147,24 @@ func (s *Server) Snapshot() State {
 // added, as a Harness release adds one); empty values, overrides on fields without a
 // default and instances of missing schemas are dropped; computed fields (instanceCount,
 // schemaSourceType, parentId, schemaId...) are recomputed, and a zero created or
-// updated time becomes now.
+// updated time becomes now. Declared orgs and projects with an invalid identifier, and
+// entities outside the declared ones, are dropped.
 func (s *Server) Restore(st State) {
 	ns := newStore()
+	for org, projects := range st.Orgs {
+		if !identifierRE.MatchString(org) {
+			continue
+		}
+		if ns.orgs == nil {
+			ns.orgs = map[string]map[string]bool{}
+		}
+		ns.orgs[org] = map[string]bool{}
+		for _, p := range projects {
+			if identifierRE.MatchString(p) {
+				ns.orgs[org][p] = true
+			}
+		}
+	}
 	for f, v := range st.Defaults {
 		if strings.TrimSpace(v) != "" && fieldName.MatchString(f) {
 			ns.Defaults[f] = v
@@ -130,7 +185,7 @@ func (s *Server) Restore(st State) {
 		}
 	}
 	for _, sc := range st.Schemas {
-		if sc.Org == "" || sc.Project == "" || sc.Schema.Identifier == "" {
+		if sc.Org == "" || sc.Project == "" || sc.Schema.Identifier == "" || ns.unknownScope(sc.Org, sc.Project) != "" {
 			continue
 		}
 		stored := storedSchema(sc.Schema)

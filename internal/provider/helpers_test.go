@@ -161,14 +161,43 @@ type tfCLI struct {
 // provider's own log (tflog) follows TF_LOG and TF_LOG_PATH as they are when it starts.
 func newTFCLI(t *testing.T) *tfCLI {
 	t.Helper()
+	return newTFCLIServing(t, map[string]func() tfprotov6.ProviderServer{
+		testProviderAddress(): ProtocolServer("test", !collectsLogs(os.Environ())),
+	})
+}
+
+// newTFCLIServing is newTFCLI with the providers to serve, by address.
+func newTFCLIServing(t *testing.T, providers map[string]func() tfprotov6.ProviderServer) *tfCLI {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("runs terraform: set TF_ACC=1 (make test does)")
 	}
+	reattach := map[string]any{}
+	for address, server := range providers {
+		reattach[address] = serveForCLI(t, address, server)
+	}
+	cfg, err := json.Marshal(reattach)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tfCLI{t: t, dir: t.TempDir(), env: []string{
+		"TF_REATTACH_PROVIDERS=" + string(cfg),
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+		"CHECKPOINT_DISABLE=1",
+		"TF_LOG=", "TF_LOG_PATH=", // unless a test asks for a log
+	}}
+}
+
+// serveForCLI serves a provider in this process until the test ends, and returns its
+// entry of TF_REATTACH_PROVIDERS.
+func serveForCLI(t *testing.T, address string, server func() tfprotov6.ProviderServer) any {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig, 1)
 	served := make(chan error, 1)
 	go func() {
-		served <- tf6server.Serve(testProviderAddress(), ProtocolServer("test", !collectsLogs(os.Environ())),
+		served <- tf6server.Serve(address, server,
 			tf6server.WithDebug(ctx, reattach, make(chan struct{})),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithLoggingSink(t),
@@ -195,20 +224,10 @@ func newTFCLI(t *testing.T) *tfCLI {
 		t.Fatal("the provider server did not start")
 	}
 	type addr struct{ Network, String string }
-	cfg, err := json.Marshal(map[string]any{testProviderAddress(): map[string]any{
+	return map[string]any{
 		"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": rc.Test,
 		"Addr": addr{rc.Addr.Network(), rc.Addr.String()},
-	}})
-	if err != nil {
-		t.Fatal(err)
 	}
-	return &tfCLI{t: t, dir: t.TempDir(), env: []string{
-		"TF_REATTACH_PROVIDERS=" + string(cfg),
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-		"CHECKPOINT_DISABLE=1",
-		"TF_LOG=", "TF_LOG_PATH=", // unless a test asks for a log
-	}}
 }
 
 // write puts files (name -> content) into the working directory.

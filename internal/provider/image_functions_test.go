@@ -131,7 +131,7 @@ func TestNewerDefault(t *testing.T) {
 func TestAccFunctions(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsCLI("provider functions", "1.8.0", "1.7.0")},
 		Steps: []resource.TestStep{
 			{
 				Config: `

@@ -64,6 +64,14 @@ func (a sharedAttr) attrType() attr.Type {
 	return a.typ
 }
 
+// unbuilt is the panic of a builder given an attribute type it has no schema attribute
+// for (an object type is built from sharedAttr.nested only): a programming error that TestSchemas shows at once, where a silent string
+// attribute would only fail when Terraform reads a value of the real type.
+func unbuilt(name string, t attr.Type) string {
+	return fmt.Sprintf("provider: attribute %q has type %s, which entityAttrs does not build: "+
+		"add it to entityAttrs.resource and entityAttrs.dataSource, or nest its attributes (sharedAttr.nested)", name, t)
+}
+
 // dataSource returns the attributes as data sources show them: computed, except the
 // lookup keys, which are required inputs checked by their validators (a single data
 // source). A nil lookup gives the element of a list data source.
@@ -76,6 +84,9 @@ func (e entityAttrs) dataSource(lookup map[string][]validator.String) map[string
 		}
 		switch t := a.attrType().(type) {
 		case types.ObjectType:
+			if a.nested == nil {
+				panic(unbuilt(name, t))
+			}
 			out[name] = dschema.SingleNestedAttribute{MarkdownDescription: a.what, Computed: true, Attributes: a.nested.dataSource(nil)}
 		case types.MapType:
 			out[name] = dschema.MapAttribute{MarkdownDescription: a.what, ElementType: t.ElemType, Computed: true}
@@ -85,8 +96,10 @@ func (e entityAttrs) dataSource(lookup map[string][]validator.String) map[string
 				out[name] = dschema.Int64Attribute{MarkdownDescription: a.what, Computed: true}
 			case types.BoolType:
 				out[name] = dschema.BoolAttribute{MarkdownDescription: a.what, Computed: true}
-			default:
+			case types.StringType:
 				out[name] = dschema.StringAttribute{MarkdownDescription: a.what, Computed: true}
+			default:
+				panic(unbuilt(name, t))
 			}
 		}
 	}
@@ -128,6 +141,9 @@ func (e entityAttrs) resource(settings map[string]setting) map[string]rschema.At
 		desc := strings.TrimSpace(a.what + " " + s.more)
 		switch t := a.attrType().(type) {
 		case types.ObjectType:
+			if a.nested == nil {
+				panic(unbuilt(name, t))
+			}
 			out[name] = rschema.SingleNestedAttribute{MarkdownDescription: desc, Required: s.required, Optional: s.optional,
 				Computed: s.computed, Attributes: a.nested.resource(s.nested)}
 		case types.MapType:
@@ -141,9 +157,11 @@ func (e entityAttrs) resource(settings map[string]setting) map[string]rschema.At
 			case types.BoolType:
 				out[name] = rschema.BoolAttribute{MarkdownDescription: desc, Required: s.required, Optional: s.optional,
 					Computed: s.computed, Default: s.boolDefault}
-			default:
+			case types.StringType:
 				out[name] = rschema.StringAttribute{MarkdownDescription: desc, Required: s.required, Optional: s.optional,
 					Computed: s.computed, Sensitive: s.sensitive, Validators: s.strings, PlanModifiers: s.stringMods, Default: s.stringDefault}
+			default:
+				panic(unbuilt(name, t))
 			}
 		}
 	}

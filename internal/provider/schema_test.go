@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // entitySchema is what the schema test needs of a resource's or a data source's schema.
@@ -53,8 +55,8 @@ func anyMap[A any](m map[string]A) map[string]any {
 }
 
 // models are the tfsdk models read with Get/Set, by resource or data source: their
-// tfsdk tags must be exactly the schema's attributes. The image config reads its
-// attributes one by one (readImageConfig) and has no tagged model.
+// tfsdk tags must be exactly the schema's attributes. Every registered resource and
+// data source is here or in withoutModel.
 var models = map[string]any{
 	"resource harness_dbops_db_schema":       dbSchemaModel{},
 	"resource harness_dbops_db_instance":     dbInstanceModel{},
@@ -62,6 +64,14 @@ var models = map[string]any{
 	"data source harness_dbops_db_instance":  dbInstanceModel{},
 	"data source harness_dbops_db_schemas":   dbSchemasDataSourceModel{},
 	"data source harness_dbops_db_instances": dbInstancesDataSourceModel{},
+}
+
+// withoutModel are the resources and data sources that read their attributes one by
+// one instead of through a tagged model, and why.
+var withoutModel = map[string]string{
+	"resource harness_dbops_image_config":      "readImageConfig reads each typed attribute and the images map by itself",
+	"data source harness_dbops_image_config":   "it sets each image attribute and two maps, one by one (setImageAttributes)",
+	"data source harness_dbops_default_images": "it sets each image attribute, the images map and their parsed parts, one by one",
 }
 
 // TestSchemas walks every resource and data source the provider registers: each has a
@@ -86,16 +96,52 @@ func TestSchemas(t *testing.T) {
 				t.Error(d.Errors())
 			}
 			walkAttributes(t, "", e.attributes)
-			if m, ok := models[e.typeName]; ok {
+			m, ok := models[e.typeName]
+			_, exempt := withoutModel[e.typeName]
+			switch {
+			case ok && exempt:
+				t.Errorf("%s is in models and in withoutModel: keep it in one", e.typeName)
+			case ok:
 				if got, want := tfsdkTags(m), slices.Sorted(maps.Keys(e.attributes)); !slices.Equal(got, want) {
 					t.Errorf("model %T has fields %v, the schema attributes %v", m, got, want)
 				}
+			case !exempt:
+				t.Errorf("%s has no model in models: add the tfsdk model it reads with Get/Set, "+
+					"or list it in withoutModel with the reason it has none", e.typeName)
 			}
 		})
 	}
-	for name := range models {
-		if !seen[name] {
-			t.Errorf("models names %s, which the provider does not register", name)
+	for _, names := range [][]string{slices.Collect(maps.Keys(models)), slices.Collect(maps.Keys(withoutModel))} {
+		for _, name := range names {
+			if !seen[name] {
+				t.Errorf("%s is listed in models or withoutModel, but the provider does not register it", name)
+			}
+		}
+	}
+}
+
+// The builders refuse an attribute type they have no schema attribute for, instead of
+// making it a string that fails only when Terraform reads a value.
+func TestEntityAttrsRefuseUnbuiltTypes(t *testing.T) {
+	for _, e := range []entityAttrs{
+		{"ratio": {what: "A ratio.", typ: types.Float64Type}},
+		{"names": {what: "Names.", typ: types.ListType{ElemType: types.StringType}}},
+		{"block": {what: "An object with no nested attributes.", typ: types.ObjectType{}}},
+	} {
+		for kind, build := range map[string]func(){
+			"resource":    func() { e.resource(nil) },
+			"data source": func() { e.dataSource(nil) },
+		} {
+			name := slices.Collect(maps.Keys(e))[0]
+			t.Run(kind+" "+name, func(t *testing.T) {
+				defer func() {
+					msg, _ := recover().(string)
+					if !strings.Contains(msg, fmt.Sprintf("attribute %q has type", name)) || !strings.Contains(msg, "does not build") {
+						t.Errorf("the builder did not refuse %s: recovered %q", name, msg)
+					}
+				}()
+				build()
+			})
 		}
 	}
 }

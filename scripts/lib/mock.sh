@@ -1,7 +1,8 @@
-# Sourced by scripts/demo.sh and scripts/test-modules.sh. start_mock WORK [MOCK FLAGS...]
-# builds the provider and the mock into WORK/bin (the build of `make build`, so they
-# share Go's build cache), starts the mock on a free loopback port with the given flags,
-# waits until GET /_mock/ready answers, and exports what Terraform and the provider need:
+# Sourced by scripts/demo.sh. start_mock WORK [MOCK FLAGS...] builds the provider and the
+# mock into WORK/bin (the build of `make build`, so they share Go's build cache), starts
+# the mock on a free loopback port it picks and prints (127.0.0.1:0: a taken port cannot
+# send the demo to another server), reads that URL, fails with the mock's log if the mock
+# exits, waits until GET /_mock/ready answers, and exports what Terraform and the provider need:
 # a CLI configuration with dev_overrides (no registry), HARNESS_ENDPOINT,
 # HARNESS_ACCOUNT_ID, HARNESS_PLATFORM_API_KEY, and HARNESS_MOCK_URL for the test hooks.
 # The mock stops when the shell exits. The caller defines fail MESSAGE.
@@ -12,7 +13,7 @@ MOCK_KEY=pat.dbops_demo.mock-key
 start_mock() {
   local work=$1
   shift
-  command -v "${TF:-terraform}" >/dev/null || fail "${TF:-terraform} is not on PATH; install Terraform >= 1.5"
+  command -v "${TF:-terraform}" >/dev/null || fail "${TF:-terraform} is not on PATH; install Terraform >= 1.10"
   command -v curl >/dev/null || fail "curl is not on PATH (apt-get install curl)"
   mkdir -p "$work/bin"
   make --no-print-directory build BIN="$work/bin"

@@ -24,3 +24,20 @@ resource "harness_dbops_db_instance" "env" {
   context    = each.key
   tags       = { service = var.service, env = each.key }
 }
+
+# Harness answers 404 for a project that does not exist (a typo in project_id) and 403
+# for an API key that may not read it. Reading the project here says so in every plan,
+# before anything is created; and terraform test can expect this check to fail
+# (expect_failures), which it cannot do for the provider's error at apply.
+check "project_exists" {
+  data "harness_dbops_db_schemas" "project" {
+    org_id      = var.org_id
+    project_id  = var.project_id
+    search_term = var.service # one page, whatever the project holds
+  }
+  assert {
+    # A failed read fails the check whatever this says; a read that works passes it.
+    condition     = data.harness_dbops_db_schemas.project.schemas != null
+    error_message = "Project ${var.org_id}/${var.project_id} cannot be read in Harness: see the warning above."
+  }
+}

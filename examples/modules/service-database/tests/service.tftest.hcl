@@ -13,6 +13,18 @@ variables {
   }
 }
 
+# A typo in project_id: Harness answers 404 for a project that does not exist, and so
+# does the mock, whose seed lists the projects of org default. The module's check says
+# so in the plan, before anything is created. (A provider error, such as the 404 of the
+# schema's create at apply, fails a run whatever expect_failures lists: expect a check.)
+run "a_typo_in_project_id_fails_the_check" {
+  command = plan
+  variables {
+    project_id = "paymnts"
+  }
+  expect_failures = [check.project_exists]
+}
+
 run "creates_the_schema_and_an_instance_per_environment" {
   assert {
     condition     = output.schema_id == "default/payments/orders"
@@ -105,5 +117,34 @@ run "harness_holds_the_repair" {
   assert {
     condition     = output.branches["orders_dev"] == "develop"
     error_message = "Harness holds branch ${output.branches["orders_dev"]}"
+  }
+}
+
+# An API key that may not read the project: Harness answers 403 (here once, armed
+# through the mock), and the same check catches it in the plan.
+run "harness_refuses_the_key" {
+  module {
+    source = "./tests/ui"
+  }
+  variables {
+    method = "POST"
+    path   = "/_mock/faults"
+    body   = "{\"route\": \"GET /v1/orgs/{org}/projects/{project}/dbschema\", \"status\": 403, \"message\": \"not allowed to view project payments\", \"times\": 1}"
+  }
+}
+
+run "a_403_fails_the_check" {
+  command         = plan
+  expect_failures = [check.project_exists]
+}
+
+run "the_403_was_answered" {
+  module {
+    source = "./tests/ui"
+  }
+  variables {
+    method = "GET"
+    path   = "/_mock/requests"
+    expect = "\"status\":403"
   }
 }
