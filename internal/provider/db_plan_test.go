@@ -1,12 +1,16 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -125,8 +129,9 @@ func TestAccDBInstanceResource_replaceWarns(t *testing.T) {
 }
 
 // A destroy plan names only the instances it does not destroy on their own: Terraform
-// plans each instance's destroy before its schema's (from the dependencies in state),
-// so the schema knows them. Deterministic in `plan -destroy` and `terraform destroy`.
+// plans each instance's destroy before its schema's (DestroyEdgeTransformer, from the
+// dependencies in state), so the schema knows them: deterministic in `plan -destroy`
+// and `terraform destroy`, whatever the parallelism.
 func TestAccDBSchemaResource_destroyWarnsPrecisely(t *testing.T) {
 	t.Parallel()
 	srv := newAccTestServer(t)
@@ -146,7 +151,11 @@ func TestAccDBSchemaResource_destroyWarnsPrecisely(t *testing.T) {
 		"deletes 1 DB instance that Harness holds now: ui_only. (2 more, which this plan destroys on their own, are not counted.)").MatchString(ws[0]) {
 		t.Fatalf("the destroy plan does not name exactly the instance created in the UI:\n%s", out)
 	}
-	c.mustRun("apply", "tfplan")
+	// terraform destroy plans the same way.
+	out = c.mustRun("destroy", "-auto-approve")
+	if ws := warnings(out); len(ws) != 1 || !strings.Contains(ws[0], "that Harness holds now: ui_only.") {
+		t.Fatalf("terraform destroy does not name exactly the instance created in the UI:\n%s", out)
+	}
 	if n := len(srv.Schemas("default", "p")); n != 0 {
 		t.Fatalf("%d schemas left after destroy", n)
 	}
@@ -311,4 +320,43 @@ resource "harness_dbops_db_instance" "i" {
 			},
 		}},
 	})
+}
+
+// Each resource page says, for every attribute a configuration sets, what a change does
+// in Harness: the "What a change does" table of its template names them all, and only
+// them.
+func TestChangeTables(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		template string
+		r        fwresource.Resource
+	}{
+		{"dbops_db_schema.md.tmpl", newDBSchemaResource()},
+		{"dbops_db_instance.md.tmpl", newDBInstanceResource()},
+	} {
+		b, err := os.ReadFile(filepath.Join("../../templates/resources", tt.template))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, table, ok := strings.Cut(string(b), "## What a change does\n")
+		if !ok {
+			t.Fatalf("%s has no section \"What a change does\"", tt.template)
+		}
+		table, _, _ = strings.Cut(table, "\n\n{{")
+		named := map[string]bool{}
+		for _, line := range strings.Split(table, "\n") {
+			if cells := strings.Split(line, "|"); len(cells) > 2 {
+				for _, m := range regexp.MustCompile("`([a-z_]+)`").FindAllStringSubmatch(cells[1], -1) {
+					named[m[1]] = true
+				}
+			}
+		}
+		var resp fwresource.SchemaResponse
+		tt.r.Schema(ctx, fwresource.SchemaRequest{}, &resp)
+		for name, a := range resp.Schema.Attributes {
+			if set := a.IsRequired() || a.IsOptional(); set != named[name] {
+				t.Errorf("%s: attribute %s (set by a configuration: %v) named in the first column of the table: %v", tt.template, name, set, named[name])
+			}
+		}
+	}
 }

@@ -222,7 +222,11 @@ func (r *dbSchemaResource) warnCascade(ctx context.Context, prior dbSchemaModel,
 	if n := len(insts) - len(left); n > 0 {
 		detail += fmt.Sprintf(" (%d more, which this plan destroys on their own, are not counted.)", n)
 	}
-	if verb == "Replacing" {
+	switch verb {
+	case "Destroying":
+		detail += " An instance whose own destroy Terraform plans after this schema's is listed too: it plans the " +
+			"resources removed from a configuration in no set order."
+	case "Replacing":
 		detail += " This apply re-creates only the instances whose resource names harness_dbops_db_schema.<name>.created " +
 			"in lifecycle.replace_triggered_by (the plan then shows them replaced); the others that Terraform manages " +
 			"come back at the next apply."
