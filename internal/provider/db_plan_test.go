@@ -23,7 +23,7 @@ import (
 // matter), then what the mock holds after the apply.
 
 // The user's steps: apply a schema, add instances to it in the UI, remove the schema
-// block. Terraform 1.11 plans the destroy of a removed resource before it refreshes
+// block. With -v it logs the plan. Terraform 1.11 plans the destroy of a removed resource before it refreshes
 // it, so the state's instance_count (0) is stale; the warning must come from what
 // Harness holds at plan time, and name the instances.
 func TestAccDBSchemaResource_removedBlockWarns(t *testing.T) {
@@ -36,6 +36,7 @@ func TestAccDBSchemaResource_removedBlockWarns(t *testing.T) {
 
 	c.write(map[string]string{"main.tf": cliProvider(srv)})
 	out := c.mustRun("plan", "-out=tfplan")
+	t.Log(out)
 	if !inOrder("# harness_dbops_db_schema.orders will be destroyed",
 		"(because harness_dbops_db_schema.orders is not in configuration)",
 		"Plan: 0 to add, 0 to change, 1 to destroy.",
@@ -56,7 +57,8 @@ func TestAccDBSchemaResource_removedBlockWarns(t *testing.T) {
 // A schema replaced with its instances: an instance that names the schema's `created`
 // in replace_triggered_by (as the resource examples do) is replaced with it in the
 // same plan, and one apply converges: the instance exists again under the new schema
-// and the next plan is empty. The example configuration itself is run.
+// and the next plan is empty. The example configuration itself is run; with -v it logs
+// the plan.
 func TestAccDBSchemaResource_replaceReplacesInstances(t *testing.T) {
 	t.Parallel()
 	srv := newAccTestServer(t)
@@ -73,6 +75,7 @@ func TestAccDBSchemaResource_replaceReplacesInstances(t *testing.T) {
 	}
 	c.write(map[string]string{"main.tf": cliProvider(srv) + flyway})
 	out := c.mustRun("plan", "-out=tfplan")
+	t.Log(out)
 	c.wantActions("tfplan", map[string]string{
 		"harness_dbops_db_schema.orders":        "delete,create",
 		"harness_dbops_db_instance.orders_prod": "delete,create",
