@@ -63,9 +63,9 @@ func mockInstanceIDs(srv *mockserver.TestServer, org, project, schema string) []
 	return ids
 }
 
-// planActions reads a saved plan (`terraform show -json`): the actions of each
-// resource change that does something, by address, such as ["delete", "create"].
-func (c *tfCLI) planActions(planFile string) map[string]string {
+// wantActions fails the test unless the plan saved in tfplan (`terraform show -json`)
+// does exactly these actions, by address, such as "delete,create" for a replacement.
+func (c *tfCLI) wantActions(want map[string]string) {
 	c.t.Helper()
 	var p struct {
 		ResourceChanges []struct {
@@ -75,22 +75,16 @@ func (c *tfCLI) planActions(planFile string) map[string]string {
 			} `json:"change"`
 		} `json:"resource_changes"`
 	}
-	if err := json.Unmarshal([]byte(c.mustRun("show", "-json", planFile)), &p); err != nil {
+	if err := json.Unmarshal([]byte(c.mustRun("show", "-json", "tfplan")), &p); err != nil {
 		c.t.Fatal(err)
 	}
-	out := map[string]string{}
+	got := map[string]string{}
 	for _, rc := range p.ResourceChanges {
 		if a := strings.Join(rc.Change.Actions, ","); a != "no-op" && a != "read" {
-			out[rc.Address] = a
+			got[rc.Address] = a
 		}
 	}
-	return out
-}
-
-// wantActions fails the test unless a saved plan does exactly these actions.
-func (c *tfCLI) wantActions(planFile string, want map[string]string) {
-	c.t.Helper()
-	if got := c.planActions(planFile); !maps.Equal(got, want) {
+	if !maps.Equal(got, want) {
 		c.t.Fatalf("plan actions = %v, want %v", got, want)
 	}
 }

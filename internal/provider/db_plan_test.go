@@ -76,7 +76,7 @@ func TestAccDBSchemaResource_replaceReplacesInstances(t *testing.T) {
 	c.write(map[string]string{"main.tf": cliProvider(srv) + flyway})
 	out := c.mustRun("plan", "-out=tfplan")
 	t.Log(out)
-	c.wantActions("tfplan", map[string]string{
+	c.wantActions(map[string]string{
 		"harness_dbops_db_schema.orders":        "delete,create",
 		"harness_dbops_db_instance.orders_prod": "delete,create",
 	})
@@ -119,7 +119,7 @@ func TestAccDBInstanceResource_replaceWarns(t *testing.T) {
 	}
 	c.write(map[string]string{"main.tf": cliProvider(srv) + ordersSchema("") + ordersInstance("dev", "dev2", "")})
 	out := c.mustRun("plan", "-out=tfplan")
-	c.wantActions("tfplan", map[string]string{"harness_dbops_db_instance.dev": "delete,create"})
+	c.wantActions(map[string]string{"harness_dbops_db_instance.dev": "delete,create"})
 	if ws := warnings(out); len(ws) != 1 || !inOrder(`Replacing DB instance "dev" deletes its migration history`,
 		`A change of identifier replaces the DB instance: Harness deletes the DB instance "dev" of schema "orders" in org "default", project "p" and its migration history,`,
 		"and the apply creates a new instance with none. The database itself is not touched.").MatchString(ws[0]) {
@@ -147,7 +147,7 @@ func TestAccDBSchemaResource_destroyWarnsPrecisely(t *testing.T) {
 	}
 	addUIInstances(t, srv, "default", "p", "orders", "ui_only")
 	out := c.mustRun("plan", "-destroy", "-out=tfplan")
-	c.wantActions("tfplan", map[string]string{
+	c.wantActions(map[string]string{
 		"harness_dbops_db_schema.orders": "delete", "harness_dbops_db_instance.dev": "delete", "harness_dbops_db_instance.prod": "delete",
 	})
 	if ws := warnings(out); len(ws) != 1 || !inOrder(`Destroying DB schema "orders" deletes 1 DB instance`,
@@ -175,7 +175,7 @@ func TestAccDBSchemaResource_replaceWarnsConservatively(t *testing.T) {
 	c.mustRun("apply", "-auto-approve")
 	c.write(map[string]string{"main.tf": cliProvider(srv) + ordersSchema(`migration_type = "Flyway"`) + ordersInstance("dev", "dev", trigger)})
 	out := c.mustRun("plan", "-out=tfplan")
-	c.wantActions("tfplan", map[string]string{"harness_dbops_db_schema.orders": "delete,create", "harness_dbops_db_instance.dev": "delete,create"})
+	c.wantActions(map[string]string{"harness_dbops_db_schema.orders": "delete,create", "harness_dbops_db_instance.dev": "delete,create"})
 	if ws := warnings(out); len(ws) != 1 || !inOrder(`Replacing DB schema "orders" deletes 1 DB instance`,
 		"deletes 1 DB instance that Harness holds now: dev.").MatchString(ws[0]) {
 		t.Fatalf("the replacement does not name the instance it cannot see re-created:\n%s", out)
