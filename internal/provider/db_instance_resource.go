@@ -111,18 +111,12 @@ func (r *dbInstanceResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	var prior, plan dbInstanceModel
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &prior)...)
-	}
-	if !req.Plan.Raw.IsNull() {
-		resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
-	}
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(planModels(ctx, req, &prior, &plan)...); resp.Diagnostics.HasError() {
 		return
 	}
 	switch {
 	case req.Plan.Raw.IsNull():
-		r.db.destroys(prior.OrgID.ValueString(), prior.ProjectID.ValueString(), prior.Schema.ValueString(), prior.Identifier.ValueString())
+		r.db.destroys(prior.ids())
 	case req.State.Raw.IsNull(): // a create, or the create half of a replacement
 		if knownStrings(plan.OrgID, plan.ProjectID, plan.Schema, plan.Identifier) {
 			r.db.checkCreate(dbInstanceKind, "a DB schema", plan.where(), instanceKey(plan.OrgID.ValueString(),
@@ -130,17 +124,8 @@ func (r *dbInstanceResource) ModifyPlan(ctx context.Context, req resource.Modify
 		}
 		r.checkRevision(ctx, plan, &resp.Diagnostics)
 	default:
-		var changed []string
-		for _, name := range dbInstanceReplacedBy {
-			var planned, was types.String
-			resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
-			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &was)...)
-			if !planned.Equal(was) {
-				changed = append(changed, name)
-			}
-		}
-		if len(changed) > 0 {
-			r.db.destroys(prior.OrgID.ValueString(), prior.ProjectID.ValueString(), prior.Schema.ValueString(), prior.Identifier.ValueString())
+		if changed := replacing(ctx, req, dbInstanceReplacedBy, &resp.Diagnostics); len(changed) > 0 {
+			r.db.destroys(prior.ids())
 			resp.Diagnostics.AddWarning(fmt.Sprintf("Replacing DB instance %q deletes its migration history", prior.Identifier.ValueString()),
 				fmt.Sprintf("A change of %s replaces the DB instance: Harness deletes the %s and its migration history, and "+
 					"the apply creates a new instance with none. The database itself is not touched. If that is not what you "+

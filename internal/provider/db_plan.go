@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
@@ -171,4 +172,33 @@ func knownStrings(vs ...types.String) bool {
 		}
 	}
 	return true
+}
+
+// planModels reads the prior state and the plan of a ModifyPlan into models, each when
+// it is not null (a create has no prior state, a destroy no plan).
+func planModels[M any](ctx context.Context, req resource.ModifyPlanRequest, prior, plan *M) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !req.State.Raw.IsNull() {
+		diags.Append(getModel(ctx, req.State.Schema, req.State.Raw, prior)...)
+	}
+	if !req.Plan.Raw.IsNull() {
+		diags.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, plan)...)
+	}
+	return diags
+}
+
+// replacing returns the attributes of names (those whose change replaces the resource)
+// that the plan changes: the framework does not tell ModifyPlan which attributes
+// require replacement.
+func replacing(ctx context.Context, req resource.ModifyPlanRequest, names []string, diags *diag.Diagnostics) []string {
+	var changed []string
+	for _, name := range names {
+		var planned, was types.String
+		diags.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
+		diags.Append(req.State.GetAttribute(ctx, path.Root(name), &was)...)
+		if !planned.Equal(was) {
+			changed = append(changed, name)
+		}
+	}
+	return changed
 }

@@ -133,8 +133,7 @@ func (r *dbSchemaResource) ValidateConfig(ctx context.Context, req resource.Vali
 }
 
 // dbSchemaReplacedBy are the attributes whose change replaces a schema (their plan
-// modifier is RequiresReplace; TestReplacedBy keeps the two in step). The
-// framework does not tell ModifyPlan which attributes require replacement.
+// modifier is RequiresReplace; TestReplacedBy keeps the two in step).
 var dbSchemaReplacedBy = []string{"identifier", "migration_type", "org_id", "project_id"}
 
 // ModifyPlan warns when the plan destroys or replaces a schema that has DB instances:
@@ -146,13 +145,7 @@ func (r *dbSchemaResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	var prior, plan dbSchemaModel
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &prior)...)
-	}
-	if !req.Plan.Raw.IsNull() {
-		resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
-	}
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(planModels(ctx, req, &prior, &plan)...); resp.Diagnostics.HasError() {
 		return
 	}
 	if req.Plan.Raw.IsNull() {
@@ -168,14 +161,8 @@ func (r *dbSchemaResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if req.State.Raw.IsNull() {
 		return
 	}
-	for _, name := range dbSchemaReplacedBy {
-		var planned, was types.String
-		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &was)...)
-		if !planned.Equal(was) {
-			r.warnCascade(ctx, prior, "Replacing", &resp.Diagnostics)
-			return
-		}
+	if len(replacing(ctx, req, dbSchemaReplacedBy, &resp.Diagnostics)) > 0 {
+		r.warnCascade(ctx, prior, "Replacing", &resp.Diagnostics)
 	}
 }
 
