@@ -93,7 +93,7 @@ func (r *dbInstanceResource) ConfigValidators(context.Context) []resource.Config
 
 func (r *dbInstanceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if d := dataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.client, r.db = d.client, d.db
+		r.client, r.db = d.client, &d.db
 	}
 }
 
@@ -146,7 +146,7 @@ func (r *dbInstanceResource) checkRevision(ctx context.Context, plan dbInstanceM
 	if !plan.Branch.IsNull() || !plan.CommitSHA.IsNull() || !plan.GitTag.IsNull() || !knownStrings(plan.OrgID, plan.ProjectID, plan.Schema) {
 		return // a revision is set (or not known yet), or the schema is not known yet
 	}
-	where := map[string]string{sourceGit: "Git", sourceHarnessCode: "Harness Code Repository"}[r.db.sourceOf(ctx,
+	where := map[string]string{sourceGit: "Git", sourceHarnessCode: "Harness Code Repository"}[r.db.sourceOf(ctx, r.client,
 		plan.OrgID.ValueString(), plan.ProjectID.ValueString(), plan.Schema.ValueString())]
 	if where == "" {
 		return

@@ -32,9 +32,8 @@ const (
 // Resources of a configuration planned in no set order (removed blocks, an instance
 // that names its schema by a literal string) may find nothing here; what reads this
 // record then errs on the side of a warning, never of an error.
+// The zero dbPlan is ready for use.
 type dbPlan struct {
-	client *client.Client
-
 	mu        sync.Mutex
 	destroyed map[string]bool          // instances (instanceKey) whose destroy this plan has planned
 	sources   map[string]string        // schemas (schemaKey) planned in this run: their source kind, "" if unknown
@@ -48,9 +47,12 @@ type schemaSource struct {
 	kind string
 }
 
-func newDBPlan(c *client.Client) *dbPlan {
-	return &dbPlan{client: c, destroyed: map[string]bool{}, sources: map[string]string{},
-		read: map[string]*schemaSource{}, creates: map[string]bool{}}
+// lock locks p, whose maps it makes on first use.
+func (p *dbPlan) lock() {
+	p.mu.Lock()
+	if p.destroyed == nil {
+		p.destroyed, p.sources, p.read, p.creates = map[string]bool{}, map[string]string{}, map[string]*schemaSource{}, map[string]bool{}
+	}
 }
 
 func schemaKey(org, project, schema string) string { return importID(org, project, schema) }
@@ -59,14 +61,14 @@ func instanceKey(org, project, schema, id string) string { return importID(org, 
 
 // destroys records that this plan destroys an instance on its own.
 func (p *dbPlan) destroys(org, project, schema, id string) {
-	p.mu.Lock()
+	p.lock()
 	defer p.mu.Unlock()
 	p.destroyed[instanceKey(org, project, schema, id)] = true
 }
 
 // isDestroyed reports whether this plan destroys the instance on its own.
 func (p *dbPlan) isDestroyed(org, project, schema, id string) bool {
-	p.mu.Lock()
+	p.lock()
 	defer p.mu.Unlock()
 	return p.destroyed[instanceKey(org, project, schema, id)]
 }
@@ -74,7 +76,7 @@ func (p *dbPlan) isDestroyed(org, project, schema, id string) bool {
 // plansSchema records a schema that this plan keeps, creates or updates, and its
 // source kind as planned ("" when it is not known yet).
 func (p *dbPlan) plansSchema(org, project, schema, kind string) {
-	p.mu.Lock()
+	p.lock()
 	defer p.mu.Unlock()
 	p.sources[schemaKey(org, project, schema)] = kind
 }
@@ -82,9 +84,9 @@ func (p *dbPlan) plansSchema(org, project, schema, kind string) {
 // sourceOf returns the source kind of a schema: as planned in this run if it is, else
 // as Harness holds it, read once per schema however many instances ask. "" means not
 // known (unknown values, a schema not in Harness yet, a failed read).
-func (p *dbPlan) sourceOf(ctx context.Context, org, project, schema string) string {
+func (p *dbPlan) sourceOf(ctx context.Context, c *client.Client, org, project, schema string) string {
 	key := schemaKey(org, project, schema)
-	p.mu.Lock()
+	p.lock()
 	kind, planned := p.sources[key]
 	r := p.read[key]
 	if !planned && r == nil {
@@ -96,7 +98,7 @@ func (p *dbPlan) sourceOf(ctx context.Context, org, project, schema string) stri
 		return kind
 	}
 	r.once.Do(func() {
-		if s, err := p.client.GetSchema(ctx, org, project, schema); err == nil {
+		if s, err := c.GetSchema(ctx, org, project, schema); err == nil {
 			r.kind = s.SchemaSourceType
 			if r.kind == "" { // an answer without it: classify as Harness does
 				r.kind = apiSourceKind(s)
@@ -134,7 +136,7 @@ func apiSourceKind(s *client.Schema) string {
 // createsOnce records that this plan creates the object key of a kind ("DB schema", "DB
 // instance") and reports false when another resource of this run creates it already.
 func (p *dbPlan) createsOnce(kind, key string) bool {
-	p.mu.Lock()
+	p.lock()
 	defer p.mu.Unlock()
 	if p.creates[kind+" "+key] {
 		return false

@@ -224,7 +224,7 @@ func (r *dbSchemaResource) warnCascade(ctx context.Context, prior dbSchemaModel,
 
 func (r *dbSchemaResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if d := dataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.client, r.db = d.client, d.db
+		r.client, r.db = d.client, &d.db
 	}
 }
 
