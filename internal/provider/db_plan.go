@@ -108,13 +108,11 @@ func (p *dbPlan) sourceOf(ctx context.Context, c *client.Client, org, project, s
 	return r.kind
 }
 
-// sourceKind classifies a schema source as Harness does (schemaSourceType): a script is
-// Custom; a repository source is Artifactory with an archive path, Harness Code without
-// a connector, Git otherwise.
-func sourceKind(script bool, connector, archivePath string) string {
+// repoSourceKind classifies a repository source as Harness does (schemaSourceType):
+// Artifactory with an archive path, Harness Code without a connector, Git otherwise. A
+// script source is Custom.
+func repoSourceKind(connector, archivePath string) string {
 	switch {
-	case script:
-		return sourceCustom
 	case archivePath != "":
 		return sourceArtifactory
 	case connector == "":
@@ -128,7 +126,7 @@ func apiSourceKind(s *client.Schema) string {
 	case s.ChangeLogScript != nil:
 		return sourceCustom
 	case s.Changelog != nil:
-		return sourceKind(false, s.Changelog.Connector, s.Changelog.ArchivePath)
+		return repoSourceKind(s.Changelog.Connector, s.Changelog.ArchivePath)
 	}
 	return ""
 }

@@ -185,8 +185,8 @@ func TestAccDBSchemaResource_replaceWarnsConservatively(t *testing.T) {
 // An instance of a Git or Harness Code schema without branch, commit_sha or git_tag
 // fails the plan, not the apply after its schema was created: its schema is in the
 // configuration (planned before it, as it names it) or already in Harness (read once).
-// An Artifactory or script schema needs no revision, and a schema that is in neither
-// place does not fail the plan.
+// An Artifactory or script schema needs no revision; a schema that is in neither
+// place, or whose source is known only after apply, does not fail the plan.
 func TestAccDBInstanceResource_missingRevision(t *testing.T) {
 	t.Parallel()
 	noRevision := `
@@ -202,7 +202,8 @@ resource "harness_dbops_db_instance" "dev" {
 	for _, tt := range []struct {
 		name, config string
 		seed         *mockserver.Schema // in Harness before the plan
-		fails        string             // the error, "" when the plan passes
+		fails        string             // the plan's error, "" when the plan passes
+		applyFails   string             // the apply's error when the plan cannot know
 	}{
 		{name: "git in the configuration", config: ordersSchema("") + fmt.Sprintf(noRevision, "harness_dbops_db_schema.orders.identifier"),
 			fails: `The changelog of DB schema "orders" is in Git`},
@@ -217,7 +218,12 @@ resource "harness_dbops_db_instance" "dev" {
     archive_path = "db.zip"`, 1) + fmt.Sprintf(noRevision, "harness_dbops_db_schema.orders.identifier")},
 		{name: "script in Harness", config: fmt.Sprintf(noRevision, `"orders"`),
 			seed: &mockserver.Schema{Identifier: "orders", Name: "Orders", ChangeLogScript: &mockserver.ChangeLogScript{Image: "alpine", Command: "true", Location: "c.yaml"}}},
-		{name: "nowhere", config: fmt.Sprintf(noRevision, `"orders"`), fails: `database schema "orders" not found`},
+		{name: "nowhere", config: fmt.Sprintf(noRevision, `"orders"`), applyFails: `database schema "orders" not found`},
+		{name: "connector known after apply", config: "resource \"terraform_data\" \"c\" {\n  input = \"github\"\n}\n" +
+			strings.Replace(ordersSchema(""), `connector = "github"`, `connector = terraform_data.c.output`, 1) +
+			fmt.Sprintf(noRevision, "harness_dbops_db_schema.orders.identifier"),
+			applyFails: `Error: Missing changelog revision`}, // the apply plans the instance again, knowing the schema
+
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -227,17 +233,17 @@ resource "harness_dbops_db_instance" "dev" {
 			}
 			c := newTFCLI(t)
 			c.write(map[string]string{"main.tf": cliProvider(srv) + tt.config})
-			if tt.fails == "" {
+			switch {
+			case tt.applyFails != "": // the plan passes; the apply fails
+				c.mustRun("plan")
+				if out := c.mustFail("apply", "-auto-approve"); !errorText(tt.applyFails).MatchString(out) {
+					t.Fatalf("apply output:\n%s", out)
+				}
+				return
+			case tt.fails == "":
 				c.mustRun("apply", "-auto-approve")
 				if _, ok := srv.Instance("default", "p", "orders", "dev"); !ok {
 					t.Fatal("the instance is not in the mock")
-				}
-				return
-			}
-			if tt.name == "nowhere" { // the plan passes; Harness answers at apply
-				c.mustRun("plan")
-				if out := c.mustFail("apply", "-auto-approve"); !errorText(tt.fails).MatchString(out) {
-					t.Fatalf("apply output:\n%s", out)
 				}
 				return
 			}

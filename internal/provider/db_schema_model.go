@@ -237,5 +237,5 @@ func (m dbSchemaModel) sourceKind() string {
 	if connector.IsUnknown() || archive.IsUnknown() {
 		return ""
 	}
-	return sourceKind(false, connector.ValueString(), archive.ValueString())
+	return repoSourceKind(connector.ValueString(), archive.ValueString())
 }
