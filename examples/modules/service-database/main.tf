@@ -23,4 +23,10 @@ resource "harness_dbops_db_instance" "env" {
   branch     = each.value.branch
   context    = each.key
   tags       = { service = var.service, env = each.key }
+
+  # Harness deletes a schema's instances with it: replaced with the schema, they are
+  # re-created by the same apply.
+  lifecycle {
+    replace_triggered_by = [harness_dbops_db_schema.this.created]
+  }
 }
