@@ -54,6 +54,11 @@ resource "harness_dbops_db_instance" "orders_dev" {
   connector  = "org.orders_dev_jdbc"
   branch     = "main"
   context    = "dev"
+
+  # Replaced with its schema, which takes its instances with it in Harness.
+  lifecycle {
+    replace_triggered_by = [harness_dbops_db_schema.orders.created]
+  }
 }
 
 output "liquibase_image" {

@@ -71,11 +71,14 @@ const executionConfigDenied = " The API key may not use the account's DB DevOps 
 	"a role, check account_id (or " + envAccountID + ")."
 
 // addCreateError is addAPIError for a create; when the entity exists already it says
+// why that may be (another resource may manage it, which import would not fix) and
 // how to import it, with its exact import ID.
 func addCreateError(diags *diag.Diagnostics, summary, attempted, typeName, id string, err error) {
 	detail := apiErrorDetail(attempted, err)
 	if client.IsAlreadyExists(err) || errors.Is(err, client.ErrCreateConflict) {
-		detail += fmt.Sprintf(" It exists in Harness already. To manage it with Terraform, import it: "+
+		detail += fmt.Sprintf(" It exists in Harness already: it was created outside Terraform, or another resource "+
+			"manages it (in this configuration, with the same identifier, or in another one). If another resource "+
+			"manages it, give this one its own identifier or remove it. Otherwise, to manage it with Terraform, import it: "+
 			"terraform import %s.<name> %s, or an import block with id = %q.", typeName, id, id)
 	}
 	diags.AddError(summary, detail)

@@ -26,6 +26,12 @@ import (
 //     image config, whatever the number of fields it manages.
 //   - A destroy makes one DELETE per schema or instance, and per image config one
 //     reset-config and one get-customer-config (which verifies the reset).
+//   - A plan that destroys or replaces a schema lists its instances (instancelist, one
+//     call per 100 instances): Harness deletes them with the schema, and the plan's
+//     warning names them as Harness holds them now, not as the last refresh saw them.
+//   - An instance planned without branch, commit_sha or git_tag reads its schema once per
+//     schema per plan (none when the schema is in the configuration), to fail the plan
+//     when Harness would refuse it.
 
 const (
 	budgetSchemas   = 3
@@ -146,6 +152,7 @@ func TestAccBudget_lifecycle(t *testing.T) {
 		// Set up by the last step's check: only the destroy's own calls are counted.
 		CheckDestroy: func(*terraform.State) error {
 			return budgetIs(srv, map[string]int{
+				mockserver.RouteListInstances:     budgetSchemas, // the destroy plan's cascade check
 				mockserver.RouteDeleteInstance:    budgetInstances,
 				mockserver.RouteDeleteSchema:      budgetSchemas,
 				mockserver.RouteResetConfig:       2,

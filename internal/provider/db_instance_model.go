@@ -105,3 +105,8 @@ func (m dbInstanceModel) where() string {
 	return fmt.Sprintf("DB instance %q of schema %q in org %q, project %q",
 		m.Identifier.ValueString(), m.Schema.ValueString(), m.OrgID.ValueString(), m.ProjectID.ValueString())
 }
+
+// ids are the org, project, schema and identifier that name the instance in Harness.
+func (m dbInstanceModel) ids() (org, project, schema, id string) {
+	return m.OrgID.ValueString(), m.ProjectID.ValueString(), m.Schema.ValueString(), m.Identifier.ValueString()
+}

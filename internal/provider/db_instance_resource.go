@@ -2,10 +2,13 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -25,6 +28,7 @@ var (
 	_ resource.ResourceWithConfigure        = (*dbInstanceResource)(nil)
 	_ resource.ResourceWithImportState      = (*dbInstanceResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*dbInstanceResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*dbInstanceResource)(nil)
 )
 
 // dbInstanceImportParts is the import ID format of a DB instance, which is also its id.
@@ -34,6 +38,7 @@ var dbInstanceImportParts = []string{"org_id", "project_id", "schema_id", "insta
 // /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance[/{dbinstance}].
 type dbInstanceResource struct {
 	client *client.Client
+	db     *dbPlan
 }
 
 func newDBInstanceResource() resource.Resource { return &dbInstanceResource{} }
@@ -87,7 +92,68 @@ func (r *dbInstanceResource) ConfigValidators(context.Context) []resource.Config
 }
 
 func (r *dbInstanceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	if d := dataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
+		r.client, r.db = d.client, &d.db
+	}
+}
+
+// dbInstanceReplacedBy are the attributes whose change replaces an instance (their plan
+// modifier is RequiresReplace; TestReplacedBy keeps the two in step).
+var dbInstanceReplacedBy = []string{"identifier", "org_id", "project_id", "schema"}
+
+// ModifyPlan records the instances this plan destroys, for their schema's cascade
+// warning (Terraform plans an instance's destroy before its schema's in a destroy
+// plan); warns when the plan replaces an instance, which deletes its migration
+// history; and checks what Harness would refuse at apply: a second resource creating
+// the same instance, and a missing revision.
+func (r *dbInstanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.db == nil {
+		return
+	}
+	var prior, plan dbInstanceModel
+	if resp.Diagnostics.Append(planModels(ctx, req, &prior, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	switch {
+	case req.Plan.Raw.IsNull():
+		r.db.destroys(prior.ids())
+	case req.State.Raw.IsNull(): // a create, or the create half of a replacement
+		if knownStrings(plan.OrgID, plan.ProjectID, plan.Schema, plan.Identifier) {
+			r.db.checkCreate(dbInstanceKind, "a DB schema", plan.where(), instanceKey(plan.OrgID.ValueString(),
+				plan.ProjectID.ValueString(), plan.Schema.ValueString(), plan.Identifier.ValueString()), &resp.Diagnostics)
+		}
+		r.checkRevision(ctx, plan, &resp.Diagnostics)
+	default:
+		if changed := replacing(ctx, req, dbInstanceReplacedBy, &resp.Diagnostics); len(changed) > 0 {
+			r.db.destroys(prior.ids())
+			resp.Diagnostics.AddWarning(fmt.Sprintf("Replacing DB instance %q deletes its migration history", prior.Identifier.ValueString()),
+				fmt.Sprintf("A change of %s replaces the DB instance: Harness deletes the %s and its migration history, and "+
+					"the apply creates a new instance with none. The database itself is not touched. If that is not what you "+
+					"want, stop here and change the plan.", strings.Join(changed, ", "), prior.where()))
+		} else if !req.Plan.Raw.Equal(req.State.Raw) {
+			r.checkRevision(ctx, plan, &resp.Diagnostics)
+		}
+	}
+}
+
+// checkRevision fails the plan of an instance with none of branch, commit_sha and
+// git_tag when its schema's changelog is in Git or Harness Code, which Harness refuses
+// (a 400 about branch, Harness's MCP server), so that the plan fails rather than the
+// apply, after the schema was created. The schema's source kind comes from its plan in
+// this run or, for a schema only in Harness, from one read per schema
+// (dbPlan.sourceOf); when it is not known, the plan goes on.
+func (r *dbInstanceResource) checkRevision(ctx context.Context, plan dbInstanceModel, diags *diag.Diagnostics) {
+	if !plan.Branch.IsNull() || !plan.CommitSHA.IsNull() || !plan.GitTag.IsNull() || !knownStrings(plan.OrgID, plan.ProjectID, plan.Schema) {
+		return // a revision is set (or not known yet), or the schema is not known yet
+	}
+	where := map[string]string{sourceGit: "Git", sourceHarnessCode: "Harness Code Repository"}[r.db.sourceOf(ctx, r.client,
+		plan.OrgID.ValueString(), plan.ProjectID.ValueString(), plan.Schema.ValueString())]
+	if where == "" {
+		return
+	}
+	diags.AddAttributeError(path.Root("branch"), "Missing changelog revision",
+		fmt.Sprintf("The changelog of DB schema %q is in %s, so Harness needs to know which revision of it to apply, and "+
+			"refuses the %s without one. Set branch, commit_sha or git_tag.", plan.Schema.ValueString(), where, plan.where()))
 }
 
 func (r *dbInstanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

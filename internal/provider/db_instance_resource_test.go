@@ -186,11 +186,12 @@ func TestAccDBInstanceResource_revisionSwitch(t *testing.T) {
 		"commit_sha", knownvalue.Null())...)
 	steps = append(steps, step(`git_tag = "<+trigger.tag>"`, resource.ComposeAggregateTestCheckFunc(revisionIs(srv, "", "", "<+trigger.tag>"),
 		body(`"gitTag":"\u003c+trigger.tag\u003e",`)), "branch", knownvalue.Null())...)
-	// The schema's changelog is in Git: Harness refuses an instance with no revision, and
-	// its answer reaches the user verbatim; the state keeps the git tag.
+	// The schema's changelog is in Git: Harness would refuse an instance with no
+	// revision, so the plan fails (TestAccDBInstanceResource_missingRevision has the
+	// cases); the state keeps the git tag.
 	steps = append(steps, resource.TestStep{
 		Config:      cfg(``),
-		ExpectError: errorText(`branch is required: the schema's changelog is in Git`),
+		ExpectError: errorText(`Missing changelog revision`),
 	}, resource.TestStep{
 		Config:   cfg(`git_tag = "<+trigger.tag>"`),
 		PlanOnly: true,

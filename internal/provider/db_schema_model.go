@@ -216,3 +216,26 @@ func (m *dbSchemaModel) fromAPI(ctx context.Context, org, project string, s *cli
 func (m dbSchemaModel) where() string {
 	return fmt.Sprintf("DB schema %q in org %q, project %q", m.Identifier.ValueString(), m.OrgID.ValueString(), m.ProjectID.ValueString())
 }
+
+// sourceKind is the schema's source kind as planned: the one Harness reported while the
+// source does not change, else the one the configuration implies; "" while a value it
+// depends on is unknown.
+func (m dbSchemaModel) sourceKind() string {
+	switch {
+	case !m.SchemaSourceType.IsUnknown() && !m.SchemaSourceType.IsNull():
+		return m.SchemaSourceType.ValueString()
+	case m.ChangelogScript.IsUnknown() || m.SchemaSource.IsUnknown():
+		return ""
+	case !m.ChangelogScript.IsNull():
+		return sourceCustom
+	case m.SchemaSource.IsNull():
+		return ""
+	}
+	attrs := m.SchemaSource.Attributes()
+	connector, _ := attrs["connector"].(types.String)
+	archive, _ := attrs["archive_path"].(types.String)
+	if connector.IsUnknown() || archive.IsUnknown() {
+		return ""
+	}
+	return repoSourceKind(connector.ValueString(), archive.ValueString())
+}

@@ -3,10 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -32,6 +34,13 @@ var (
 	_ resource.ResourceWithModifyPlan       = (*dbSchemaResource)(nil)
 )
 
+// dbSchemaCreatedNote is what `created` means to a configuration: Harness deletes a
+// schema's instances with it, so an instance that names `created` in
+// replace_triggered_by is replaced with its schema, and one apply converges.
+const dbSchemaCreatedNote = "It changes exactly when the schema is replaced, and is unknown in a plan that replaces it: " +
+	"name it in the `lifecycle.replace_triggered_by` of each `harness_dbops_db_instance` of the schema, so that a plan " +
+	"that replaces the schema (which deletes its instances in Harness) shows them replaced too, and one apply re-creates them."
+
 // dbSchemaBlocks maps the API names of the schema's source blocks to their attributes.
 var dbSchemaBlocks = map[string]string{"changelog": "schema_source", "changeLogScript": "changelog_script"}
 
@@ -42,6 +51,7 @@ var dbSchemaImportParts = []string{"org_id", "project_id", "schema_id"}
 // /v1/orgs/{org}/projects/{project}/dbschema[/{dbschema}].
 type dbSchemaResource struct {
 	client *client.Client
+	db     *dbPlan
 }
 
 func newDBSchemaResource() resource.Resource { return &dbSchemaResource{} }
@@ -82,7 +92,10 @@ func (r *dbSchemaResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"changelog_script": {optional: true, more: "Conflicts with `schema_source`.", nested: map[string]setting{
 				"image": required, "command": required, "shell": required, "location": required, "toml": optional,
 			}},
-			"created": {int64Mods: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
+			// Unknown in any plan that replaces the schema (Terraform plans the new object from a
+			// null prior state), known and unchanged otherwise: instances name it in
+			// replace_triggered_by to be replaced with their schema (dbSchemaCreatedNote).
+			"created": {more: dbSchemaCreatedNote, int64Mods: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			// Instances move it, an update does not: Update keeps the planned value.
 			"instance_count": {int64Mods: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"schema_source_type": {stringMods: []planmodifier.String{
@@ -120,44 +133,99 @@ func (r *dbSchemaResource) ValidateConfig(ctx context.Context, req resource.Vali
 }
 
 // dbSchemaReplacedBy are the attributes whose change replaces a schema (their plan
-// modifier is RequiresReplace; TestDBSchemaReplacedBy keeps the two in step). The
-// framework does not tell ModifyPlan which attributes require replacement.
+// modifier is RequiresReplace; TestReplacedBy keeps the two in step).
 var dbSchemaReplacedBy = []string{"identifier", "migration_type", "org_id", "project_id"}
 
 // ModifyPlan warns when the plan destroys or replaces a schema that has DB instances:
-// Harness deletes them and their migration history with it (Harness's MCP server).
+// Harness deletes them and their migration history with it (Harness's MCP server). It
+// also records in r.db, for the instances Terraform plans after their schema, the
+// schema's source kind, and refuses a second resource that creates the same schema.
 func (r *dbSchemaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.db == nil {
+		return
+	}
+	var prior, plan dbSchemaModel
+	if resp.Diagnostics.Append(planModels(ctx, req, &prior, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		r.warnCascade(ctx, prior, "Destroying", &resp.Diagnostics)
+		return
+	}
+	if org, project, id := plan.OrgID, plan.ProjectID, plan.Identifier; knownStrings(org, project, id) {
+		r.db.plansSchema(org.ValueString(), project.ValueString(), id.ValueString(), plan.sourceKind())
+		if req.State.Raw.IsNull() {
+			r.db.checkCreate(dbSchemaKind, "a project", plan.where(), schemaKey(org.ValueString(), project.ValueString(), id.ValueString()), &resp.Diagnostics)
+		}
+	}
 	if req.State.Raw.IsNull() {
 		return
 	}
-	verb := "Destroying"
-	if !req.Plan.Raw.IsNull() {
-		verb = ""
-		for _, name := range dbSchemaReplacedBy {
-			var planned, prior types.String
-			resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
-			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
-			if !planned.Equal(prior) {
-				verb = "Replacing"
-			}
-		}
+	if len(replacing(ctx, req, dbSchemaReplacedBy, &resp.Diagnostics)) > 0 {
+		r.warnCascade(ctx, prior, "Replacing", &resp.Diagnostics)
 	}
-	var count types.Int64
-	var id types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("instance_count"), &count)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("identifier"), &id)...)
-	if resp.Diagnostics.HasError() || verb == "" || count.ValueInt64() <= 0 {
+}
+
+// maxNamed is how many instances a cascade warning names; it counts them all.
+const maxNamed = 20
+
+// warnCascade warns that destroying or replacing the schema deletes its DB instances,
+// as Harness holds them now: the state's instance_count is only as fresh as the last
+// refresh, and Terraform 1.11 plans the destroy of a resource removed from the
+// configuration before it refreshes it (NodePlannableResourceInstanceOrphan). The
+// instances this plan destroys on their own are left out. This costs one list call,
+// in these two paths only.
+func (r *dbSchemaResource) warnCascade(ctx context.Context, prior dbSchemaModel, verb string, diags *diag.Diagnostics) {
+	org, project, id := prior.OrgID.ValueString(), prior.ProjectID.ValueString(), prior.Identifier.ValueString()
+	insts, err := r.client.ListInstances(ctx, org, project, id, client.ListInstancesOptions{})
+	if client.IsNotFound(err) {
+		return // gone already, and its instances with it
+	}
+	if err != nil {
+		n := int(prior.InstanceCount.ValueInt64())
+		diags.AddWarning(fmt.Sprintf("%s DB schema %q deletes its DB instances", verb, id),
+			fmt.Sprintf("Harness deletes a DB schema's DB instances and their migration history with it. %s At the last "+
+				"refresh the schema had %d %s. If that is not what you want, stop here and change the plan.",
+				apiErrorDetail("Listing the DB instances of the "+prior.where(), err), n, plural(n, "DB instance", "DB instances")))
 		return
 	}
-	resp.Diagnostics.AddWarning(fmt.Sprintf("%s DB schema %q deletes its %d DB instance(s)", verb, id.ValueString(), count.ValueInt64()),
-		fmt.Sprintf("Harness deletes a DB schema's DB instances and their migration history with it: %s DB schema %q "+
-			"deletes its %d DB instance(s) as they were at the last refresh, whether Terraform manages them or not. "+
-			"The databases themselves are not touched. If that is not what you want, stop here and change the plan.",
-			strings.ToLower(verb), id.ValueString(), count.ValueInt64()))
+	var left []string
+	for _, in := range insts {
+		if !r.db.isDestroyed(org, project, id, in.Identifier) {
+			left = append(left, in.Identifier)
+		}
+	}
+	if len(left) == 0 {
+		return
+	}
+	slices.Sort(left)
+	named := strings.Join(left[:min(len(left), maxNamed)], ", ")
+	if len(left) > maxNamed {
+		named += fmt.Sprintf(" and %d more", len(left)-maxNamed)
+	}
+	count := fmt.Sprintf("%d %s", len(left), plural(len(left), "DB instance", "DB instances"))
+	detail := fmt.Sprintf("Harness deletes a DB schema's DB instances, and their migration history, with the schema. "+
+		"%s the %s deletes %s that Harness holds now: %s.", verb, prior.where(), count, named)
+	if n := len(insts) - len(left); n > 0 {
+		detail += fmt.Sprintf(" (%d more, which this plan destroys on their own, are not counted.)", n)
+	}
+	switch verb {
+	case "Destroying":
+		detail += " An instance whose own destroy Terraform plans after this schema's is listed too: it plans the " +
+			"resources removed from a configuration in no set order."
+	case "Replacing":
+		detail += " This apply re-creates only the instances whose resource names harness_dbops_db_schema.<name>.created " +
+			"in lifecycle.replace_triggered_by (the plan then shows them replaced); the others that Terraform manages " +
+			"come back at the next apply."
+	}
+	diags.AddWarning(fmt.Sprintf("%s DB schema %q deletes %s", verb, id, count),
+		detail+" The databases themselves are not touched. If that is not what you want, stop here and change the plan.")
 }
 
 func (r *dbSchemaResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	if d := dataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
+		r.client, r.db = d.client, &d.db
+	}
 }
 
 func (r *dbSchemaResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -16,26 +16,31 @@ import (
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
-// TestDBSchemaReplacedBy: dbSchemaReplacedBy names exactly the attributes whose plan
-// modifiers include RequiresReplace.
-func TestDBSchemaReplacedBy(t *testing.T) {
+// TestReplacedBy: dbSchemaReplacedBy and dbInstanceReplacedBy name exactly the
+// attributes whose plan modifiers include RequiresReplace.
+func TestReplacedBy(t *testing.T) {
 	ctx := context.Background()
-	var resp resource.SchemaResponse
-	newDBSchemaResource().Schema(ctx, resource.SchemaRequest{}, &resp)
 	replace := stringplanmodifier.RequiresReplace().Description(ctx)
-	var got []string
-	for name, a := range resp.Schema.Attributes {
-		if s, ok := a.(schema.StringAttribute); ok {
-			for _, m := range s.PlanModifiers {
-				if m.Description(ctx) == replace {
-					got = append(got, name)
+	for _, tt := range []struct {
+		r    resource.Resource
+		want []string
+	}{{newDBSchemaResource(), dbSchemaReplacedBy}, {newDBInstanceResource(), dbInstanceReplacedBy}} {
+		var resp resource.SchemaResponse
+		tt.r.Schema(ctx, resource.SchemaRequest{}, &resp)
+		var got []string
+		for name, a := range resp.Schema.Attributes {
+			if s, ok := a.(schema.StringAttribute); ok {
+				for _, m := range s.PlanModifiers {
+					if m.Description(ctx) == replace {
+						got = append(got, name)
+					}
 				}
 			}
 		}
-	}
-	slices.Sort(got)
-	if !slices.Equal(got, dbSchemaReplacedBy) {
-		t.Fatalf("attributes with RequiresReplace = %v, dbSchemaReplacedBy = %v", got, dbSchemaReplacedBy)
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%T: attributes with RequiresReplace = %v, the list says %v", tt.r, got, tt.want)
+		}
 	}
 }
 
@@ -44,8 +49,10 @@ func cascadeConfig(srv *mockserver.TestServer, migration string) string {
 	return ordersConfig(srv, `migration_type = "`+migration+`"`, "harness_dbops_db_schema.orders.identifier", "")
 }
 
-// A plan that destroys or replaces a schema with instances warns that Harness deletes
-// them with it (Harness's MCP server); a schema without instances gets no warning.
+// A plan that replaces a schema with instances warns that Harness deletes them with it
+// (Harness's MCP server); a plan that keeps it, or destroys it with all its instances,
+// or destroys a schema without instances, does not. When Harness cannot list the
+// instances, the warning falls back on the last refresh's count and says why.
 func TestAccDBSchemaResource_cascadeWarning(t *testing.T) {
 	t.Parallel()
 	srv := newAccTestServer(t)
@@ -53,22 +60,28 @@ func TestAccDBSchemaResource_cascadeWarning(t *testing.T) {
 	c.write(map[string]string{"main.tf": cascadeConfig(srv, "Liquibase")})
 	c.mustRun("apply", "-auto-approve")
 
-	destroyWarning := `Warning: Destroying DB schema "orders" deletes its 1 DB instance(s)`
-	out := c.mustRun("plan", "-destroy")
-	if !strings.Contains(out, destroyWarning) || !strings.Contains(out, "and their migration history") {
-		t.Errorf("plan -destroy of a schema with an instance has no cascade warning:\n%s", out)
-	}
-	out = c.mustRun("plan")
-	if strings.Contains(out, "Warning") {
+	if out := c.mustRun("plan"); strings.Contains(out, "Warning") {
 		t.Errorf("a plan that keeps the schema warns:\n%s", out)
 	}
+	// Its only instance is destroyed first, on its own (TestAccDBSchemaResource_destroyWarnsPrecisely).
+	if out := c.mustRun("plan", "-destroy"); strings.Contains(out, "Warning") {
+		t.Errorf("plan -destroy of a schema and all its instances warns:\n%s", out)
+	}
 	c.write(map[string]string{"main.tf": cascadeConfig(srv, "Flyway")})
-	out = c.mustRun("plan")
-	if !strings.Contains(out, `Warning: Replacing DB schema "orders" deletes its 1 DB instance(s)`) {
+	out := c.mustRun("plan")
+	if !strings.Contains(out, `Warning: Replacing DB schema "orders" deletes 1 DB instance`) || !strings.Contains(flat(out), "holds now: dev.") {
 		t.Errorf("a plan that replaces a schema with an instance has no cascade warning:\n%s", out)
 	}
+	srv.AddFault(mockserver.Fault{Route: mockserver.RouteListInstances, Status: 500, Message: "list is down"})
+	out = flat(c.mustRun("plan"))
+	if !strings.Contains(out, `Warning: Replacing DB schema "orders" deletes its DB instances`) ||
+		!strings.Contains(out, "Listing the DB instances of the DB schema \"orders\" in org \"default\", project \"p\" failed:") ||
+		!strings.Contains(out, "list is down") || !strings.Contains(out, "At the last refresh the schema had 1 DB instance.") {
+		t.Errorf("a failed list does not fall back on the last refresh:\n%s", out)
+	}
+	srv.ClearFaults()
 
-	// The instance gone (Terraform destroys it first): the schema's destroy is silent.
+	// The instance gone: the schema's destroy is silent.
 	c.write(map[string]string{"main.tf": cascadeConfig(srv, "Liquibase")})
 	c.mustRun("destroy", "-auto-approve", "-target=harness_dbops_db_instance.dev")
 	if out := c.mustRun("plan", "-destroy"); strings.Contains(out, "Warning") {

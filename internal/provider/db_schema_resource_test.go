@@ -756,8 +756,9 @@ func TestAccDBSchemaResource_importMissing(t *testing.T) {
 	})
 }
 
-// Creating a schema that exists already fails with Harness's message and says how to
-// import it, with its exact import ID.
+// Creating a schema that exists already fails with Harness's message, says that
+// another resource may manage it (then importing is wrong) and how to import it, with
+// its exact import ID.
 func TestAccDBSchemaResource_alreadyExists(t *testing.T) {
 	srv := newAccTestServer(t)
 	srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "taken", Name: "Taken",
@@ -774,7 +775,9 @@ func TestAccDBSchemaResource_alreadyExists(t *testing.T) {
   }
 `),
 			ExpectError: inOrder(`database schema "taken" already exists`,
-				"It exists in Harness already. To manage it with Terraform, import it: terraform import harness_dbops_db_schema.<name> default/default_project/taken,",
+				"It exists in Harness already: it was created outside Terraform, or another resource manages it",
+				"If another resource manages it, give this one its own identifier or remove it.",
+				"Otherwise, to manage it with Terraform, import it: terraform import harness_dbops_db_schema.<name> default/default_project/taken,",
 				`or an import block with id = "default/default_project/taken".`),
 		}},
 	})

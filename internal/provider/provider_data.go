@@ -18,6 +18,7 @@ type providerData struct {
 	client   *client.Client
 	claims   *fieldClaims
 	defaults *harnessDefaults
+	db       dbPlan // ready as it is: one per Configure
 }
 
 // dataFrom takes what Configure handed over. It is nil, with no error, before the

@@ -23,6 +23,12 @@ resource "harness_dbops_db_instance" "env" {
   branch     = each.value.branch
   context    = each.key
   tags       = { service = var.service, env = each.key }
+
+  # Harness deletes a schema's instances with it: replaced with the schema, they are
+  # re-created by the same apply.
+  lifecycle {
+    replace_triggered_by = [harness_dbops_db_schema.this.created]
+  }
 }
 
 # Harness answers 404 for a project that does not exist (a typo in project_id) and 403

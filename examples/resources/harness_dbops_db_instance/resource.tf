@@ -28,4 +28,11 @@ resource "harness_dbops_db_instance" "orders_prod" {
   substitute_properties = {
     DB_NAME = "orders"
   }
+
+  # Harness deletes a schema's instances when it deletes the schema, which a change of
+  # its identifier, migration_type, org_id or project_id does (a replacement): replace
+  # the instance with its schema, so that the plan shows it and one apply re-creates it.
+  lifecycle {
+    replace_triggered_by = [harness_dbops_db_schema.orders.created]
+  }
 }
