@@ -190,15 +190,16 @@ resource "harness_dbops_image_config" "typed" {
 
 // A pinned image whose Harness default moves to a newer version gets one warning that
 // names each such field, the pinned version and the new default; a pin at or above
-// the default, another image, or a digest, gets none.
+// the default (its plugin or its tool version), another image, or a digest, gets none.
 func TestAccImageConfigResource_upgradeWarning(t *testing.T) {
 	t.Parallel()
 	srv := newAccTestServer(t)
 	c := newTFCLI(t)
 	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(
 		hcl("default_tag", "plugins/drone-liquibase:1.18.0-4.33"),
-		hcl("flyway_default_tag", "plugins/drone-flyway:1.3.0-11.8"), // newer than the default
-		hcl("git_clone_tag", mirrorGit),                              // not Harness's path
+		hcl("flyway_default_tag", "plugins/drone-flyway:1.3.0-11.8"),    // newer than the default
+		hcl("git_clone_tag", mirrorGit),                                 // not Harness's path
+		hcl("oracle_tag", "plugins/drone-liquibase:1.18.0-4.34-oracle"), // a newer Liquibase than the default
 		`images = {`,
 		`  mongoTag   = "`+bulkMirror+`/plugins/drone-liquibase:1.18.0-4.33-mongo"`,
 		`  spannerTag = "plugins/drone-liquibase@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"`,
