@@ -40,10 +40,14 @@ func warnResets(plan imageConfigModel, found types.Map, resp *resource.ModifyPla
 		return
 	}
 	slices.Sort(lines)
+	unless := ""
+	if plan.MapUnknown {
+		unless = ", except those the images map sets (it is known only at apply)"
+	}
 	resp.Diagnostics.AddAttributeWarning(path.Root("unmanaged_overrides"), "Unmanaged image overrides will be reset",
 		"This resource owns the whole execution config (exclusive = true), and the account has overrides on fields it does "+
-			"not set:\n"+strings.Join(lines, "\n")+"\nThe apply resets them to the Harness defaults. To keep one, set it in this "+
-			"resource; to leave them alone, set exclusive = false.")
+			"not set:\n"+strings.Join(lines, "\n")+"\nThe apply resets them to the Harness defaults"+unless+". To keep one, "+
+			"set it in this resource; to leave them alone, set exclusive = false.")
 }
 
 // warnDestroyKeeps says that destroying a shared resource leaves the overrides it does
@@ -59,8 +63,11 @@ func warnDestroyKeeps(ctx context.Context, st attributeReader, resp *resource.Mo
 		names = append(names, state.fieldName(api))
 	}
 	resets := "resets only the fields it sets (" + strings.Join(names, ", ") + ")"
-	if state.OnDestroy.ValueString() == onDestroyRetain {
+	switch {
+	case state.OnDestroy.ValueString() == onDestroyRetain:
 		resets = "resets nothing (on_destroy = \"retain\")"
+	case len(names) == 0:
+		resets = "resets nothing (the overrides it set are gone already)"
 	}
 	resp.Diagnostics.AddWarning("Destroy does not touch the unmanaged overrides",
 		"The plan shows unmanaged_overrides going to null because the resource leaves the state. Destroying this "+

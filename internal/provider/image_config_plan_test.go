@@ -2,11 +2,15 @@ package provider
 
 import (
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
@@ -102,7 +106,7 @@ func TestAccImageConfigResource_exclusiveOnOff(t *testing.T) {
 	}
 	before, after := c.planChange("off.plan", imageConfigAddr)
 	want := map[string]any{"spannerTag": spanner}
-	if !mapsEqualAny(before["unmanaged_overrides"], want) || !mapsEqualAny(after["unmanaged_overrides"], want) {
+	if !reflect.DeepEqual(before["unmanaged_overrides"], want) || !reflect.DeepEqual(after["unmanaged_overrides"], want) {
 		t.Errorf("unmanaged_overrides in the plan: %v -> %v, want %v on both sides", before["unmanaged_overrides"], after["unmanaged_overrides"], want)
 	}
 	c.mustRun("apply", "off.plan")
@@ -110,19 +114,6 @@ func TestAccImageConfigResource_exclusiveOnOff(t *testing.T) {
 		t.Fatal("after turning exclusive off: " + err.Error())
 	}
 	c.noChanges("after turning exclusive off")
-}
-
-func mapsEqualAny(got any, want map[string]any) bool {
-	m, ok := got.(map[string]any)
-	if !ok || len(m) != len(want) {
-		return false
-	}
-	for k, v := range want {
-		if m[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // Creating an exclusive resource resets every override it does not set: the plan reads
@@ -395,6 +386,49 @@ func TestPlannedUnmanaged(t *testing.T) {
 	} {
 		if got := tt.plan.plannedUnmanaged(tt.state, tt.creating); !got.Equal(tt.want) {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// warnDestroyKeeps: a shared resource's destroy plan says what destroy resets and that
+// it leaves the other overrides; an exclusive one, or one with no other override, says
+// nothing.
+func TestWarnDestroyKeeps(t *testing.T) {
+	ctx := t.Context()
+	var sresp resource.SchemaResponse
+	newImageConfigResource().Schema(ctx, resource.SchemaRequest{}, &sresp)
+	for _, tt := range []struct {
+		name       string
+		exclusive  bool
+		onDestroy  string
+		set, other map[string]string
+		want       string // "": no warning
+	}{
+		{"shared", false, onDestroyReset, map[string]string{"gitCloneTag": "g:1"}, map[string]string{"mongoTag": "m:1"},
+			"Destroying this resource resets only the fields it sets (git_clone_tag), and leaves the overrides on other fields as they are: mongoTag."},
+		{"retain", false, onDestroyRetain, map[string]string{"gitCloneTag": "g:1"}, map[string]string{"mongoTag": "m:1"},
+			`resets nothing (on_destroy = "retain"), and leaves the overrides on other fields as they are: mongoTag.`},
+		{"its overrides gone", false, onDestroyReset, nil, map[string]string{"mongoTag": "m:1"},
+			"resets nothing (the overrides it set are gone already), and leaves"},
+		{"exclusive", true, onDestroyReset, map[string]string{"gitCloneTag": "g:1"}, map[string]string{"mongoTag": "m:1"}, ""},
+		{"no other override", false, onDestroyReset, map[string]string{"gitCloneTag": "g:1"}, nil, ""},
+	} {
+		m := imageConfigModel{ID: types.StringValue("acc"), Exclusive: types.BoolValue(tt.exclusive), OnDestroy: types.StringValue(tt.onDestroy),
+			UnmanagedOverrides: stringMap(tt.other), Images: map[string]types.String{}}
+		for api, v := range tt.set {
+			m.Images[api] = types.StringValue(v)
+		}
+		state := tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), nil)}
+		if diags := m.write(ctx, &state); diags.HasError() {
+			t.Fatal(diags)
+		}
+		resp := &resource.ModifyPlanResponse{}
+		warnDestroyKeeps(ctx, state, resp)
+		switch w := resp.Diagnostics.Warnings(); {
+		case tt.want == "" && len(w) > 0:
+			t.Errorf("%s: warns %q", tt.name, w[0].Detail())
+		case tt.want != "" && (len(w) != 1 || !strings.Contains(w[0].Detail(), tt.want)):
+			t.Errorf("%s: %v, want one warning with %q", tt.name, w, tt.want)
 		}
 	}
 }
