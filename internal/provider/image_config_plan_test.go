@@ -432,3 +432,34 @@ func TestWarnDestroyKeeps(t *testing.T) {
 		}
 	}
 }
+
+// warnResets names what an exclusive plan resets, not the fields the plan sets, and
+// does not promise to reset what an images map known only at apply may set.
+func TestWarnResets(t *testing.T) {
+	found := stringMap(map[string]string{"mongoTag": "m:1", "defaultTag": "d:1"})
+	for _, tt := range []struct {
+		name          string
+		plan          imageConfigModel
+		want, wantNot string
+		warns         bool
+	}{
+		{"exclusive", imageConfigModel{Exclusive: types.BoolValue(true), Images: map[string]types.String{"defaultTag": types.StringValue("x:1")}},
+			"not set:\n- mongoTag = \"m:1\"\nThe apply resets them to the Harness defaults. To keep one", "defaultTag", true},
+		{"exclusive, map unknown", imageConfigModel{Exclusive: types.BoolValue(true), MapUnknown: true, Images: map[string]types.String{}},
+			"The apply resets them to the Harness defaults, except those the images map sets (it is known only at apply).", "", true},
+		{"shared", imageConfigModel{Exclusive: types.BoolValue(false), Images: map[string]types.String{}}, "", "", false},
+	} {
+		resp := &resource.ModifyPlanResponse{}
+		warnResets(tt.plan, found, resp)
+		w := resp.Diagnostics.Warnings()
+		if !tt.warns {
+			if len(w) > 0 {
+				t.Errorf("%s: warns %q", tt.name, w[0].Detail())
+			}
+			continue
+		}
+		if len(w) != 1 || !strings.Contains(w[0].Detail(), tt.want) || tt.wantNot != "" && strings.Contains(w[0].Detail(), tt.wantNot) {
+			t.Errorf("%s: %v, want one warning with %q and without %q", tt.name, w, tt.want, tt.wantNot)
+		}
+	}
+}
