@@ -119,6 +119,30 @@ func warnMoves(plan, state imageConfigModel, resp *resource.ModifyPlanResponse) 
 	}
 }
 
+// warnTakeOvers names the overrides Harness holds on fields the plan starts to set (the
+// refresh found them in unmanaged_overrides): the diff shows them leaving that map, which
+// reads as a reset, while the apply sets the configured value in their place.
+func warnTakeOvers(plan, state imageConfigModel, resp *resource.ModifyPlanResponse) {
+	others := state.UnmanagedOverrides.Elements()
+	var lines []string
+	for _, api := range plan.managed() {
+		old, ok := others[api].(types.String)
+		if !ok || !state.Images[api].IsNull() {
+			continue
+		}
+		sets := "the value known then"
+		if now := plan.Images[api]; !now.IsUnknown() {
+			sets = fmt.Sprintf("%q", now.ValueString())
+		}
+		lines = append(lines, fmt.Sprintf("- %s: Harness holds %q; the apply sets %s.", plan.fieldLabel(api), old.ValueString(), sets))
+	}
+	if len(lines) > 0 {
+		resp.Diagnostics.AddWarning("Taking over existing overrides",
+			"This resource starts to manage overrides the account has already. The plan shows them leaving "+
+				"unmanaged_overrides; they are not reset:\n"+strings.Join(lines, "\n"))
+	}
+}
+
 // checkDefaults compares the plan with the Harness defaults, read at most once per run
 // (harnessDefaults; the credentials check usually read them already): a key of the
 // images map that Harness does not have is an error; a new or changed override that

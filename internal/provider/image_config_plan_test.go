@@ -64,7 +64,7 @@ func (c *tfCLI) noChanges(step string) {
 
 // Turning exclusive on plans the reset of the overrides the refresh found, with a
 // warning that names them, and the apply resets them; turning it off shows no deletion,
-// and the apply leaves the overrides alone.
+// and the apply leaves the overrides alone; setting the field of one takes it over.
 func TestAccImageConfigResource_exclusiveOnOff(t *testing.T) {
 	t.Parallel()
 	srv := newAccTestServer(t)
@@ -114,6 +114,21 @@ func TestAccImageConfigResource_exclusiveOnOff(t *testing.T) {
 		t.Fatal("after turning exclusive off: " + err.Error())
 	}
 	c.noChanges("after turning exclusive off")
+
+	// Setting the field of an unmanaged override takes it over: it leaves the map, and
+	// the warning says it is not reset.
+	const mySpanner = "registry.example.com/mirror/drone-liquibase:1.18.0-4.33-spanner"
+	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(hcl("default_tag", mirrorLiquibase), hcl("spanner_tag", mySpanner))})
+	out = c.mustRun("plan")
+	mustContain(t, "the plan that takes an override over", out,
+		`+ spanner_tag = "`+mySpanner+`"`, `~ unmanaged_overrides = { - "spannerTag" = "`+spanner+`" -> null }`,
+		`Warning: Taking over existing overrides`,
+		`The plan shows them leaving unmanaged_overrides; they are not reset: - spanner_tag (spannerTag): Harness holds "`+spanner+`"; the apply sets "`+mySpanner+`".`)
+	c.mustRun("apply", "-auto-approve")
+	if err := overridesAre(srv.Overrides, map[string]string{"defaultTag": mirrorLiquibase, "spannerTag": mySpanner})(nil); err != nil {
+		t.Fatal("after the take-over: " + err.Error())
+	}
+	c.noChanges("after the take-over")
 }
 
 // Creating an exclusive resource resets every override it does not set: the plan reads

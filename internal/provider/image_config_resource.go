@@ -188,6 +188,7 @@ func (r *imageConfigResource) ModifyPlan(ctx context.Context, req resource.Modif
 		r.warnDrift(ctx, req, plan, state, resp)
 		warnResets(plan, state.UnmanagedOverrides, resp)
 		warnMoves(plan, state, resp)
+		warnTakeOvers(plan, state, resp)
 	}
 	r.checkDefaults(ctx, req.Private, plan, state, resp)
 	r.warnShared(plan, resp)
