@@ -54,6 +54,17 @@ func mustContain(t *testing.T, what, out string, phrases ...string) {
 	}
 }
 
+// applyLeaves applies (a saved plan, if named), then fails the test unless the mock
+// holds exactly want and the next plan is empty and quiet.
+func (c *tfCLI) applyLeaves(srv *mockserver.TestServer, step string, want map[string]string, planFile ...string) {
+	c.t.Helper()
+	c.mustRun(append([]string{"apply", "-auto-approve"}, planFile...)...)
+	if err := overridesAre(srv.Overrides, want)(nil); err != nil {
+		c.t.Fatal(step + ": " + err.Error())
+	}
+	c.noChanges(step)
+}
+
 // noChanges runs a plan that must be empty and warn about nothing.
 func (c *tfCLI) noChanges(step string) {
 	c.t.Helper()
@@ -86,11 +97,7 @@ func TestAccImageConfigResource_exclusiveOnOff(t *testing.T) {
 		`~ unmanaged_overrides = { - "mongoTag" = "`+mirrorMongo+`" -> null }`,
 		`Warning: Unmanaged image overrides will be reset`,
 		`not set: - mongoTag = "`+mirrorMongo+`" The apply resets them to the Harness defaults.`)
-	c.mustRun("apply", "on.plan")
-	if err := overridesAre(srv.Overrides, map[string]string{"defaultTag": mirrorLiquibase})(nil); err != nil {
-		t.Fatal("after turning exclusive on: " + err.Error())
-	}
-	c.noChanges("after turning exclusive on")
+	c.applyLeaves(srv, "after turning exclusive on", map[string]string{"defaultTag": mirrorLiquibase}, "on.plan")
 
 	// An override made while exclusive, then exclusive turned off: nothing is reset.
 	const spanner = "registry.example.com/ui/spanner:2"
@@ -109,11 +116,7 @@ func TestAccImageConfigResource_exclusiveOnOff(t *testing.T) {
 	if !reflect.DeepEqual(before["unmanaged_overrides"], want) || !reflect.DeepEqual(after["unmanaged_overrides"], want) {
 		t.Errorf("unmanaged_overrides in the plan: %v -> %v, want %v on both sides", before["unmanaged_overrides"], after["unmanaged_overrides"], want)
 	}
-	c.mustRun("apply", "off.plan")
-	if err := overridesAre(srv.Overrides, map[string]string{"defaultTag": mirrorLiquibase, "spannerTag": spanner})(nil); err != nil {
-		t.Fatal("after turning exclusive off: " + err.Error())
-	}
-	c.noChanges("after turning exclusive off")
+	c.applyLeaves(srv, "after turning exclusive off", map[string]string{"defaultTag": mirrorLiquibase, "spannerTag": spanner}, "off.plan")
 
 	// Setting the field of an unmanaged override takes it over: it leaves the map, and
 	// the warning says it is not reset.
@@ -124,11 +127,7 @@ func TestAccImageConfigResource_exclusiveOnOff(t *testing.T) {
 		`+ spanner_tag = "`+mySpanner+`"`, `~ unmanaged_overrides = { - "spannerTag" = "`+spanner+`" -> null }`,
 		`Warning: Taking over existing overrides`,
 		`The plan shows them leaving unmanaged_overrides; they are not reset: - spanner_tag (spannerTag): Harness holds "`+spanner+`"; the apply sets "`+mySpanner+`".`)
-	c.mustRun("apply", "-auto-approve")
-	if err := overridesAre(srv.Overrides, map[string]string{"defaultTag": mirrorLiquibase, "spannerTag": mySpanner})(nil); err != nil {
-		t.Fatal("after the take-over: " + err.Error())
-	}
-	c.noChanges("after the take-over")
+	c.applyLeaves(srv, "after the take-over", map[string]string{"defaultTag": mirrorLiquibase, "spannerTag": mySpanner})
 }
 
 // Creating an exclusive resource resets every override it does not set: the plan reads
@@ -173,11 +172,10 @@ func TestAccImageConfigResource_moveBetweenForms(t *testing.T) {
 		`+ images = { + "gitCloneTag" = "`+mirrorGit+`" }`,
 		`Warning: Image override moved, not reset`,
 		`That is a move: the apply does not reset them to the Harness default. - git_clone_tag -> images["gitCloneTag"]: same value "`+mirrorGit+`", so the apply sends nothing for it.`)
-	c.mustRun("apply", "-auto-approve")
+	c.applyLeaves(srv, "after the move", map[string]string{"defaultTag": mirrorLiquibase, "gitCloneTag": mirrorGit})
 	if err := checkRouteCounts(srv, map[string]int{mockserver.RouteUpdateConfig: 0, mockserver.RouteResetConfig: 0})(nil); err != nil {
 		t.Error("the apply of a move: " + err.Error())
 	}
-	c.noChanges("after the move")
 
 	// Back, with a new value: the apply sets that value and resets nothing.
 	const newGit = "registry.example.com/mirror/drone-git:1.6.5-rootless"
@@ -228,18 +226,14 @@ func TestAccImageConfigResource_newDefaultField(t *testing.T) {
 			"This warning shows on every plan until it sets the field or is next applied.")
 		// An apply (of another change) takes note of it.
 		write(hcl("default_tag", pinnedDigest))
-		c.mustRun("apply", "-auto-approve")
-		c.noChanges("after the next apply")
+		c.applyLeaves(srv, "after the next apply", map[string]string{"defaultTag": pinnedDigest})
 		// Another field, pinned: the plan sets it, and the apply stores it.
 		addDefault(srv, "pastTag", futureDefault)
 		write(hcl("default_tag", pinnedDigest), `images = { pastTag = "`+bulkMirror+`/past:1" }`)
 		if out := c.mustRun("plan"); strings.Contains(out, "Warning") || !strings.Contains(flat(out), `+ "pastTag" = "`+bulkMirror+`/past:1"`) {
 			t.Errorf("the plan that pins the added field:\n%s", out)
 		}
-		c.mustRun("apply", "-auto-approve")
-		if err := overridesAre(srv.Overrides, map[string]string{"defaultTag": pinnedDigest, "pastTag": bulkMirror + "/past:1"})(nil); err != nil {
-			t.Error(err)
-		}
+		c.applyLeaves(srv, "after pinning the added field", map[string]string{"defaultTag": pinnedDigest, "pastTag": bulkMirror + "/past:1"})
 	})
 
 	t.Run("mirror", func(t *testing.T) {
@@ -274,9 +268,8 @@ func TestAccImageConfigResource_newDefaultField(t *testing.T) {
 			t.Errorf("a resource that sets only some fields warns about an added one:\n%s", out)
 		}
 		// Setting it ends the warning.
-		c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(append(lines(""), `images = { futureTag = "`+bulkMirror+`/future:1" }`)...)})
-		c.mustRun("apply", "-auto-approve")
-		c.noChanges("after the mirror set the added field")
+		c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(append(lines(""), `images = { futureTag = "`+bulkMirror+"/"+futureDefault+`" }`)...)})
+		c.applyLeaves(srv, "after the mirror set the added field", mirrored(srv.Defaults()))
 	})
 }
 
@@ -300,10 +293,7 @@ func TestAccImageConfigResource_unknownField(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(`images = { futureTag = "`+bulkMirror+`/future:1" }`)})
-	c.mustRun("apply", "-auto-approve")
-	if err := overridesAre(srv.Overrides, map[string]string{"futureTag": bulkMirror + "/future:1"})(nil); err != nil {
-		t.Fatal(err)
-	}
+	c.applyLeaves(srv, "after setting a field Harness added", map[string]string{"futureTag": bulkMirror + "/future:1"})
 
 	// The defaults cannot be read: a warning, and the server's answer at apply.
 	other := newAccTestServer(t)
