@@ -95,7 +95,7 @@ data "harness_dbops_image_config" "c" {}
 
 	// A key Harness does not know fails the plan of schemas alone at the check.
 	srv.SetKeyScope(mockserver.KeyScopeAccount)
-	c.write(map[string]string{"main.tf": strings.Replace(schemas, srv.APIKey, "pat.default.unknown.key", 1)})
+	c.write(map[string]string{"main.tf": strings.Replace(schemas, srv.APIKey, "pat."+srv.AccountID+".unknown.key", 1)})
 	out = flat(c.mustFail("plan"))
 	for _, want := range []string{"Error: Cannot use Harness with these settings", "401 Unauthorized", "Check api_key, or the HARNESS_PLATFORM_API_KEY environment variable."} {
 		if !strings.Contains(out, want) {

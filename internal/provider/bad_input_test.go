@@ -106,6 +106,8 @@ var badConfigRows = []badConfigRow{
 	// Image references.
 	{"image without tag", imageBlock(`  default_tag = "plugins/drone-liquibase"`), "default_tag",
 		"Invalid image reference", []string{"no tag or digest", "pin a version such as plugins/drone-liquibase:1.2.3"}},
+	{"image tagged latest", imageBlock(`  default_tag = "plugins/drone-liquibase:latest"`), "default_tag",
+		"Invalid image reference", []string{`its tag "latest" floats`, "pin a version such as plugins/drone-liquibase:1.2.3"}},
 	{"image with upper case", imageBlock(`  mongo_tag = "Plugins/Drone:1"`), "mongo_tag",
 		"Invalid image reference", []string{"not a valid image reference", "must be lowercase", "expected registry/repository:tag"}},
 	{"image with a space", imageBlock(`  oracle_tag = "plugins/x :1"`), "oracle_tag",

@@ -285,7 +285,8 @@ func nothingLeft(srv *mockserver.TestServer) error {
 
 // The private-registry guide, run as written: mirror every default, switch to pins
 // with nothing to change, see the one upgrade warning when Harness moves a default
-// (moved with the mock's hook, as the guide does), upgrade through a one-line change.
+// (moved with the mock's hook, as the guide does), upgrade through a one-line change,
+// see the warning when Harness adds a field, and pin it with one more line.
 // With -v it logs the plans the guide shows.
 func TestAccGuide_privateRegistry(t *testing.T) {
 	t.Parallel()
@@ -343,16 +344,7 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 	}
 
 	// 3. Harness moves a default (the guide's curl to the mock's hook).
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPut, srv.URL+"/_mock/execution-config/defaults/defaultTag",
-		strings.NewReader(`{"value": "plugins/drone-liquibase:1.19.0-4.33"}`))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("moving a default: %s", resp.Status)
-	}
+	mockPut(t, srv.URL+"/_mock/execution-config/defaults/defaultTag", `{"value": "plugins/drone-liquibase:1.19.0-4.33"}`)
 	out := noChanges("after Harness moved a default")
 	t.Logf("the plan after Harness moved a default:\n%s", out)
 	if got, want := strings.Count(out, "Warning:"), 1; got != want || !strings.Contains(flat(out),
@@ -379,4 +371,46 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	noChanges("after the upgrade")
+
+	// 5. Harness adds a field (the guide's curl): every plan warns until the map sets it.
+	const added, addedImage = "flywayOracleTag", "plugins/drone-flyway:1.2.0-11.8-oracle"
+	mockPut(t, srv.URL+"/_mock/execution-config/defaults/"+added, `{"value": "`+addedImage+`"}`)
+	for range 2 {
+		out = noChanges("after Harness added a field")
+		t.Logf("the plan after Harness added a field:\n%s", out)
+		if !strings.Contains(flat(out), `Warning: Harness has added an image field this configuration does not set`) ||
+			!strings.Contains(flat(out), `- `+added+`, whose default is "`+addedImage+`" This resource sets every other field`) {
+			t.Fatalf("want the warning that names %s:\n%s", added, out)
+		}
+	}
+	line := "    " + added + `      = "` + addedImage + `"` + "\n"
+	withAdded := strings.Replace(upgraded, "    flywayDefaultTag ", line+"    flywayDefaultTag ", 1)
+	if withAdded == upgraded {
+		t.Fatal("2-pin.tf has no flywayDefaultTag line to add a field before")
+	}
+	write(withAdded)
+	out = c.mustRun("plan")
+	t.Logf("the plan that sets the added field:\n%s", out)
+	if !strings.Contains(flat(out), `+ "`+added+`" = "`+mirror+addedImage+`"`) || strings.Contains(out, "Warning") {
+		t.Fatalf("the plan that sets the added field:\n%s", out)
+	}
+	c.mustRun("apply", "-auto-approve")
+	if err := sameMap("overrides", srv.Overrides(), mirroredDefaults()); err != nil {
+		t.Fatal(err)
+	}
+	noChanges("after setting the added field")
+}
+
+// mockPut sends a PUT to one of the mock's hooks, as the guides' curl does.
+func mockPut(t *testing.T, url, body string) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPut, url, strings.NewReader(body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("PUT %s: %s", url, resp.Status)
+	}
 }

@@ -40,8 +40,8 @@ func overridesAreNow(srv *mockserver.TestServer, want func() map[string]string) 
 
 // The bulk form mirrors every default in one expression, including a field Harness adds
 // after this release; drift on a map entry is repaired with an update of that entry
-// alone; import "images" takes the whole map; a field the server refuses fails with the
-// server's words; destroy resets every field, the added one too.
+// alone; import "images" takes the whole map; a field Harness does not have fails the
+// plan; destroy resets every field, the added one too.
 func TestAccImageConfigResource_bulk(t *testing.T) {
 	srv := newAccTestServer(t)
 	resource.ParallelTest(t, resource.TestCase{
@@ -100,15 +100,14 @@ func TestAccImageConfigResource_bulk(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
-				// A field the server does not know: its error, word for word, and nothing
-				// of the change is applied (update-config takes the batch or nothing).
+				// A field Harness does not have: a plan error, before anything is sent.
 				Config: providerConfig(srv) + strings.Replace(strings.Replace(mirrorAll, "images = {", `images = merge({ bogusTag = "x/y:1" }, {`, 1),
 					`"`+bulkMirror+`") }`, `"`+bulkMirror+`") })`, 1),
-				ExpectError: errorText(`unknown execution-config field "bogusTag"; valid fields: artifactoryTag`),
+				PlanOnly:    true,
+				ExpectError: inOrder("Unknown image field", `Harness's execution config has no field "bogusTag"`),
 			},
 			{
-				// State stayed true to the server: the configuration without the field
-				// has nothing to do.
+				// The configuration without the field has nothing to do.
 				Config:           providerConfig(srv) + mirrorAll,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check:            overridesAreNow(srv, func() map[string]string { return mirrored(srv.Defaults()) }),
@@ -132,6 +131,7 @@ func TestAccImageConfigResource_bulkInvalid(t *testing.T) {
 			step(`images = { git_clone_tag = "`+mirrorGit+`" }`,
 				"images is keyed by API field name", `"git_clone_tag" is the name of the attribute; the images map takes the API field name: use "gitCloneTag".`),
 			step(`images = { gitCloneTag = "harness/drone-git" }`, "Invalid image reference", `"harness/drone-git" cannot be used: it has no tag or digest`),
+			step(`images = { gitCloneTag = "harness/drone-git:latest" }`, "Invalid image reference", `"harness/drone-git:latest" cannot be used: its tag "latest" floats`),
 			step(`images = {}`, "No image to manage", "or images map entry, or set exclusive = true"),
 		},
 	})
@@ -190,15 +190,16 @@ resource "harness_dbops_image_config" "typed" {
 
 // A pinned image whose Harness default moves to a newer version gets one warning that
 // names each such field, the pinned version and the new default; a pin at or above
-// the default, another image, or a digest, gets none.
+// the default (its plugin or its tool version), another image, or a digest, gets none.
 func TestAccImageConfigResource_upgradeWarning(t *testing.T) {
 	t.Parallel()
 	srv := newAccTestServer(t)
 	c := newTFCLI(t)
 	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(
 		hcl("default_tag", "plugins/drone-liquibase:1.18.0-4.33"),
-		hcl("flyway_default_tag", "plugins/drone-flyway:1.3.0-11.8"), // newer than the default
-		hcl("git_clone_tag", mirrorGit),                              // not Harness's path
+		hcl("flyway_default_tag", "plugins/drone-flyway:1.3.0-11.8"),    // newer than the default
+		hcl("git_clone_tag", mirrorGit),                                 // not Harness's path
+		hcl("oracle_tag", "plugins/drone-liquibase:1.18.0-4.34-oracle"), // a newer Liquibase than the default
 		`images = {`,
 		`  mongoTag   = "`+bulkMirror+`/plugins/drone-liquibase:1.18.0-4.33-mongo"`,
 		`  spannerTag = "plugins/drone-liquibase@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"`,

@@ -209,8 +209,9 @@ func (m imageConfigModel) managed() []string {
 }
 
 // fromAPI is the drift detection: a managed field takes the server's override, or
-// becomes null when the override is gone; unmanaged fields stay null. In exclusive
-// mode every other override is reported in unmanaged_overrides.
+// becomes null when the override is gone; unmanaged fields stay null. Every other
+// override goes to unmanaged_overrides, in both modes: the refresh reads them anyway,
+// and a plan that turns exclusive on can then show what its apply resets.
 func (m *imageConfigModel) fromAPI(overrides client.ExecutionConfig) {
 	managed := m.managed()
 	for _, api := range managed {
@@ -220,10 +221,31 @@ func (m *imageConfigModel) fromAPI(overrides client.ExecutionConfig) {
 			m.Images[api] = types.StringNull()
 		}
 	}
-	m.UnmanagedOverrides = types.MapNull(types.StringType)
-	if m.Exclusive.ValueBool() {
-		m.UnmanagedOverrides = stringMap(unmanaged(overrides, managed))
+	m.UnmanagedOverrides = stringMap(unmanaged(overrides, managed))
+}
+
+// plannedUnmanaged is what unmanaged_overrides holds after the apply of m, planned from
+// state (the refresh): nothing in exclusive mode, as the apply resets them; otherwise
+// what the refresh found, less the fields m now sets. A create in shared mode has not
+// read them yet, so they are known after apply.
+func (m imageConfigModel) plannedUnmanaged(state imageConfigModel, creating bool) types.Map {
+	switch {
+	case m.Exclusive.IsUnknown():
+		return types.MapUnknown(types.StringType)
+	case m.Exclusive.ValueBool():
+		return stringMap(nil)
+	case creating || m.MapUnknown || state.UnmanagedOverrides.IsUnknown():
+		return types.MapUnknown(types.StringType)
+	case state.UnmanagedOverrides.IsNull(): // not refreshed since an older provider version wrote it
+		return state.UnmanagedOverrides
 	}
+	left := map[string]attr.Value{}
+	for api, v := range state.UnmanagedOverrides.Elements() {
+		if m.Images[api].IsNull() {
+			left[api] = v
+		}
+	}
+	return types.MapValueMust(types.StringType, left)
 }
 
 // unmanaged returns the overrides on fields outside managed.

@@ -67,10 +67,11 @@ func (r *imageConfigResource) Schema(_ context.Context, _ resource.SchemaRequest
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"exclusive": schema.BoolAttribute{
-			MarkdownDescription: "When `true`, this resource owns the whole execution config: overrides on fields it " +
-				"does not set are shown in `unmanaged_overrides` and reset on the next apply, and destroy deletes every " +
-				"override of the account (`DELETE /v1/dbops/execution-config`). With `exclusive = true` no image " +
-				"attribute is required: the resource then keeps the account on the Harness defaults. Default `false`.",
+			MarkdownDescription: "When `true`, this resource owns the whole execution config: the apply resets the " +
+				"overrides on fields it does not set (the plan shows them leaving `unmanaged_overrides`, with a warning), " +
+				"and destroy deletes every override of the account (`DELETE /v1/dbops/execution-config`). With " +
+				"`exclusive = true` no image attribute is required: the resource then keeps the account on the Harness " +
+				"defaults. Turning it off changes nothing in Harness. Default `false`.",
 			Optional: true,
 			Computed: true,
 			Default:  booldefault.StaticBool(false),
@@ -85,8 +86,10 @@ func (r *imageConfigResource) Schema(_ context.Context, _ resource.SchemaRequest
 			Validators: []validator.String{stringvalidator.OneOf(onDestroyReset, onDestroyRetain)},
 		},
 		"unmanaged_overrides": schema.MapAttribute{
-			MarkdownDescription: "With `exclusive = true`: the overrides found on fields this resource does not set, " +
-				"keyed by API field name. A plan shows them going to `{}`: the apply resets them. Null otherwise.",
+			MarkdownDescription: "The overrides the last refresh found on fields this resource does not set, keyed by " +
+				"API field name, in both modes. With `exclusive = true` the plan shows them going to `{}`, as the apply " +
+				"resets them; with `exclusive = false` the apply leaves them alone and the plan keeps them (less any field " +
+				"the configuration now sets). Known after apply when a shared resource is created.",
 			ElementType: types.StringType,
 			Computed:    true,
 		},
@@ -94,8 +97,9 @@ func (r *imageConfigResource) Schema(_ context.Context, _ resource.SchemaRequest
 	attrs["images"] = schema.MapAttribute{
 		MarkdownDescription: "The bulk form: overrides keyed by API field name (`gitCloneTag`, as " +
 			"`harness_dbops_default_images.images` is keyed), the alternative to the typed attributes. It also takes " +
-			"fields Harness adds after this provider's release: the server decides whether a name is valid, and its " +
-			"error is shown as is. A field may be set in the map or by its typed attribute, not both. Mirror every " +
+			"fields Harness adds after this provider's release: a key must be a field this provider knows or one Harness " +
+			"has a default for (checked at plan time; when the defaults cannot be read, a warning, and the server " +
+			"decides at apply). A field may be set in the map or by its typed attribute, not both. Mirror every " +
 			"default with `images = { for f, img in data.harness_dbops_default_images.d.images : f => " +
 			"provider::harness::rehost_image(img, local.mirror) }`.",
 		ElementType: types.StringType,
@@ -105,8 +109,8 @@ func (r *imageConfigResource) Schema(_ context.Context, _ resource.SchemaRequest
 	for _, f := range imageFields {
 		attrs[f.attr] = schema.StringAttribute{
 			MarkdownDescription: "Override of " + f.what + " (API field `" + f.api + "`): a full image reference with a " +
-				"tag or digest, such as `registry.example.com/mirror/image:1.2.3`. Remove the attribute to reset the field " +
-				"to the Harness default; an empty string is an error.",
+				"tag or digest, such as `registry.example.com/mirror/image:1.2.3`; no tag, and the tag `latest`, are errors " +
+				"(they float). Remove the attribute to reset the field to the Harness default; an empty string is an error.",
 			Optional:   true,
 			Validators: []validator.String{imageRefValidator{}},
 		}
@@ -158,32 +162,35 @@ func (r *imageConfigResource) ValidateConfig(ctx context.Context, req resource.V
 
 func (r *imageConfigResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		warnDestroyKeeps(ctx, req.State, resp)
+		return
 	}
 	plan, diags := readImageConfig(ctx, req.Plan)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
 	}
-	// In exclusive mode the apply leaves no unmanaged override: plan {} so that a
-	// refresh that found some shows them being removed.
-	switch {
-	case plan.Exclusive.IsUnknown():
-		plan.UnmanagedOverrides = types.MapUnknown(types.StringType)
-	case plan.Exclusive.ValueBool():
-		plan.UnmanagedOverrides = stringMap(nil)
-	default:
-		plan.UnmanagedOverrides = types.MapNull(types.StringType)
-	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("unmanaged_overrides"), plan.UnmanagedOverrides)...)
-
+	creating := req.State.Raw.IsNull()
 	var state imageConfigModel
-	if !req.State.Raw.IsNull() {
+	if !creating {
 		state, diags = readImageConfig(ctx, req.State)
 		resp.Diagnostics.Append(diags...)
-		r.warnDrift(ctx, req, plan, state, resp)
+		if diags.HasError() {
+			return
+		}
 	}
-	r.compareDefaults(ctx, plan, state, resp)
+	plan.UnmanagedOverrides = plan.plannedUnmanaged(state, creating)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("unmanaged_overrides"), plan.UnmanagedOverrides)...)
+
+	if creating {
+		r.warnCreateResets(ctx, plan, resp)
+	} else {
+		r.warnDrift(ctx, req, plan, state, resp)
+		warnResets(plan, state.UnmanagedOverrides, resp)
+		warnMoves(plan, state, resp)
+		warnTakeOvers(plan, state, resp)
+	}
+	r.checkDefaults(ctx, req.Private, plan, state, resp)
 	r.warnShared(plan, resp)
 }
 
@@ -253,70 +260,6 @@ func (r *imageConfigResource) warnDrift(ctx context.Context, req resource.Modify
 		resp.Diagnostics.AddAttributeWarning(plan.fieldPath(api), "Image override drifted: "+plan.fieldName(api),
 			fmt.Sprintf("The override of %s %s; Terraform last applied %q. %s", plan.fieldLabel(api), what, last, next))
 	}
-	if m := state.UnmanagedOverrides; plan.Exclusive.ValueBool() && !m.IsNull() && len(m.Elements()) > 0 {
-		resp.Diagnostics.AddAttributeWarning(path.Root("unmanaged_overrides"), "Unmanaged image overrides will be reset",
-			fmt.Sprintf("This resource is exclusive, and the account has overrides it does not manage: %s. The apply resets them to the Harness defaults.",
-				strings.Join(slices.Sorted(maps.Keys(m.Elements())), ", ")))
-	}
-}
-
-// compareDefaults compares the planned overrides with the Harness defaults, read once
-// per plan (harnessDefaults) and only when an override changes or pins a version: a
-// new or changed override that equals its default changes nothing today, and a pinned
-// image whose default Harness has moved to a newer version is an upgrade to review.
-func (r *imageConfigResource) compareDefaults(ctx context.Context, plan, state imageConfigModel, resp *resource.ModifyPlanResponse) {
-	if r.defaults == nil {
-		return
-	}
-	desired := plan.toAPI()
-	changed, versioned := map[string]bool{}, false
-	for api, v := range desired {
-		if s := state.Images[api]; s.IsNull() || s.ValueString() != v {
-			changed[api] = true
-		}
-		if p, err := parseImage(v); err == nil && p.HarnessVersion != "" {
-			versioned = true
-		}
-	}
-	if len(changed) == 0 && !versioned {
-		return
-	}
-	defaults, err := r.defaults.get(ctx)
-	if client.IsExecutionConfigDenied(err) {
-		// Not a skipped check: the key may not use the execution config, so the apply would fail.
-		addAPIError(&resp.Diagnostics, "Unable to plan the image overrides", "Reading the Harness defaults (get-default-config)", err)
-		return
-	}
-	if err != nil {
-		// The plan does not need the defaults, only these checks do: say they were skipped.
-		resp.Diagnostics.AddWarning("Could not compare the overrides with the Harness defaults",
-			apiErrorDetail("Reading the Harness defaults (get-default-config), to compare the overrides with them,", err)+
-				" The plan is complete without this check.")
-		return
-	}
-	var upgrades []string
-	for _, api := range slices.Sorted(maps.Keys(desired)) {
-		v, def := desired[api], defaults[api]
-		switch {
-		case changed[api] && def == v:
-			resp.Diagnostics.AddAttributeWarning(plan.fieldPath(api), "Override equals the Harness default",
-				fmt.Sprintf("%s = %q is the current Harness default, so this override changes nothing today; it only "+
-					"keeps this image when Harness moves the default on. Remove it to follow the default.", plan.fieldName(api), v))
-		case newerDefault(v, def):
-			pinned, _ := parseImage(v)
-			now, _ := parseImage(def)
-			upgrades = append(upgrades, fmt.Sprintf("- %s pins version %s (%s); the Harness default is now version %s (%s).",
-				plan.fieldLabel(api), pinned.Tag, v, now.Tag, def))
-		}
-	}
-	// One warning for all of them: Terraform folds warnings with the same summary into
-	// one and would hide all fields but the first.
-	if len(upgrades) > 0 {
-		resp.Diagnostics.AddWarning("Harness has moved a default image past a pinned version",
-			"Harness's default is a newer version of the image this configuration pins for:\n"+strings.Join(upgrades, "\n")+
-				"\nTo upgrade, make the new version available (copy it to your mirror, if you use one) and change the pin in "+
-				"a reviewed plan. This warning shows on every plan until then.")
-	}
 }
 
 func (r *imageConfigResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -345,15 +288,20 @@ func (r *imageConfigResource) Create(ctx context.Context, req resource.CreateReq
 		ops = append(ops, client.ConfigOperation{Field: api, Value: v})
 	}
 	var resets []string
+	others := unmanaged(current, plan.managed())
 	if plan.Exclusive.ValueBool() {
-		resets = slices.Sorted(maps.Keys(unmanaged(current, plan.managed())))
+		resets = slices.Sorted(maps.Keys(others))
 	}
 	if !r.apply(ctx, ops, resets, &resp.Diagnostics) {
 		return
 	}
 	plan.ID = types.StringValue(r.client.AccountID())
+	if plan.UnmanagedOverrides.IsUnknown() { // shared mode: the overrides the apply left alone
+		plan.UnmanagedOverrides = stringMap(others)
+	}
 	resp.Diagnostics.Append(plan.write(ctx, &resp.State)...)
 	resp.Diagnostics.Append(saveApplied(ctx, resp.Private, desired)...)
+	resp.Diagnostics.Append(r.recordSeen(ctx, nil, plan, resp.Private)...)
 	tflog.Debug(ctx, "created image config", map[string]any{"set": len(ops), "reset": len(resets), "exclusive": plan.Exclusive.ValueBool()})
 }
 
@@ -420,8 +368,14 @@ func (r *imageConfigResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	plan.ID = state.ID
+	if plan.UnmanagedOverrides.IsUnknown() { // the images map was unknown at plan time
+		plan.UnmanagedOverrides = plan.plannedUnmanaged(state, false)
+	}
 	resp.Diagnostics.Append(plan.write(ctx, &resp.State)...)
 	resp.Diagnostics.Append(saveApplied(ctx, resp.Private, desired)...)
+	seen, diags := req.Private.GetKey(ctx, privateSeen)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(r.recordSeen(ctx, seen, plan, resp.Private)...)
 	tflog.Debug(ctx, "updated image config", map[string]any{"set": len(ops), "reset": len(resets)})
 }
 

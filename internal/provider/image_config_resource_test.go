@@ -82,7 +82,7 @@ func TestAccImageConfigResource_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(imageConfigAddr, tfjsonpath.New("mongo_tag"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(imageConfigAddr, tfjsonpath.New("exclusive"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(imageConfigAddr, tfjsonpath.New("on_destroy"), knownvalue.StringExact("reset")),
-					statecheck.ExpectKnownValue(imageConfigAddr, tfjsonpath.New("unmanaged_overrides"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(imageConfigAddr, tfjsonpath.New("unmanaged_overrides"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					overridesAre(srv.Overrides, map[string]string{"defaultTag": mirrorLiquibase, "gitCloneTag": mirrorGit}),
@@ -602,9 +602,11 @@ func TestAccImageConfigResource_resetReadBack(t *testing.T) {
 	out := flat(c.mustFail("destroy", "-auto-approve"))
 	want := `Error: Image overrides are still set after the reset Harness accepted the reset but still reports defaultTag="` +
 		mirrorLiquibase + `", gitCloneTag="` + mirrorGit + `". The resource stays in state`
-	if !strings.Contains(out, want) || strings.Contains(out, "mongoTag") {
-		t.Fatalf("destroy output lacks %q, or names the unmanaged mongoTag:\n%s", want, out)
+	if _, errText, _ := strings.Cut(out, "Error:"); !strings.Contains(out, want) || strings.Contains(errText, "mongoTag") {
+		t.Fatalf("destroy output lacks %q, or its error names the unmanaged mongoTag:\n%s", want, out)
 	}
+	mustContain(t, "the destroy plan", out, `Warning: Destroy does not touch the unmanaged overrides`,
+		`Destroying this resource resets only the fields it sets (default_tag, git_clone_tag), and leaves the overrides on other fields as they are: mongoTag.`)
 	if _, ok := c.showState()[imageConfigAddr]; !ok {
 		t.Fatal("the resource left the state although its overrides are still set")
 	}

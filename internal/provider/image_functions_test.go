@@ -24,9 +24,14 @@ func TestParseImage(t *testing.T) {
 		"harness/drone-git:1.6.4-rootless": {Registry: "docker.io", Repository: "harness/drone-git", Tag: "1.6.4-rootless",
 			HarnessVersion: "1.6.4", Variant: "rootless"},
 		"plugins/download-artifactory:1.0.0": {Registry: "docker.io", Repository: "plugins/download-artifactory", Tag: "1.0.0", HarnessVersion: "1.0.0"},
-		// The older naming, with the variant in the name, and a floating tag.
+		// The older naming, with the variant in the name: with a floating tag, and with a
+		// versioned one, whose tag has no variant of its own.
 		"plugins/drone-liquibase-mongo:latest": {Registry: "docker.io", Repository: "plugins/drone-liquibase-mongo", Tag: "latest",
 			Tool: "liquibase", Variant: "mongo"},
+		"plugins/drone-liquibase-mongo:1.1.0-4.27": {Registry: "docker.io", Repository: "plugins/drone-liquibase-mongo", Tag: "1.1.0-4.27",
+			Tool: "liquibase", HarnessVersion: "1.1.0", ToolVersion: "4.27", Variant: "mongo"},
+		// A helper image has no tool, so a number after its version is no tool version.
+		"harness/drone-git:1.6.4-2": {Registry: "docker.io", Repository: "harness/drone-git", Tag: "1.6.4-2", HarnessVersion: "1.6.4"},
 		// Not Harness's images: no versions, whatever the tag.
 		"alpine:3.20.1":           {Registry: "docker.io", Repository: "library/alpine", Tag: "3.20.1"},
 		"example/liquibase:4.33":  {Registry: "docker.io", Repository: "example/liquibase", Tag: "4.33"},
@@ -119,6 +124,14 @@ func TestNewerDefault(t *testing.T) {
 		{"plugins/drone-liquibase@" + digest, "plugins/drone-liquibase:1.18.0-4.33", false}, // a digest has no version
 		{"plugins/drone-liquibase:latest", "plugins/drone-liquibase:1.18.0-4.33", false},
 		{"harness/drone-git:1.6.3-rootless", "harness/drone-git:1.6.4-rootless", true},
+		// One-sided comparisons: each holds one way only.
+		{"plugins/drone-liquibase:1.18.0-4.34", "plugins/drone-liquibase:1.18.0-4.33", false},             // the pin's tool version is newer
+		{"plugins/drone-liquibase:1.17.0-4.40", "plugins/drone-liquibase:1.18.0-4.33", true},              // the plugin version decides first
+		{"plugins/drone-liquibase:1.19.0-4.20", "plugins/drone-liquibase:1.18.0-4.33", false},             // even when the pin's tool is older
+		{"plugins/drone-liquibase:1.17.0-4.33-mongo", "plugins/drone-liquibase:1.18.0-4.33", false},       // the pin has a variant, the default none
+		{"mirror/xplugins/drone-liquibase:1.17.0-4.33", "plugins/drone-liquibase:1.18.0-4.33", false},     // a path that ends with it, but not at a "/"
+		{"plugins/drone-liquibase:1.18.0-4.33", "mirror/plugins/drone-liquibase:1.19.0-4.33", false},      // the default's path is longer, not the pin's
+		{"plugins/drone-liquibase-mongo:1.17.0-4.33", "plugins/drone-liquibase:1.18.0-4.33-mongo", false}, // the older naming is another image
 	} {
 		if got := newerDefault(tt.pinned, tt.def); got != tt.newer {
 			t.Errorf("newerDefault(%q, %q) = %v, want %v", tt.pinned, tt.def, got, tt.newer)

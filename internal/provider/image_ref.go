@@ -15,8 +15,10 @@ import (
 var errEmptyImageRef = errors.New("an empty string is not an image: remove the attribute instead, and the field goes back to the Harness default")
 
 // checkImageRef accepts a full image reference that pins a version: a tag, a digest, or
-// both ("registry/repository:tag", "repository@sha256:..."). An untagged reference
-// would mean "latest", which pins nothing, so it is refused.
+// both ("registry/repository:tag", "repository@sha256:..."). An untagged reference means
+// "latest", and "latest" (in any case) names whatever was pushed last: both pin nothing,
+// so both are errors, not warnings, as an override exists to pin an image. A digest pins
+// whatever the tag says, so "image:latest@sha256:..." is accepted.
 func checkImageRef(s string) error {
 	if s == "" {
 		return errEmptyImageRef
@@ -33,6 +35,10 @@ func checkImageRef(s string) error {
 	if !tagged && !digested {
 		return fmt.Errorf("it has no tag or digest, so it would float on \"latest\"; pin a version such as %s:1.2.3 or a digest %s@sha256:<digest>", s, s)
 	}
+	if t, ok := named.(reference.Tagged); ok && !digested && strings.EqualFold(t.Tag(), "latest") {
+		name := reference.FamiliarName(named)
+		return fmt.Errorf("its tag %q floats: it names whatever image was pushed last, so it pins nothing; pin a version such as %s:1.2.3 or a digest %s@sha256:<digest>", t.Tag(), name, name)
+	}
 	return nil
 }
 
@@ -40,7 +46,7 @@ func checkImageRef(s string) error {
 type imageRefValidator struct{}
 
 func (imageRefValidator) Description(context.Context) string {
-	return "value must be a container image reference with a tag or digest, such as plugins/drone-liquibase:1.18.0-4.33"
+	return "value must be a container image reference with a tag other than latest, or a digest, such as plugins/drone-liquibase:1.18.0-4.33"
 }
 
 func (v imageRefValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }

@@ -24,7 +24,7 @@ func FuzzCheckImageRef(f *testing.F) {
 		"image@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 		"", " x:1", "x:1\n", "plugins/drone-liquibase", "plugins/X:1", "x::1", "x@sha256:abc",
 		"https://registry/x:1", "<+pipeline.variables.image>", "ö/ü:1", "x:" + strings.Repeat("1", 129),
-		"docker.io/library/ubuntu:22.04", "UPPER/case:1", "a/b/../c:1", "x:1\x00", "Ö:1",
+		"docker.io/library/ubuntu:22.04", "UPPER/case:1", "a/b/../c:1", "x:1\x00", "Ö:1", "x:latest", "x:Latest@" + digest,
 	} {
 		f.Add(s)
 	}
@@ -45,7 +45,7 @@ func FuzzCheckImageRef(f *testing.F) {
 			}
 			_, tagged := named.(reference.Tagged)
 			_, digested := named.(reference.Digested)
-			if !tagged && !digested {
+			if t2, ok := named.(reference.Tagged); !tagged && !digested || ok && !digested && strings.EqualFold(t2.Tag(), "latest") {
 				t.Fatalf("accepted %q, which pins nothing", s)
 			}
 			if err := checkImageRef(named.String()); err != nil {
@@ -86,22 +86,27 @@ func TestCheckImageRef(t *testing.T) {
 		"localhost:5000/image:tag",
 		"image@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 		"registry.example.com/x:1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		// The digest pins it, whatever the tag says.
+		"plugins/drone-liquibase:latest@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		"plugins/drone-liquibase:latest-4.33", // a tag that only starts with latest
 	} {
 		if err := checkImageRef(ok); err != nil {
 			t.Errorf("checkImageRef(%q) = %v, want ok", ok, err)
 		}
 	}
 	for bad, want := range map[string]string{
-		"":                            "remove the attribute",
-		"plugins/drone-liquibase":     "no tag or digest",
-		"registry.example.com/x":      "no tag or digest",
-		"plugins/X:1":                 "must be lowercase",
-		"x:1 ":                        "white space",
-		"x::1":                        "not a valid image reference",
-		"x@sha256:abc":                "not a valid image reference",
-		"https://registry/x:1":        "not a valid image reference",
-		"plugins/drone-liquibase:":    "not a valid image reference",
-		"<+pipeline.variables.image>": "not a valid image reference",
+		"":                               "remove the attribute",
+		"plugins/drone-liquibase":        "no tag or digest",
+		"registry.example.com/x":         "no tag or digest",
+		"plugins/drone-liquibase:latest": `its tag "latest" floats: it names whatever image was pushed last, so it pins nothing; pin a version such as plugins/drone-liquibase:1.2.3`,
+		"registry.example.com/x:LATEST":  `its tag "LATEST" floats`,
+		"plugins/X:1":                    "must be lowercase",
+		"x:1 ":                           "white space",
+		"x::1":                           "not a valid image reference",
+		"x@sha256:abc":                   "not a valid image reference",
+		"https://registry/x:1":           "not a valid image reference",
+		"plugins/drone-liquibase:":       "not a valid image reference",
+		"<+pipeline.variables.image>":    "not a valid image reference",
 	} {
 		err := checkImageRef(bad)
 		if err == nil || !strings.Contains(err.Error(), want) {

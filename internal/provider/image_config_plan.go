@@ -1,0 +1,398 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/client"
+)
+
+// The plan-time checks of harness_dbops_image_config that compare the plan with the
+// state it replaces and with the Harness defaults, so that a plan says what its apply
+// does to Harness.
+
+// privateSeen holds the default fields this resource knows of (see fieldCoverage).
+const privateSeen = "defaults_seen"
+
+// warnResets names the overrides an exclusive plan resets: those a refresh found on
+// fields the plan does not set (unmanaged_overrides going to {} in the diff).
+func warnResets(plan imageConfigModel, found types.Map, resp *resource.ModifyPlanResponse) {
+	if !plan.Exclusive.ValueBool() || found.IsNull() || found.IsUnknown() {
+		return
+	}
+	var lines []string
+	for api, v := range found.Elements() {
+		if s, ok := v.(types.String); ok && plan.Images[api].IsNull() {
+			lines = append(lines, fmt.Sprintf("- %s = %q", api, s.ValueString()))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	slices.Sort(lines)
+	unless := ""
+	if plan.MapUnknown {
+		unless = ", except those the images map sets (it is known only at apply)"
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root("unmanaged_overrides"), "Unmanaged image overrides will be reset",
+		"This resource owns the whole execution config (exclusive = true), and the account has overrides on fields it does "+
+			"not set:\n"+strings.Join(lines, "\n")+"\nThe apply resets them to the Harness defaults"+unless+". To keep one, "+
+			"set it in this resource; to leave them alone, set exclusive = false.")
+}
+
+// warnDestroyKeeps says that destroying a shared resource leaves the overrides it does
+// not set: the plan shows unmanaged_overrides going to null with the rest of the
+// resource, which reads as their deletion.
+func warnDestroyKeeps(ctx context.Context, st attributeReader, resp *resource.ModifyPlanResponse) {
+	state, diags := readImageConfig(ctx, st)
+	if diags.HasError() || state.Exclusive.ValueBool() || len(state.UnmanagedOverrides.Elements()) == 0 {
+		return
+	}
+	var names []string
+	for _, api := range state.managed() {
+		names = append(names, state.fieldName(api))
+	}
+	resets := "resets only the fields it sets (" + strings.Join(names, ", ") + ")"
+	switch {
+	case state.OnDestroy.ValueString() == onDestroyRetain:
+		resets = "resets nothing (on_destroy = \"retain\")"
+	case len(names) == 0:
+		resets = "resets nothing (the overrides it set are gone already)"
+	}
+	resp.Diagnostics.AddWarning("Destroy does not touch the unmanaged overrides",
+		"The plan shows unmanaged_overrides going to null because the resource leaves the state. Destroying this "+
+			"resource "+resets+", and leaves the overrides on other fields as they are: "+
+			strings.Join(slices.Sorted(maps.Keys(state.UnmanagedOverrides.Elements())), ", ")+".")
+}
+
+// warnCreateResets reads the overrides when an exclusive resource is created, the one
+// plan that has no refreshed state to show them from: its apply resets them.
+func (r *imageConfigResource) warnCreateResets(ctx context.Context, plan imageConfigModel, resp *resource.ModifyPlanResponse) {
+	if !plan.Exclusive.ValueBool() || r.client == nil {
+		return
+	}
+	current, err := r.client.GetCustomerConfig(ctx, true)
+	if err != nil {
+		resp.Diagnostics.AddWarning("Could not read the overrides this exclusive resource resets",
+			apiErrorDetail("Reading the overrides (get-customer-config), to show which ones the apply resets,", err)+
+				" The apply resets every override on a field this resource does not set.")
+		return
+	}
+	warnResets(plan, stringMap(current), resp)
+}
+
+// warnMoves says that a field moved between its typed attribute and the images map is
+// not reset: the diff shows it leaving one form (-> null) and appearing in the other,
+// which reads as a reset to the public default, while the apply sends nothing for it
+// (or only its new value).
+func warnMoves(plan, state imageConfigModel, resp *resource.ModifyPlanResponse) {
+	var lines []string
+	for _, api := range plan.managed() {
+		was := state.Images[api]
+		if was.IsNull() || plan.InMap[api] == state.InMap[api] {
+			continue
+		}
+		now, what := plan.Images[api], "its value is known at apply, which sets it"
+		switch {
+		case now.IsUnknown():
+		case now.ValueString() == was.ValueString():
+			what = fmt.Sprintf("same value %q, so the apply sends nothing for it", now.ValueString())
+		default:
+			what = fmt.Sprintf("%q -> %q, which the apply sets", was.ValueString(), now.ValueString())
+		}
+		lines = append(lines, fmt.Sprintf("- %s -> %s: %s.", state.fieldName(api), plan.fieldName(api), what))
+	}
+	if len(lines) > 0 {
+		resp.Diagnostics.AddWarning("Image override moved, not reset",
+			"The plan shows these fields going to null in one form and set in the other. That is a move: the apply does "+
+				"not reset them to the Harness default.\n"+strings.Join(lines, "\n"))
+	}
+}
+
+// warnTakeOvers names the overrides Harness holds on fields the plan starts to set (the
+// refresh found them in unmanaged_overrides): the diff shows them leaving that map, which
+// reads as a reset, while the apply sets the configured value in their place.
+func warnTakeOvers(plan, state imageConfigModel, resp *resource.ModifyPlanResponse) {
+	others := state.UnmanagedOverrides.Elements()
+	var lines []string
+	for _, api := range plan.managed() {
+		old, ok := others[api].(types.String)
+		if !ok || !state.Images[api].IsNull() {
+			continue
+		}
+		sets := "the value known then"
+		if now := plan.Images[api]; !now.IsUnknown() {
+			sets = fmt.Sprintf("%q", now.ValueString())
+		}
+		lines = append(lines, fmt.Sprintf("- %s: Harness holds %q; the apply sets %s.", plan.fieldLabel(api), old.ValueString(), sets))
+	}
+	if len(lines) > 0 {
+		resp.Diagnostics.AddWarning("Taking over existing overrides",
+			"This resource starts to manage overrides the account has already. The plan shows them leaving "+
+				"unmanaged_overrides; they are not reset:\n"+strings.Join(lines, "\n"))
+	}
+}
+
+// checkDefaults compares the plan with the Harness defaults, read at most once per run
+// (harnessDefaults; the credentials check usually read them already): a key of the
+// images map that Harness does not have is an error; a new or changed override that
+// equals its default, a pinned image whose default Harness has moved to a newer
+// version, and a field Harness added that a covering configuration leaves unset are
+// warnings.
+func (r *imageConfigResource) checkDefaults(ctx context.Context, private privateGetter, plan, state imageConfigModel, resp *resource.ModifyPlanResponse) {
+	if r.defaults == nil {
+		return
+	}
+	defaults, err := r.defaults.get(ctx)
+	if client.IsExecutionConfigDenied(err) {
+		// Not a skipped check: the key may not use the execution config, so the apply would fail.
+		addAPIError(&resp.Diagnostics, "Unable to plan the image overrides", "Reading the Harness defaults (get-default-config)", err)
+		return
+	}
+	if err != nil {
+		// The plan does not need the defaults, only these checks do: say they were skipped.
+		detail := apiErrorDetail("Reading the Harness defaults (get-default-config), to compare the overrides with them,", err)
+		if extra := plan.fieldsBeyondRelease(); len(extra) > 0 {
+			detail += fmt.Sprintf(" Without them the plan cannot tell whether Harness has %s, which this provider version "+
+				"does not know: if Harness does not, the apply fails.", strings.Join(extra, ", "))
+		}
+		resp.Diagnostics.AddWarning("Could not compare the overrides with the Harness defaults", detail+" The plan is complete without this check.")
+		return
+	}
+	checkFieldNames(plan, defaults, resp)
+	compareWithDefaults(plan, state, defaults, resp)
+	raw, diags := private.GetKey(ctx, privateSeen)
+	resp.Diagnostics.Append(diags...)
+	warnNewFields(plan, defaults, decodeSeen(raw), resp)
+}
+
+// privateGetter is what a plan's and a state's private data have in common.
+type privateGetter interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}
+
+// fieldsBeyondRelease lists, as images["name"], the keys of the images map that this
+// provider version does not know.
+func (m imageConfigModel) fieldsBeyondRelease() []string {
+	var out []string
+	for _, api := range slices.Sorted(maps.Keys(m.InMap)) {
+		if _, ok := imageFieldByName(api); !ok {
+			out = append(out, m.fieldName(api))
+		}
+	}
+	return out
+}
+
+// checkFieldNames refuses a key of the images map that is neither a field this
+// provider version knows nor one Harness has a default for: the apply would fail after
+// the plan said it would not. A field Harness adds after this release is known as soon
+// as Harness serves its default.
+func checkFieldNames(plan imageConfigModel, defaults client.ExecutionConfig, resp *resource.ModifyPlanResponse) {
+	var known []string
+	for _, f := range imageFields {
+		known = append(known, f.api)
+	}
+	for api := range defaults {
+		if !slices.Contains(known, api) {
+			known = append(known, api)
+		}
+	}
+	slices.Sort(known)
+	for api := range plan.InMap {
+		if slices.Contains(known, api) {
+			continue
+		}
+		if _, ok := imageFieldByName(api); ok {
+			continue // an attribute name: ValidateConfig says what to write instead
+		}
+		hint := ""
+		if near, ok := closest(api, known); ok {
+			hint = fmt.Sprintf(" Did you mean %q?", near)
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("images").AtMapKey(api), "Unknown image field",
+			fmt.Sprintf("Harness's execution config has no field %q, so the apply would fail.%s The fields are: %s. "+
+				"(A field Harness adds later is accepted here as soon as Harness serves a default for it.)",
+				api, hint, strings.Join(known, ", ")))
+	}
+}
+
+// closest returns the candidate nearest to name (edit distance, ignoring case), if it
+// is near enough to be a typo of it.
+func closest(name string, candidates []string) (string, bool) {
+	best, bestDist := "", len(name)
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best, best != "" && bestDist <= max(2, len(name)/4)
+}
+
+// editDistance is the Levenshtein distance of a and b, in bytes (field names are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// compareWithDefaults warns about a new or changed override that equals its default (it
+// changes nothing today), and, in one warning, about every pinned image whose default
+// Harness has moved to a newer version (an upgrade to review).
+func compareWithDefaults(plan, state imageConfigModel, defaults client.ExecutionConfig, resp *resource.ModifyPlanResponse) {
+	desired := plan.toAPI()
+	var upgrades []string
+	for _, api := range slices.Sorted(maps.Keys(desired)) {
+		v, def := desired[api], defaults[api]
+		s := state.Images[api]
+		switch {
+		case def == v && (s.IsNull() || s.ValueString() != v):
+			resp.Diagnostics.AddAttributeWarning(plan.fieldPath(api), "Override equals the Harness default",
+				fmt.Sprintf("%s = %q is the current Harness default, so this override changes nothing today; it only "+
+					"keeps this image when Harness moves the default on. Remove it to follow the default.", plan.fieldName(api), v))
+		case newerDefault(v, def):
+			pinned, _ := parseImage(v)
+			now, _ := parseImage(def)
+			upgrades = append(upgrades, fmt.Sprintf("- %s pins version %s (%s); the Harness default is now version %s (%s).",
+				plan.fieldLabel(api), pinned.Tag, v, now.Tag, def))
+		}
+	}
+	// One warning for all of them: Terraform folds warnings with the same summary into
+	// one and would hide all fields but the first.
+	if len(upgrades) > 0 {
+		resp.Diagnostics.AddWarning("Harness has moved a default image past a pinned version",
+			"Harness's default is a newer version of the image this configuration pins for:\n"+strings.Join(upgrades, "\n")+
+				"\nTo upgrade, make the new version available (copy it to your mirror, if you use one) and change the pin in "+
+				"a reviewed plan. This warning shows on every plan until then.")
+	}
+}
+
+// fieldCoverage says how a configuration that sets managed covers the default fields:
+// it is a mirror when it sets every field of seen that Harness still has (the private
+// registry guide's map), and unpinned lists the fields Harness has that are neither in
+// seen nor set, that is the fields Harness added since. seen is what this resource
+// recorded at its last apply (recordSeen), or, before that, the fields this provider
+// version knows.
+func fieldCoverage(defaults client.ExecutionConfig, seen, managed []string) (mirror bool, unpinned []string) {
+	for _, api := range seen {
+		if _, ok := defaults[api]; !ok {
+			continue
+		}
+		if !slices.Contains(managed, api) {
+			return false, newFields(defaults, seen, managed)
+		}
+		mirror = true
+	}
+	return mirror, newFields(defaults, seen, managed)
+}
+
+func newFields(defaults client.ExecutionConfig, seen, managed []string) []string {
+	var out []string
+	for _, api := range slices.Sorted(maps.Keys(defaults)) {
+		if !slices.Contains(seen, api) && !slices.Contains(managed, api) {
+			out = append(out, api)
+		}
+	}
+	return out
+}
+
+// nextSeen is what an apply records as seen: the fields a mirror sets, so that a field
+// Harness added stays unpinned (and warned about) until the configuration sets it; any
+// other configuration also takes note of every default field, as leaving fields on their
+// defaults is its intent, and is told about a new one until its next apply.
+func nextSeen(defaults client.ExecutionConfig, seen, managed []string) []string {
+	mirror, unpinned := fieldCoverage(defaults, seen, managed)
+	out := append(slices.Clone(seen), managed...)
+	if !mirror {
+		out = append(out, unpinned...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// warnNewFields warns, in one warning, about each field Harness added that a
+// configuration covering the execution config leaves unset: pipelines that use the field
+// run Harness's default image, from Harness's registry, where the configuration
+// suggests they run the images it pins. Covering means exclusive = true, or a mirror of
+// every default (fieldCoverage).
+func warnNewFields(plan imageConfigModel, defaults client.ExecutionConfig, seen []string, resp *resource.ModifyPlanResponse) {
+	if plan.MapUnknown || plan.Exclusive.IsUnknown() {
+		return // which fields the plan sets is not known yet
+	}
+	mirror, unpinned := fieldCoverage(defaults, seen, plan.managed())
+	if len(unpinned) == 0 || !mirror && !plan.Exclusive.ValueBool() {
+		return
+	}
+	why, until := "This resource sets every other field, as a mirror of the defaults does", "until it sets the field"
+	if !mirror {
+		why, until = "This resource owns the whole execution config (exclusive = true), and leaves it on the Harness default",
+			"until it sets the field or is next applied"
+	}
+	lines := make([]string, len(unpinned))
+	for i, api := range unpinned {
+		lines[i] = fmt.Sprintf("- %s, whose default is %q", api, defaults[api])
+	}
+	resp.Diagnostics.AddWarning("Harness has added an image field this configuration does not set",
+		fmt.Sprintf("Harness's defaults have a field that this harness_dbops_image_config does not set:\n%s\n%s: pipelines "+
+			"that use the field run Harness's default image, pulled from where Harness publishes it, not an image this "+
+			"configuration chose. To pin it, set it in the images map (copy the image to your mirror first, if you use "+
+			"one). This warning shows on every plan %s.", strings.Join(lines, "\n"), why, until))
+}
+
+// decodeSeen reads privateSeen; until the resource has recorded it, the fields this
+// provider version knows.
+func decodeSeen(raw []byte) []string {
+	var seen []string
+	if len(raw) == 0 || json.Unmarshal(raw, &seen) != nil {
+		seen = nil
+		for _, f := range imageFields {
+			seen = append(seen, f.api)
+		}
+	}
+	return seen
+}
+
+// recordSeen stores nextSeen after an apply. Without the defaults (unreadable now) it
+// keeps what was recorded: the next apply records it.
+func (r *imageConfigResource) recordSeen(ctx context.Context, prior []byte, plan imageConfigModel, private interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}) diag.Diagnostics {
+	if r.defaults == nil {
+		return nil
+	}
+	defaults, err := r.defaults.get(ctx)
+	if err != nil {
+		tflog.Debug(ctx, "defaults unreadable: the fields seen are recorded at the next apply", map[string]any{"error": err.Error()})
+		return nil
+	}
+	raw, err := json.Marshal(nextSeen(defaults, decodeSeen(prior), plan.managed()))
+	if err != nil {
+		var d diag.Diagnostics
+		d.AddError("Unable to record the default fields seen", err.Error())
+		return d
+	}
+	return private.SetKey(ctx, privateSeen, raw)
+}

@@ -1,0 +1,470 @@
+package provider
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
+)
+
+// Tests of what the image config's plan says before its apply does it: the overrides
+// turning exclusive on resets, a move between the two forms, a field Harness added, a
+// field Harness does not have.
+
+// planChange is the change of one resource in `terraform show -json` of a saved plan.
+func (c *tfCLI) planChange(planFile, addr string) (before, after map[string]any) {
+	c.t.Helper()
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Before map[string]any `json:"before"`
+				After  map[string]any `json:"after"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(c.mustRun("show", "-json", planFile)), &plan); err != nil {
+		c.t.Fatal(err)
+	}
+	for _, rc := range plan.ResourceChanges {
+		if rc.Address == addr {
+			return rc.Change.Before, rc.Change.After
+		}
+	}
+	c.t.Fatalf("the plan has no change for %s", addr)
+	return nil, nil
+}
+
+// mustContain fails the test for each phrase out lacks; out is flattened first.
+func mustContain(t *testing.T, what, out string, phrases ...string) {
+	t.Helper()
+	for _, p := range phrases {
+		if !strings.Contains(flat(out), p) {
+			t.Errorf("%s lacks %q:\n%s", what, p, out)
+		}
+	}
+}
+
+// applyLeaves applies (a saved plan, if named), then fails the test unless the mock
+// holds exactly want and the next plan is empty and quiet.
+func (c *tfCLI) applyLeaves(srv *mockserver.TestServer, step string, want map[string]string, planFile ...string) {
+	c.t.Helper()
+	c.mustRun(append([]string{"apply", "-auto-approve"}, planFile...)...)
+	if err := overridesAre(srv.Overrides, want)(nil); err != nil {
+		c.t.Fatal(step + ": " + err.Error())
+	}
+	c.noChanges(step)
+}
+
+// noChanges runs a plan that must be empty and warn about nothing.
+func (c *tfCLI) noChanges(step string) {
+	c.t.Helper()
+	if out := c.mustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes.") || strings.Contains(out, "Warning") {
+		c.t.Fatalf("%s: the plan is not empty and quiet:\n%s", step, out)
+	}
+}
+
+// Turning exclusive on plans the reset of the overrides the refresh found, with a
+// warning that names them, and the apply resets them; turning it off shows no deletion,
+// and the apply leaves the overrides alone; setting the field of one takes it over.
+func TestAccImageConfigResource_exclusiveOnOff(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	c := newTFCLI(t)
+	shared := cliProvider(srv) + imageConfigBody(hcl("default_tag", mirrorLiquibase))
+	exclusive := cliProvider(srv) + imageConfigBody("exclusive = true", hcl("default_tag", mirrorLiquibase))
+	c.write(map[string]string{"main.tf": shared})
+	c.mustRun("apply", "-auto-approve")
+	if err := srv.SetOverride("mongoTag", mirrorMongo); err != nil { // made in the Harness UI
+		t.Fatal(err)
+	}
+	c.noChanges("shared, with an override it does not manage")
+
+	c.write(map[string]string{"main.tf": exclusive})
+	out := c.mustRun("plan", "-out=on.plan")
+	t.Logf("the plan that turns exclusive on:\n%s", out)
+	mustContain(t, "the plan that turns exclusive on", out,
+		`~ exclusive = false -> true`,
+		`~ unmanaged_overrides = { - "mongoTag" = "`+mirrorMongo+`" -> null }`,
+		`Warning: Unmanaged image overrides will be reset`,
+		`not set: - mongoTag = "`+mirrorMongo+`" The apply resets them to the Harness defaults.`)
+	c.applyLeaves(srv, "after turning exclusive on", map[string]string{"defaultTag": mirrorLiquibase}, "on.plan")
+
+	// An override made while exclusive, then exclusive turned off: nothing is reset.
+	const spanner = "registry.example.com/ui/spanner:2"
+	if err := srv.SetOverride("spannerTag", spanner); err != nil {
+		t.Fatal(err)
+	}
+	c.write(map[string]string{"main.tf": shared})
+	out = c.mustRun("plan", "-out=off.plan")
+	t.Logf("the plan that turns exclusive off:\n%s", out)
+	mustContain(t, "the plan that turns exclusive off", out, `~ exclusive = true -> false`, "Plan: 0 to add, 1 to change, 0 to destroy.")
+	if strings.Contains(out, "unmanaged_overrides") || strings.Contains(out, "Warning") {
+		t.Errorf("the plan that turns exclusive off shows unmanaged_overrides changing, or warns:\n%s", out)
+	}
+	before, after := c.planChange("off.plan", imageConfigAddr)
+	want := map[string]any{"spannerTag": spanner}
+	if !reflect.DeepEqual(before["unmanaged_overrides"], want) || !reflect.DeepEqual(after["unmanaged_overrides"], want) {
+		t.Errorf("unmanaged_overrides in the plan: %v -> %v, want %v on both sides", before["unmanaged_overrides"], after["unmanaged_overrides"], want)
+	}
+	c.applyLeaves(srv, "after turning exclusive off", map[string]string{"defaultTag": mirrorLiquibase, "spannerTag": spanner}, "off.plan")
+
+	// Setting the field of an unmanaged override takes it over: it leaves the map, and
+	// the warning says it is not reset.
+	const mySpanner = "registry.example.com/mirror/drone-liquibase:1.18.0-4.33-spanner"
+	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(hcl("default_tag", mirrorLiquibase), hcl("spanner_tag", mySpanner))})
+	out = c.mustRun("plan")
+	mustContain(t, "the plan that takes an override over", out,
+		`+ spanner_tag = "`+mySpanner+`"`, `~ unmanaged_overrides = { - "spannerTag" = "`+spanner+`" -> null }`,
+		`Warning: Taking over existing overrides`,
+		`The plan shows them leaving unmanaged_overrides; they are not reset: - spanner_tag (spannerTag): Harness holds "`+spanner+`"; the apply sets "`+mySpanner+`".`)
+	c.applyLeaves(srv, "after the take-over", map[string]string{"defaultTag": mirrorLiquibase, "spannerTag": mySpanner})
+}
+
+// Creating an exclusive resource resets every override it does not set: the plan reads
+// them, as it has no refreshed state to show them from, and names them.
+func TestAccImageConfigResource_exclusiveCreateWarns(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	for f, v := range map[string]string{"mongoTag": mirrorMongo, "defaultTag": "registry.example.com/old/drone-liquibase:1"} {
+		if err := srv.SetOverride(f, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := newTFCLI(t)
+	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody("exclusive = true", hcl("default_tag", mirrorLiquibase))})
+	out := c.mustRun("plan")
+	mustContain(t, "the plan of an exclusive create", out, "+ unmanaged_overrides = {}",
+		`Warning: Unmanaged image overrides will be reset`, `not set: - mongoTag = "`+mirrorMongo+`" The apply resets them`)
+	if strings.Contains(flat(out), `- defaultTag =`) {
+		t.Errorf("the warning names defaultTag, which the resource sets:\n%s", out)
+	}
+	c.mustRun("apply", "-auto-approve")
+	if err := overridesAre(srv.Overrides, map[string]string{"defaultTag": mirrorLiquibase})(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A field moved between its typed attribute and the images map plans as a move, not a
+// reset: the warning says so and what the apply sends (nothing for the same value).
+func TestAccImageConfigResource_moveBetweenForms(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	c := newTFCLI(t)
+	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(hcl("default_tag", mirrorLiquibase), hcl("git_clone_tag", mirrorGit))})
+	c.mustRun("apply", "-auto-approve")
+
+	srv.ResetRequests()
+	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(hcl("default_tag", mirrorLiquibase), `images = { gitCloneTag = "`+mirrorGit+`" }`)})
+	out := c.mustRun("plan")
+	t.Logf("the plan of a move:\n%s", out)
+	mustContain(t, "the plan of a move", out,
+		`- git_clone_tag = "`+mirrorGit+`" -> null`,
+		`+ images = { + "gitCloneTag" = "`+mirrorGit+`" }`,
+		`Warning: Image override moved, not reset`,
+		`That is a move: the apply does not reset them to the Harness default. - git_clone_tag -> images["gitCloneTag"]: same value "`+mirrorGit+`", so the apply sends nothing for it.`)
+	c.applyLeaves(srv, "after the move", map[string]string{"defaultTag": mirrorLiquibase, "gitCloneTag": mirrorGit})
+	if err := checkRouteCounts(srv, map[string]int{mockserver.RouteUpdateConfig: 0, mockserver.RouteResetConfig: 0})(nil); err != nil {
+		t.Error("the apply of a move: " + err.Error())
+	}
+
+	// Back, with a new value: the apply sets that value and resets nothing.
+	const newGit = "registry.example.com/mirror/drone-git:1.6.5-rootless"
+	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(hcl("default_tag", mirrorLiquibase), hcl("git_clone_tag", newGit))})
+	out = c.mustRun("plan")
+	mustContain(t, "the plan of a move with a new value", out,
+		`- images["gitCloneTag"] -> git_clone_tag: "`+mirrorGit+`" -> "`+newGit+`", which the apply sets.`)
+	c.mustRun("apply", "-auto-approve")
+	if err := lastBodyIs(srv, mockserver.RouteUpdateConfig, `[{"field":"gitCloneTag","value":"`+newGit+`"}]`)(nil); err != nil {
+		t.Error(err)
+	}
+	if err := overridesAre(srv.Overrides, map[string]string{"defaultTag": mirrorLiquibase, "gitCloneTag": newGit})(nil); err != nil {
+		t.Error(err)
+	}
+	if n := srv.RouteCount(mockserver.RouteResetConfig); n != 0 {
+		t.Errorf("a move reset %d times", n)
+	}
+}
+
+// A field Harness adds is warned about, naming it and its default, by an exclusive
+// resource (until its next apply) and by a mirror of every field (until it sets the
+// field), not by a resource that pins a few fields.
+func TestAccImageConfigResource_newDefaultField(t *testing.T) {
+	t.Parallel()
+	const added = "Warning: Harness has added an image field this configuration does not set"
+	futureDefault := "plugins/drone-liquibase:1.18.0-4.33-future"
+	addDefault := func(srv *mockserver.TestServer, field, image string) {
+		t.Helper()
+		if err := srv.SetDefault(field, image); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	t.Run("exclusive", func(t *testing.T) {
+		t.Parallel()
+		srv := newAccTestServer(t)
+		c := newTFCLI(t)
+		write := func(lines ...string) {
+			c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(append([]string{"exclusive = true"}, lines...)...)})
+		}
+		write(hcl("default_tag", mirrorLiquibase))
+		c.mustRun("apply", "-auto-approve")
+		addDefault(srv, "futureTag", futureDefault)
+		out := c.mustRun("plan")
+		t.Logf("an exclusive resource's plan after Harness added a field:\n%s", out)
+		mustContain(t, "the plan after Harness added a field", out, "No changes.", added,
+			`- futureTag, whose default is "`+futureDefault+`" This resource owns the whole execution config (exclusive = true), and leaves it on the Harness default`,
+			"This warning shows on every plan until it sets the field or is next applied.")
+		// An apply (of another change) takes note of it.
+		write(hcl("default_tag", pinnedDigest))
+		c.applyLeaves(srv, "after the next apply", map[string]string{"defaultTag": pinnedDigest})
+		// Another field, pinned: the plan sets it, and the apply stores it.
+		addDefault(srv, "pastTag", futureDefault)
+		write(hcl("default_tag", pinnedDigest), `images = { pastTag = "`+bulkMirror+`/past:1" }`)
+		if out := c.mustRun("plan"); strings.Contains(out, "Warning") || !strings.Contains(flat(out), `+ "pastTag" = "`+bulkMirror+`/past:1"`) {
+			t.Errorf("the plan that pins the added field:\n%s", out)
+		}
+		c.applyLeaves(srv, "after pinning the added field", map[string]string{"defaultTag": pinnedDigest, "pastTag": bulkMirror + "/past:1"})
+	})
+
+	t.Run("mirror", func(t *testing.T) {
+		t.Parallel()
+		srv := newAccTestServer(t)
+		c := newTFCLI(t)
+		lines := func(except string) []string {
+			var out []string
+			for api, img := range mockserver.DefaultImages() {
+				if f, _ := imageFieldByName(api); f.attr != except {
+					out = append(out, hcl(f.attr, bulkMirror+"/"+img))
+				}
+			}
+			slices.Sort(out)
+			return out
+		}
+		c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(lines("")...)})
+		c.mustRun("apply", "-auto-approve")
+		addDefault(srv, "futureTag", futureDefault)
+		want := []string{"No changes.", added, `- futureTag, whose default is "` + futureDefault + `" This resource sets every other field, as a mirror of the defaults does`,
+			"This warning shows on every plan until it sets the field."}
+		mustContain(t, "a mirror's plan after Harness added a field", c.mustRun("plan"), want...)
+		// An apply that does not set it (it repairs a drifted field): the warning stays.
+		if err := srv.SetOverride("oracleTag", "registry.example.com/ui/oracle:1"); err != nil {
+			t.Fatal(err)
+		}
+		c.mustRun("apply", "-auto-approve")
+		mustContain(t, "a mirror's plan after an apply that does not set the field", c.mustRun("plan"), want...)
+		// A resource that stops setting a field is no mirror: a field Harness adds then is its choice.
+		c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(lines("oracle_tag")...)})
+		if out := c.mustRun("plan"); strings.Contains(out, added) {
+			t.Errorf("a resource that sets only some fields warns about an added one:\n%s", out)
+		}
+		// Setting it ends the warning.
+		c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(append(lines(""), `images = { futureTag = "`+bulkMirror+"/"+futureDefault+`" }`)...)})
+		c.applyLeaves(srv, "after the mirror set the added field", mirrored(srv.Defaults()))
+	})
+}
+
+// A key of the images map that Harness does not have is a plan error that suggests the
+// nearest field and lists them all, so nothing half-applies; a field Harness added is
+// accepted; when the defaults cannot be read the plan warns and the server decides.
+func TestAccImageConfigResource_unknownField(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	c := newTFCLI(t)
+	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(`images = { gitCloneTags = "`+mirrorGit+`", defaultTag = "`+mirrorLiquibase+`" }`)})
+	out := c.mustFail("plan")
+	mustContain(t, "the plan of a typo", out, `Error: Unknown image field`, `with harness_dbops_image_config.this`,
+		`Harness's execution config has no field "gitCloneTags", so the apply would fail. Did you mean "gitCloneTag"? The fields are: `+
+			strings.Join(mockserver.Fields(), ", ")+".")
+	if n := len(srv.RouteCounts()); n != 1 {
+		t.Errorf("the plan of a typo called more than the credentials check: %v", srv.RouteCounts())
+	}
+
+	if err := srv.SetDefault("futureTag", "plugins/drone-future:1.0.0"); err != nil {
+		t.Fatal(err)
+	}
+	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(`images = { futureTag = "`+bulkMirror+`/future:1" }`)})
+	c.applyLeaves(srv, "after setting a field Harness added", map[string]string{"futureTag": bulkMirror + "/future:1"})
+
+	// The defaults cannot be read: a warning, and the server's answer at apply.
+	other := newAccTestServer(t)
+	other.AddFault(mockserver.Fault{Route: mockserver.RouteGetDefaultConfig, Status: 503, Message: "defaults are being updated"})
+	c2 := newTFCLI(t)
+	c2.write(map[string]string{"main.tf": providerBlock(other, "max_retries = 0\nskip_credentials_validation = true") +
+		imageConfigBody(`images = { gitCloneTags = "`+mirrorGit+`" }`)})
+	mustContain(t, "the plan without the defaults", c2.mustRun("plan"), "Warning: Could not compare the overrides with the Harness defaults",
+		`Without them the plan cannot tell whether Harness has images["gitCloneTags"], which this provider version does not know: if Harness does not, the apply fails.`,
+		"Plan: 1 to add")
+	mustContain(t, "the apply without the defaults", c2.mustFail("apply", "-auto-approve"), `unknown execution-config field "gitCloneTags"`)
+	if got := other.Overrides(); len(got) != 0 {
+		t.Errorf("overrides after the failed apply: %v", got)
+	}
+}
+
+func TestClosest(t *testing.T) {
+	fields := mockserver.Fields()
+	for name, want := range map[string]string{
+		"gitCloneTags": "gitCloneTag", "gitclonetag": "gitCloneTag", "defaultTg": "defaultTag",
+		"flywaySpanerTag": "flywaySpannerTag", "mongo": "", "bogusTag": "", "x": "",
+	} {
+		got, ok := closest(name, fields)
+		if !ok {
+			got = ""
+		}
+		if got != want {
+			t.Errorf("closest(%q) = %q, want %q", name, got, want)
+		}
+	}
+	if d := editDistance("kitten", "sitting"); d != 3 {
+		t.Errorf("editDistance(kitten, sitting) = %d, want 3", d)
+	}
+}
+
+// fieldCoverage and nextSeen: which configurations are warned about a field Harness
+// added, and for how long.
+func TestFieldCoverage(t *testing.T) {
+	defaults := client.ExecutionConfig{"aTag": "a:1", "bTag": "b:1", "newTag": "n:1"}
+	seen := []string{"aTag", "bTag", "goneTag"} // goneTag: Harness no longer has it
+	for _, tt := range []struct {
+		name      string
+		managed   []string
+		mirror    bool
+		unpinned  []string
+		nextSeen  []string
+		seenInput []string
+	}{
+		{"a mirror", []string{"aTag", "bTag"}, true, []string{"newTag"}, []string{"aTag", "bTag", "goneTag"}, seen},
+		{"a mirror that set it", []string{"aTag", "bTag", "newTag"}, true, nil, []string{"aTag", "bTag", "goneTag", "newTag"}, seen},
+		{"some fields", []string{"aTag"}, false, []string{"newTag"}, []string{"aTag", "bTag", "goneTag", "newTag"}, seen},
+		{"no field", nil, false, []string{"newTag"}, []string{"aTag", "bTag", "goneTag", "newTag"}, seen},
+		{"nothing seen in the defaults", nil, false, []string{"aTag", "bTag", "newTag"}, []string{"aTag", "bTag", "newTag", "xTag"}, []string{"xTag"}},
+	} {
+		mirror, unpinned := fieldCoverage(defaults, tt.seenInput, tt.managed)
+		if mirror != tt.mirror || !slices.Equal(unpinned, tt.unpinned) {
+			t.Errorf("%s: fieldCoverage = %v, %v; want %v, %v", tt.name, mirror, unpinned, tt.mirror, tt.unpinned)
+		}
+		if got := nextSeen(defaults, tt.seenInput, tt.managed); !slices.Equal(got, tt.nextSeen) {
+			t.Errorf("%s: nextSeen = %v, want %v", tt.name, got, tt.nextSeen)
+		}
+	}
+	if got := decodeSeen(nil); len(got) != len(imageFields) || got[0] != imageFields[0].api {
+		t.Errorf("decodeSeen(nil) = %v, want the fields this provider version knows", got)
+	}
+	if got := decodeSeen([]byte(`["x"]`)); !slices.Equal(got, []string{"x"}) {
+		t.Errorf(`decodeSeen(["x"]) = %v`, got)
+	}
+}
+
+// plannedUnmanaged: what unmanaged_overrides holds after the apply, in each mode.
+func TestPlannedUnmanaged(t *testing.T) {
+	refreshed := imageConfigModel{UnmanagedOverrides: stringMap(map[string]string{"mongoTag": "m:1", "oracleTag": "o:1"})}
+	plan := func(exclusive types.Bool, set ...string) imageConfigModel {
+		m := imageConfigModel{Exclusive: exclusive, Images: map[string]types.String{}}
+		for _, api := range set {
+			m.Images[api] = types.StringValue("x:1")
+		}
+		return m
+	}
+	for _, tt := range []struct {
+		name     string
+		plan     imageConfigModel
+		state    imageConfigModel
+		creating bool
+		want     types.Map
+	}{
+		{"exclusive: the apply resets them", plan(types.BoolValue(true)), refreshed, false, stringMap(nil)},
+		{"shared: they stay", plan(types.BoolValue(false), "defaultTag"), refreshed, false, stringMap(map[string]string{"mongoTag": "m:1", "oracleTag": "o:1"})},
+		{"shared: a field the plan sets leaves them", plan(types.BoolValue(false), "mongoTag"), refreshed, false, stringMap(map[string]string{"oracleTag": "o:1"})},
+		{"shared create: not read yet", plan(types.BoolValue(false), "defaultTag"), imageConfigModel{}, true, types.MapUnknown(types.StringType)},
+		{"exclusive create: none left", plan(types.BoolValue(true)), imageConfigModel{}, true, stringMap(nil)},
+		{"exclusive unknown", plan(types.BoolUnknown()), refreshed, false, types.MapUnknown(types.StringType)},
+		{"a state not refreshed since an older version", plan(types.BoolValue(false)), imageConfigModel{UnmanagedOverrides: types.MapNull(types.StringType)}, false, types.MapNull(types.StringType)},
+	} {
+		if got := tt.plan.plannedUnmanaged(tt.state, tt.creating); !got.Equal(tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// warnDestroyKeeps: a shared resource's destroy plan says what destroy resets and that
+// it leaves the other overrides; an exclusive one, or one with no other override, says
+// nothing.
+func TestWarnDestroyKeeps(t *testing.T) {
+	ctx := t.Context()
+	var sresp resource.SchemaResponse
+	newImageConfigResource().Schema(ctx, resource.SchemaRequest{}, &sresp)
+	for _, tt := range []struct {
+		name       string
+		exclusive  bool
+		onDestroy  string
+		set, other map[string]string
+		want       string // "": no warning
+	}{
+		{"shared", false, onDestroyReset, map[string]string{"gitCloneTag": "g:1"}, map[string]string{"mongoTag": "m:1"},
+			"Destroying this resource resets only the fields it sets (git_clone_tag), and leaves the overrides on other fields as they are: mongoTag."},
+		{"retain", false, onDestroyRetain, map[string]string{"gitCloneTag": "g:1"}, map[string]string{"mongoTag": "m:1"},
+			`resets nothing (on_destroy = "retain"), and leaves the overrides on other fields as they are: mongoTag.`},
+		{"its overrides gone", false, onDestroyReset, nil, map[string]string{"mongoTag": "m:1"},
+			"resets nothing (the overrides it set are gone already), and leaves"},
+		{"exclusive", true, onDestroyReset, map[string]string{"gitCloneTag": "g:1"}, map[string]string{"mongoTag": "m:1"}, ""},
+		{"no other override", false, onDestroyReset, map[string]string{"gitCloneTag": "g:1"}, nil, ""},
+	} {
+		m := imageConfigModel{ID: types.StringValue("acc"), Exclusive: types.BoolValue(tt.exclusive), OnDestroy: types.StringValue(tt.onDestroy),
+			UnmanagedOverrides: stringMap(tt.other), Images: map[string]types.String{}}
+		for api, v := range tt.set {
+			m.Images[api] = types.StringValue(v)
+		}
+		state := tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), nil)}
+		if diags := m.write(ctx, &state); diags.HasError() {
+			t.Fatal(diags)
+		}
+		resp := &resource.ModifyPlanResponse{}
+		warnDestroyKeeps(ctx, state, resp)
+		switch w := resp.Diagnostics.Warnings(); {
+		case tt.want == "" && len(w) > 0:
+			t.Errorf("%s: warns %q", tt.name, w[0].Detail())
+		case tt.want != "" && (len(w) != 1 || !strings.Contains(w[0].Detail(), tt.want)):
+			t.Errorf("%s: %v, want one warning with %q", tt.name, w, tt.want)
+		}
+	}
+}
+
+// warnResets names what an exclusive plan resets, not the fields the plan sets, and
+// does not promise to reset what an images map known only at apply may set.
+func TestWarnResets(t *testing.T) {
+	found := stringMap(map[string]string{"mongoTag": "m:1", "defaultTag": "d:1"})
+	for _, tt := range []struct {
+		name          string
+		plan          imageConfigModel
+		want, wantNot string
+		warns         bool
+	}{
+		{"exclusive", imageConfigModel{Exclusive: types.BoolValue(true), Images: map[string]types.String{"defaultTag": types.StringValue("x:1")}},
+			"not set:\n- mongoTag = \"m:1\"\nThe apply resets them to the Harness defaults. To keep one", "defaultTag", true},
+		{"exclusive, map unknown", imageConfigModel{Exclusive: types.BoolValue(true), MapUnknown: true, Images: map[string]types.String{}},
+			"The apply resets them to the Harness defaults, except those the images map sets (it is known only at apply).", "", true},
+		{"shared", imageConfigModel{Exclusive: types.BoolValue(false), Images: map[string]types.String{}}, "", "", false},
+	} {
+		resp := &resource.ModifyPlanResponse{}
+		warnResets(tt.plan, found, resp)
+		w := resp.Diagnostics.Warnings()
+		if !tt.warns {
+			if len(w) > 0 {
+				t.Errorf("%s: warns %q", tt.name, w[0].Detail())
+			}
+			continue
+		}
+		if len(w) != 1 || !strings.Contains(w[0].Detail(), tt.want) || tt.wantNot != "" && strings.Contains(w[0].Detail(), tt.wantNot) {
+			t.Errorf("%s: %v, want one warning with %q and without %q", tt.name, w, tt.want, tt.wantNot)
+		}
+	}
+}
