@@ -22,6 +22,6 @@ for module in examples/modules/*/; do
     start_mock "$work" "${seed[@]}"
     printf '\n=== %s: %s test against the mock at %s\n' "$name" "$TF" "$MOCK_URL"
     cd "$work/module"
-    "$TF" get -no-color >/dev/null && "$TF" test -no-color
+    "$TF" get -no-color >/dev/null && "$TF" test -no-color && check_contract
   ) || fail "$name (the mock's log: $work/mock.log)"
 done

@@ -31,6 +31,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr)
+	// make test adds up what every mock checked (-validate) from $CONTRACT_STATS_FILE.
+	if serr := contract.AppendStats(); serr != nil {
+		_, _ = fmt.Fprintln(os.Stderr, "harness-dbops-mock: contract stats:", serr)
+	}
 	var usage usageError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):

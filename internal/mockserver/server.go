@@ -234,6 +234,7 @@ func (s *Server) checkContract(r *http.Request, body []byte, sw *statusWriter, f
 		counted = append(counted, resp...)
 	}
 	if len(counted) > 0 {
+		contract.Report(counted)
 		s.reqMu.Lock()
 		s.violations = append(s.violations, counted...)
 		s.reqMu.Unlock()
