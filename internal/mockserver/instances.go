@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"cmp"
 	"fmt"
 	"net/http"
 	"strings"
@@ -265,7 +264,7 @@ func (f *instanceFilter) match(tags map[string]string) bool {
 
 func (s *Server) handleListInstances(w http.ResponseWriter, r *http.Request) {
 	sk, schema := pathScope(r), r.PathValue("dbschema")
-	lq, err := parseListQuery(r.URL.Query(), []string{"name", "updated", "created", "identifier"}, "identifier", "ASC")
+	lq, err := parseListQuery(r.URL.Query())
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
@@ -302,17 +301,7 @@ func (s *Server) handleListInstances(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, schemaNotFound(sk, schema))
 		return
 	}
-	page := sortAndPage(items, lq, func(a, b Instance) int {
-		switch lq.sort {
-		case "name":
-			return cmp.Compare(a.Name, b.Name)
-		case "updated":
-			return cmp.Compare(a.Updated, b.Updated)
-		case "created":
-			return cmp.Compare(a.Created, b.Created)
-		}
-		return cmp.Compare(a.Identifier, b.Identifier)
-	}, func(in Instance) string { return in.Identifier })
+	page := sortAndPage(items, lq, func(in Instance) listKeys { return listKeys{in.Name, in.Created, in.Updated, in.Identifier} })
 	writeList(w, page, len(items), lq)
 }
 

@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
@@ -481,7 +480,7 @@ func (s *Server) handleDeleteSchema(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
 	sk := pathScope(r)
 	q := r.URL.Query()
-	lq, err := parseListQuery(q, []string{"name", "updated", "created"}, "created", "DESC")
+	lq, err := parseListQuery(q)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
@@ -499,15 +498,7 @@ func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	page := sortAndPage(items, lq, func(a, b Schema) int {
-		switch lq.sort {
-		case "name":
-			return cmp.Compare(a.Name, b.Name)
-		case "updated":
-			return cmp.Compare(a.Updated, b.Updated)
-		}
-		return cmp.Compare(a.Created, b.Created)
-	}, func(sc Schema) string { return sc.Identifier })
+	page := sortAndPage(items, lq, func(sc Schema) listKeys { return listKeys{sc.Name, sc.Created, sc.Updated, sc.Identifier} })
 	writeList(w, page, len(items), lq)
 }
 
