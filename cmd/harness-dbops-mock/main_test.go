@@ -320,6 +320,42 @@ func TestRunSeed(t *testing.T) {
 	}
 }
 
+// -put-mode sets how a PUT treats a key it leaves out; the seed may say it too, and the
+// two must agree.
+func TestRunPutMode(t *testing.T) {
+	seed := "../../internal/mockserver/testdata/seed.yaml" // putMode: replace
+	for _, tt := range []struct {
+		args []string
+		want string // the mode GET /_mock/state shows, or the error
+	}{
+		{nil, "merge"},
+		{[]string{"-put-mode", "replace"}, "replace"},
+		{[]string{"-seed", seed}, "replace"},
+		{[]string{"-seed", seed, "-put-mode", "replace"}, "replace"},
+		{[]string{"-seed", seed, "-put-mode", "merge"}, "-put-mode merge, but the state in " + seed + " says putMode: replace: drop one of the two"},
+		{[]string{"-put-mode", "patch"}, `-put-mode "patch": use merge or replace`},
+	} {
+		if strings.HasPrefix(tt.want, "-") {
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second) // a mock that starts stops soon
+			err := run(ctx, append([]string{"-listen", "127.0.0.1:0"}, tt.args...), noEnv, io.Discard, io.Discard)
+			cancel()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%v: %v, want an error saying %q", tt.args, err, tt.want)
+			}
+			continue
+		}
+		url, _, stop := start(t, tt.args...)
+		_, body := get(t, url+"/_mock/state", nil)
+		var st mockserver.State
+		if err := json.Unmarshal(body, &st); err != nil || st.PutMode != tt.want {
+			t.Errorf("%v: putMode %q (%v), want %q", tt.args, st.PutMode, err, tt.want)
+		}
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // Flags come from HARNESS_MOCK_<FLAG> too, the command line winning; PORT means :PORT
 // unless HARNESS_MOCK_LISTEN says otherwise.
 func TestEnvDefaults(t *testing.T) {

@@ -71,8 +71,9 @@ const noOperationPrefix = "no operation in the contract for "
 // maxMessage bounds a Violation message (kin-openapi messages can be long).
 const maxMessage = 300
 
-// prefixes are the path prefixes the same /v1 routes are served behind (harness-dbops-api.md
-// 1.1, 11.1), longest first.
+// prefixes are the path prefixes the same /v1 routes are served behind, longest first:
+// the official provider's endpoint, the developer hub's base and Harness's MCP server's
+// (the document's servers, EVIDENCE.md).
 var prefixes = []string{"/gateway/dbops", "/gateway", "/dbops"}
 
 var (

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -55,7 +57,7 @@ func newValidator(t testing.TB) *Validator {
 	return v
 }
 
-// reqHeader is what the project's client sends (harness-dbops-api.md 11.2).
+// reqHeader is what the project's client sends, the headers the official provider sends.
 func reqHeader() http.Header {
 	return http.Header{
 		"X-Api-Key":       {"pat.acc.tok.secret"},
@@ -179,6 +181,61 @@ func TestDocumentNamesItsSources(t *testing.T) {
 		}
 	}
 }
+
+// TestEvidenceListsEveryMark holds EVIDENCE.md's table of the places where the server
+// differs from the public spec equal to the document's x-server-stricter and
+// x-server-looser marks, both ways; every x-source names a source of EVIDENCE.md; and
+// both PUT operations say that what an absent key does is unverified.
+func TestEvidenceListsEveryMark(t *testing.T) {
+	v := newValidator(t)
+	var marks []string
+	add := func(where string, ext map[string]any) {
+		for _, mark := range []string{"x-server-stricter", "x-server-looser"} {
+			if _, ok := ext[mark]; ok {
+				marks = append(marks, "| `"+where+"` | `"+mark+"` |")
+			}
+		}
+	}
+	for name, ref := range v.doc.Components.Schemas {
+		add(name, ref.Value.Extensions)
+		for prop, p := range ref.Value.Properties {
+			if p.Ref == "" && p.Value != nil { // a $ref's marks are its component's
+				add(name+"."+prop, p.Value.Extensions)
+			}
+		}
+	}
+	evidence, err := os.ReadFile("EVIDENCE.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, line := range strings.Split(string(evidence), "\n") {
+		if m := markRow.FindString(line); m != "" {
+			rows = append(rows, m)
+		}
+	}
+	slices.Sort(marks)
+	slices.Sort(rows)
+	if !slices.Equal(marks, rows) {
+		t.Errorf("EVIDENCE.md's marks differ from the document's:\n got %q\nwant %q", rows, marks)
+	}
+
+	sources := regexp.MustCompile(`\b(SDK|AE|MCP|TFP|HDH|DH|DESIGN\.md|EVIDENCE\.md|project choice)\b`)
+	for i, line := range strings.Split(string(Document()), "\n") {
+		if strings.Contains(line, "x-source:") && !sources.MatchString(line) {
+			t.Errorf("line %d: an x-source that names no source of EVIDENCE.md: %s", i+1, strings.TrimSpace(line))
+		}
+	}
+	for _, route := range []string{rUpdateSchema, rUpdateInstance} {
+		method, path, _ := strings.Cut(route, " ")
+		if s, _ := v.doc.Paths.Value(path).GetOperation(method).Extensions["x-unverified"].(string); !strings.Contains(s, "merge") {
+			t.Errorf("%s: no x-unverified saying that the merge is unverified", route)
+		}
+	}
+}
+
+// markRow is the start of a row of EVIDENCE.md's table of marks.
+var markRow = regexp.MustCompile("^\\| `[A-Za-z.]+` \\| `x-server-(stricter|looser)` \\|")
 
 type requestCase struct {
 	name   string
@@ -462,7 +519,7 @@ func pagingHeader(total, size string) http.Header {
 }
 
 const (
-	// The developer hub's real answers (harness-dbops-api.md 3.3, 3.6).
+	// The developer hub's real answers (its Database DevOps provisioning page; EVIDENCE.md, DH).
 	hubSchema   = `{"changelog":{"connector":"cockroachDB","location":"changelog.yaml","repo":"changelog.yaml"},"created":1761120868,"identifier":"my_db_schema","instanceCount":0,"migrationType":"Liquibase","name":"My Database Schema","parentId":"UGHnTeYhRPOv_ttpbEQFKg","schemaSourceType":"Git","type":"Repository","updated":1761120868}`
 	hubInstance = `{"branch":"main","connector":"pg","context":"dev","created":1761122195,"identifier":"customer_db_instance","lastDeployedChangeSetTag":"","name":"Customer DB Instance","schemaId":"47e6efdf-0000","schemaIdentifier":"my_db_schema1","substituteProperties":{"DB_NAME":"my_db_schema1"},"tags":{"env":"dev"},"toOnboard":true,"updated":1761122195}`
 	// What the mock answers.

@@ -28,9 +28,9 @@ type Instance struct {
 }
 
 // instanceFields are the keys that the create body (DBInstanceIn) and the PUT body
-// (DBInstanceUpdateRequest) share. PUT is a merge, as for schemas (schemaFields): an
-// absent or null key keeps the stored value, a present one replaces it, and a present
-// empty value clears it. Setting one of branch, commitSha and gitTag clears the other
+// (DBInstanceUpdateRequest) share. PUT is a merge by default, as for schemas
+// (schemaFields): an absent or null key keeps the stored value, a present one replaces
+// it, and a present empty value clears it; under PutReplace an absent key clears too. Setting one of branch, commitSha and gitTag clears the other
 // two (the official provider's production test
 // TransitionRevisionStrategy switches them and reads the other two back empty).
 type instanceFields struct {
@@ -68,6 +68,19 @@ func (f *instanceFields) applyTo(in *Instance) {
 			*r.stored = ""
 		}
 	}
+}
+
+// clearAbsent is what a replacing PUT (PutReplace) does beyond the merge: each key the
+// body leaves out is cleared, as if sent empty.
+func (f *instanceFields) clearAbsent(in *Instance) {
+	clearIfAbsent(&in.Name, f.Name)
+	clearIfAbsent(&in.Tags, f.Tags)
+	clearIfAbsent(&in.Branch, f.Branch)
+	clearIfAbsent(&in.CommitSHA, f.CommitSHA)
+	clearIfAbsent(&in.GitTag, f.GitTag)
+	clearIfAbsent(&in.Connector, f.Connector)
+	clearIfAbsent(&in.Context, f.Context)
+	clearIfAbsent(&in.SubstituteProperties, f.SubstituteProperties)
 }
 
 // instanceIn is the create body, DBInstanceIn.
@@ -181,8 +194,8 @@ func (s *Server) handleGetInstance(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.instanceOut(sk, rec, in))
 }
 
-// handleUpdateInstance merges the body onto the stored instance (instanceFields), then
-// validates the result as a whole.
+// handleUpdateInstance merges the body onto the stored instance (instanceFields), or
+// replaces it (PutReplace), then validates the result as a whole.
 func (s *Server) handleUpdateInstance(w http.ResponseWriter, r *http.Request) {
 	sk, schema, id := pathScope(r), r.PathValue("dbschema"), r.PathValue("dbinstance")
 	var in instanceUpdateIn
@@ -207,6 +220,9 @@ func (s *Server) handleUpdateInstance(w http.ResponseWriter, r *http.Request) {
 	}
 	inst := storedInstance(*old)
 	in.applyTo(&inst)
+	if s.st.putMode == PutReplace {
+		in.clearAbsent(&inst)
+	}
 	inst.Updated = s.unix()
 	if p = append(p, checkInstanceBody(&inst, sourceType(&rec.sc))...); len(p) > 0 {
 		writeError(w, http.StatusBadRequest, "invalid database instance update: "+strings.Join(p, "; "))
