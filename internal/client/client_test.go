@@ -96,7 +96,7 @@ func TestMadeUpAnswersAreChecked(t *testing.T) {
 			}
 			jsonReply(w, 200, `{"name":"no identifier"}`)
 		}))
-		r := httptest.NewRequest(http.MethodGet, "/gateway/v1/orgs/o/projects/p/dbschema/s"+tt.query, nil)
+		r := httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/gateway/v1/orgs/o/projects/p/dbschema/s"+tt.query, nil)
 		r.Header.Set("x-api-key", testKey)
 		h.ServeHTTP(httptest.NewRecorder(), r)
 		want := "a request or a made-up answer outside the API contract: " + tt.want
@@ -136,7 +136,11 @@ func (w *checkedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // purpose (why: a gateway's 503, a proxy's HTML page, a garbled body), so that
 // contractChecked does not fail the test for it.
 func offContract(w http.ResponseWriter, why string) {
-	w.(*checkedWriter).offContract = why
+	cw, ok := w.(*checkedWriter)
+	if !ok {
+		panic("offContract: the handler is not served by contractChecked")
+	}
+	cw.offContract = why
 }
 
 // schemaAnswer and instanceAnswer are DB schema and instance answers as the contract
@@ -326,7 +330,7 @@ func ok(body string) func(http.ResponseWriter) {
 func garbled(body string) func(http.ResponseWriter) {
 	return func(w http.ResponseWriter) {
 		offContract(w, "a body cut short on the way")
-		jsonReply(w, 200, body)
+		ok(body)(w)
 	}
 }
 

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,7 +25,7 @@ func serverOrderIsNotIdentifiers(srv *mockserver.TestServer, route string) func(
 			return fmt.Errorf("the provider sent no %s", route)
 		}
 		sent := srv.Requests()[i]
-		req, err := http.NewRequest(sent.Method, srv.URL+sent.Path+"?"+sent.Query, strings.NewReader(sent.Body))
+		req, err := http.NewRequestWithContext(context.Background(), sent.Method, srv.URL+sent.Path+"?"+sent.Query, strings.NewReader(sent.Body))
 		if err != nil {
 			return err
 		}
