@@ -703,6 +703,10 @@ func TestStatsCountUp(t *testing.T) {
 	if _, _, x2 := Stats(); x2-x1 != 4 {
 		t.Fatalf("Report(4 violations) moved the count from %d to %d", x1, x2)
 	}
+	Expected(len(found))
+	if _, _, x3 := Stats(); x3 != x1 {
+		t.Fatalf("Expected(4) left the count at %d, want %d", x3, x1)
+	}
 }
 
 // TestConcurrentUse runs checks from many goroutines on one Validator (run with -race).
