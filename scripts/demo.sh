@@ -62,4 +62,5 @@ overrides=$(curl -fsS -H "x-api-key: $MOCK_KEY" -H "Harness-Account: $MOCK_ACCOU
 echo "overrides left on the account: $overrides"
 [ "$overrides" = "{}" ] || fail "overrides are still set after destroy: $overrides"
 
-headline "Done: five stages against the mock at $URL"
+check_contract
+headline "Done: five stages against the mock at $URL, every exchange within the API contract"

@@ -27,6 +27,10 @@ provider_installation {
 }
 RC
 export PATH=$bin:$PATH TF_CLI_CONFIG_FILE=$bin/terraformrc CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+# Every mock tests/mock.sh starts checks each exchange against the API contract (the
+# -validate flag, from the environment); check_contract fails the module on a violation.
+export HARNESS_MOCK_VALIDATE=true
+. scripts/lib/mock.sh
 
 for module in examples/modules/*/; do
   [ -d "$module/tests" ] || continue
@@ -51,6 +55,7 @@ for module in examples/modules/*/; do
       printf '\n=== %s: %s test against the mock at %s\n' "$name" "$TF" "$HARNESS_MOCK_URL"
       "$TF" get -no-color >/dev/null
       "$TF" test -no-color | tee "$work/test.out"
+      check_contract
     )
   ) || fail "$name"
   # The runs the testing-modules guide shows are the ones that ran.

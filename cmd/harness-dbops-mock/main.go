@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -31,6 +32,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr)
+	// make test adds up what every mock checked (-validate) from $CONTRACT_STATS_FILE.
+	if serr := contract.AppendStats(); serr != nil {
+		_, _ = fmt.Fprintln(os.Stderr, "harness-dbops-mock: contract stats:", serr)
+	}
 	var usage usageError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
@@ -60,6 +65,9 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	seed := fs.String("seed", "", "state `file` (JSON or YAML, the format of GET /_mock/state) to start from; "+
 		"every problem is reported with its line")
 	stateFile := fs.String("state-file", "", "JSON state `file`: loaded at start if it exists, saved on clean shutdown")
+	putMode := fs.String("put-mode", "", "how a PUT of a schema or an instance treats a key its body leaves out: "+
+		"merge keeps the stored value (the default), replace clears it; Harness has not shown which it does. "+
+		"A -seed or -state-file may say it too (putMode), and must then agree")
 	validate := fs.Bool("validate", false, "check every request and answer against the project's API contract; "+
 		"violations go to the request log and to GET /_mock/violations")
 	probe := fs.Bool("probe", false, "do not serve: ask the mock listening on -listen whether it is ready (GET /_mock/ready) "+
@@ -108,8 +116,11 @@ Flags:
 	if *logFormat != "text" && *logFormat != "json" {
 		return fmt.Errorf("-log-format %q: use text or json", *logFormat)
 	}
+	if *putMode != "" && !slices.Contains(mockserver.PutModes(), *putMode) {
+		return fmt.Errorf("-put-mode %q: use %s", *putMode, strings.Join(mockserver.PutModes(), " or "))
+	}
 
-	opts := mockserver.Options{AccountID: *account, APIKey: *apiKey, RequestLog: stderr, LogJSON: *logFormat == "json"}
+	opts := mockserver.Options{AccountID: *account, APIKey: *apiKey, RequestLog: stderr, LogJSON: *logFormat == "json", PutMode: *putMode}
 	if *validate {
 		opts.Contract = contract.Default()
 	}
@@ -123,6 +134,10 @@ Flags:
 		if err := srv.LoadSeed(*seed); err != nil {
 			return fmt.Errorf("-seed: %w", err)
 		}
+	}
+	if *putMode != "" && srv.PutMode() != *putMode {
+		return fmt.Errorf("-put-mode %s, but the state in %s says putMode: %s: drop one of the two, or make them agree",
+			*putMode, *seed+*stateFile, srv.PutMode())
 	}
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,10 +11,12 @@ import (
 	"maps"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -22,8 +25,18 @@ import (
 )
 
 // TestMain reports how many exchanges this package's tests validated against the API
-// contract (make test adds them up).
-func TestMain(m *testing.M) { os.Exit(contract.RunWithStats(m)) }
+// contract (make test adds them up). With runMainEnv set, the test binary is the mock
+// itself (startMain), so that a test can run main in a process of its own.
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		os.Args = append([]string{os.Args[0]}, strings.Fields(os.Getenv(runMainEnv+"_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(contract.RunWithStats(m))
+}
+
+const runMainEnv = "HARNESS_MOCK_TEST_RUN_MAIN"
 
 // noEnv is an empty environment.
 func noEnv(string) (string, bool) { return "", false }
@@ -88,6 +101,41 @@ func start(t *testing.T, args ...string) (string, *lockedBuffer, func() error) {
 			t.Fatalf("no listening line; stdout: %q", stdout.String())
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// startMain is start with main in a process of its own (this test binary, TestMain),
+// with $CONTRACT_STATS_FILE set to stats; stop sends SIGTERM and waits for the exit.
+func startMain(t *testing.T, stats string, args ...string) (string, *lockedBuffer, func() error) {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(t.Context(), exe)
+	args = append([]string{"-listen", "127.0.0.1:0", "-account", "acct_1", "-api-key", "key_1"}, args...)
+	cmd.Env = append(os.Environ(), runMainEnv+"=1", runMainEnv+"_ARGS="+strings.Join(args, " "), contract.StatsFileEnv+"="+stats)
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	m := listening.FindStringSubmatch(line)
+	if m == nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("no listening line (%v): %q\nstderr: %s", err, line, stderr.String())
+	}
+	return m[1], &stderr, func() error {
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			return err
+		}
+		return cmd.Wait()
 	}
 }
 
@@ -161,10 +209,14 @@ func TestRun(t *testing.T) {
 }
 
 // With -validate, an exchange outside the API contract shows in the request log and in
-// GET /_mock/violations; without it nothing is checked. The contract is served.
+// GET /_mock/violations, and the mock adds its counts to $CONTRACT_STATS_FILE when it
+// stops (make test's contract line); without it nothing is checked. The contract is
+// served. The mock runs as its own process, so that the violation it is shown on
+// purpose counts there, not in this test process.
 func TestRunValidate(t *testing.T) {
 	auth := map[string]string{"x-api-key": "key_1", "Harness-Account": "acct_1"}
-	url, stderr, stop := start(t, "-validate")
+	stats := filepath.Join(t.TempDir(), "contract-stats")
+	url, stderr, stop := startMain(t, stats, "-validate")
 	if status, _ := get(t, url+"/gateway/v1/dbops/execution-config/get-customer-config?overridesOnly=true", auth); status != 200 {
 		t.Fatalf("a good request: %d", status)
 	}
@@ -189,6 +241,10 @@ func TestRunValidate(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "contract: GET /v1/dbops/execution-config/get-customer-config: request: query overridesOnly") {
 		t.Errorf("the request log does not show the violation:\n%s", stderr.String())
+	}
+	// Two requests and their two answers checked, one violation (the hooks are not API).
+	if b, err := os.ReadFile(stats); err != nil || string(b) != "2 2 1\n" {
+		t.Errorf("%s = %q (%v), want \"2 2 1\\n\"", stats, b, err)
 	}
 
 	url, _, stop = start(t)
@@ -261,6 +317,42 @@ func TestRunSeed(t *testing.T) {
 	err = run(t.Context(), []string{"-seed", seed, "-state-file", bad}, noEnv, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "use one") {
 		t.Errorf("-seed with -state-file: %v", err)
+	}
+}
+
+// -put-mode sets how a PUT treats a key it leaves out; the seed may say it too, and the
+// two must agree.
+func TestRunPutMode(t *testing.T) {
+	seed := "../../internal/mockserver/testdata/seed.yaml" // putMode: replace
+	for _, tt := range []struct {
+		args []string
+		want string // the mode GET /_mock/state shows, or the error
+	}{
+		{nil, "merge"},
+		{[]string{"-put-mode", "replace"}, "replace"},
+		{[]string{"-seed", seed}, "replace"},
+		{[]string{"-seed", seed, "-put-mode", "replace"}, "replace"},
+		{[]string{"-seed", seed, "-put-mode", "merge"}, "-put-mode merge, but the state in " + seed + " says putMode: replace: drop one of the two"},
+		{[]string{"-put-mode", "patch"}, `-put-mode "patch": use merge or replace`},
+	} {
+		if strings.HasPrefix(tt.want, "-") {
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second) // a mock that starts stops soon
+			err := run(ctx, append([]string{"-listen", "127.0.0.1:0"}, tt.args...), noEnv, io.Discard, io.Discard)
+			cancel()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%v: %v, want an error saying %q", tt.args, err, tt.want)
+			}
+			continue
+		}
+		url, _, stop := start(t, tt.args...)
+		_, body := get(t, url+"/_mock/state", nil)
+		var st mockserver.State
+		if err := json.Unmarshal(body, &st); err != nil || st.PutMode != tt.want {
+			t.Errorf("%v: putMode %q (%v), want %q", tt.args, st.PutMode, err, tt.want)
+		}
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,9 +27,9 @@ func TestMain(m *testing.M) { os.Exit(contract.RunWithStats(m)) }
 
 const testKey = "pat.secret-key-value"
 
-// newTestClient points a client with fast retries at h. Every request the client sends
-// is validated against the API contract (internal/contract); h's answers are made up
-// on purpose and are not.
+// newTestClient points a client with fast retries at h. Every request the client sends,
+// and every answer h makes up, is validated against the API contract
+// (internal/contract); an answer outside it on purpose says so (offContract).
 func newTestClient(t *testing.T, h http.Handler, mod ...func(*Config)) *Client {
 	t.Helper()
 	srv := httptest.NewServer(contractChecked(t, h))
@@ -47,19 +48,119 @@ func newTestClient(t *testing.T, h http.Handler, mod ...func(*Config)) *Client {
 	return c
 }
 
-// contractChecked fails t for every request outside the API contract, then lets h answer.
-func contractChecked(t *testing.T, h http.Handler) http.Handler {
+// contractChecked fails t for every request outside the API contract, lets h answer,
+// then fails t for an answer outside it, unless h marked the answer with offContract.
+func contractChecked(t interface{ Errorf(string, ...any) }, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			t.Errorf("reading the request body: %v", err)
 		}
-		for _, v := range contract.Default().CheckRequest(r.Method, r.URL.EscapedPath(), r.URL.Query(), r.Header, body) {
-			t.Errorf("the client sent a request outside the API contract: %v", v)
-		}
+		v := contract.Default()
+		vs := v.CheckRequest(r.Method, r.URL.EscapedPath(), r.URL.Query(), r.Header, body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		h.ServeHTTP(w, r)
+		cw := &checkedWriter{ResponseWriter: w}
+		h.ServeHTTP(cw, r)
+		if cw.status != 0 && cw.offContract == "" {
+			vs = append(vs, v.CheckResponse(r.Method, r.URL.EscapedPath(), r.URL.Query(), r.Header, cw.status, w.Header(), cw.body.Bytes())...)
+		}
+		contract.Report(vs)
+		for _, v := range vs {
+			t.Errorf("a request or a made-up answer outside the API contract: %v", v)
+		}
 	})
+}
+
+// errorList records what contractChecked reports, for the test of contractChecked.
+type errorList []string
+
+func (e *errorList) Errorf(format string, args ...any) { *e = append(*e, fmt.Sprintf(format, args...)) }
+
+// A made-up answer outside the contract fails the test like a bad request does, unless
+// its handler marked it; a request's violation is reported even when the answer is marked.
+func TestMadeUpAnswersAreChecked(t *testing.T) {
+	const route = "contract: GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}: "
+	for _, tt := range []struct {
+		query  string
+		marked bool
+		want   string // a violation reported, "" for none
+	}{
+		{"", false, route + `response: body: property "identifier" is missing`},
+		{"", true, ""},
+		{"?bogus=1", true, route + "request: query bogus: parameter is not declared for this operation"},
+	} {
+		var got errorList
+		h := contractChecked(&got, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if tt.marked {
+				offContract(w, "on purpose")
+			}
+			jsonReply(w, 200, `{"name":"no identifier"}`)
+		}))
+		r := httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/gateway/v1/orgs/o/projects/p/dbschema/s"+tt.query, nil)
+		r.Header.Set("x-api-key", testKey)
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		want := "a request or a made-up answer outside the API contract: " + tt.want
+		if tt.want == "" && len(got) > 0 || tt.want != "" && !slices.Contains(got, want) || tt.marked && len(got) > 1 {
+			t.Errorf("query %q, marked %v: contractChecked reported\n%s\nwant %q", tt.query, tt.marked, strings.Join(got, "\n"), tt.want)
+		}
+		contract.Expected(len(got)) // provoked on purpose: not make test's to count
+	}
+}
+
+// checkedWriter keeps the status and body of an answer for contractChecked.
+type checkedWriter struct {
+	http.ResponseWriter
+	status      int
+	body        bytes.Buffer
+	offContract string // why the answer is outside the contract on purpose
+}
+
+func (w *checkedWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *checkedWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.body.Write(b)
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (dropConn).
+func (w *checkedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// offContract marks the answer h is about to write as outside the API contract on
+// purpose (why: a gateway's 503, a proxy's HTML page, a garbled body), so that
+// contractChecked does not fail the test for it.
+func offContract(w http.ResponseWriter, why string) {
+	cw, ok := w.(*checkedWriter)
+	if !ok {
+		panic("offContract: the handler is not served by contractChecked")
+	}
+	cw.offContract = why
+}
+
+// schemaAnswer and instanceAnswer are DB schema and instance answers as the contract
+// describes them (every required key), for handlers whose test is about something else.
+func schemaAnswer(id, name string) string {
+	return `{"identifier":"` + id + `","name":"` + name + `","created":1700000000,"updated":1700000000,"instanceCount":0,` +
+		`"type":"Repository","migrationType":"Liquibase","parentId":"p1","changelog":{"connector":"git","location":"c.yaml"}}`
+}
+
+func instanceAnswer(id, name string) string {
+	return `{"identifier":"` + id + `","name":"` + name + `","created":1700000000,"connector":"jdbc","lastDeployedChangeSetTag":""}`
+}
+
+// listReply answers a list page with the paging headers the contract requires.
+func listReply(w http.ResponseWriter, total, page, limit int, items []string) {
+	w.Header().Set("X-Total-Elements", strconv.Itoa(total))
+	w.Header().Set("X-Page-Number", strconv.Itoa(page))
+	w.Header().Set("X-Page-Size", strconv.Itoa(limit))
+	jsonReply(w, 200, "["+strings.Join(items, ",")+"]")
 }
 
 func jsonReply(w http.ResponseWriter, status int, body string) {
@@ -154,7 +255,7 @@ func TestPathEscaping(t *testing.T) {
 	var gotPath string
 	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gotPath = r.URL.EscapedPath()
-		jsonReply(w, 200, `{"identifier":"x","name":"x"}`)
+		jsonReply(w, 200, schemaAnswer("x", "x"))
 	}))
 	if _, err := c.GetSchema(context.Background(), "o/rg", "p?x", "s#1"); err != nil {
 		t.Fatal(err)
@@ -191,6 +292,9 @@ func TestErrorDecoding(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.contentType != "application/json" || tt.body == "" {
+					offContract(w, "a proxy's page or an empty body: what the client must still read")
+				}
 				w.Header().Set("X-Request-Id", "req-1")
 				w.Header().Set("Content-Type", tt.contentType)
 				w.WriteHeader(tt.status)
@@ -218,6 +322,7 @@ func TestErrorDecoding(t *testing.T) {
 
 func TestNonJSONSuccessIsAClearError(t *testing.T) {
 	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		offContract(w, "a login page where JSON was expected")
 		w.Header().Set("Content-Type", "text/html")
 		_, _ = w.Write([]byte("<html>login</html>"))
 	}), func(cfg *Config) { cfg.MaxRetries = 0 })
@@ -237,8 +342,13 @@ func scripted(steps ...func(http.ResponseWriter)) (http.Handler, *atomic.Int32) 
 	}), &n
 }
 
+// status answers code with the API's error shape. 429, 502, 503 and 504 come from a
+// gateway in front of Harness, not from the API, whose contract declares none of them.
 func status(code int, headers ...string) func(http.ResponseWriter) {
 	return func(w http.ResponseWriter) {
+		if slices.Contains([]int{429, 502, 503, 504}, code) {
+			offContract(w, "a gateway's answer")
+		}
 		for i := 0; i+1 < len(headers); i += 2 {
 			w.Header().Set(headers[i], headers[i+1])
 		}
@@ -248,6 +358,14 @@ func status(code int, headers ...string) func(http.ResponseWriter) {
 
 func ok(body string) func(http.ResponseWriter) {
 	return func(w http.ResponseWriter) { jsonReply(w, 200, body) }
+}
+
+// garbled answers 200 with a JSON body cut short, as a dropped proxy stream does.
+func garbled(body string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		offContract(w, "a body cut short on the way")
+		ok(body)(w)
+	}
 }
 
 func TestRetries(t *testing.T) {
@@ -260,7 +378,7 @@ func TestRetries(t *testing.T) {
 		{"429 then ok", []func(http.ResponseWriter){status(429), ok(`{}`)}, 2, nil},
 		{"502 503 504 then ok", []func(http.ResponseWriter){status(502), status(503), status(504), ok(`{}`)}, 4, nil},
 		{"500 retried on a read", []func(http.ResponseWriter){status(500), ok(`{}`)}, 2, nil},
-		{"garbled body retried on a read", []func(http.ResponseWriter){ok(`{"defaultTag":`), ok(`{}`)}, 2, nil},
+		{"garbled body retried on a read", []func(http.ResponseWriter){garbled(`{"defaultTag":`), ok(`{}`)}, 2, nil},
 		{"400 not retried", []func(http.ResponseWriter){status(400), ok(`{}`)}, 1, IsBadRequest},
 		{"404 not retried", []func(http.ResponseWriter){status(404), ok(`{}`)}, 1, IsNotFound},
 		{"gives up after max_retries with the last answer", []func(http.ResponseWriter){status(503)}, 4, func(err error) bool { return StatusOf(err) == 503 }},
@@ -389,7 +507,7 @@ func TestLoggerHookNeverSeesKey(t *testing.T) {
 	}
 	h, _ := scripted(status(503), func(w http.ResponseWriter) {
 		w.Header().Set("X-Request-Id", "rid-9")
-		jsonReply(w, 200, `true`)
+		jsonReply(w, 201, `true`)
 	})
 	c := newTestClient(t, h, func(cfg *Config) { cfg.Logger = logger })
 	if err := c.UpdateConfig(context.Background(), []ConfigOperation{{Field: "defaultTag", Value: "x/" + testKey}}); err != nil {
@@ -399,7 +517,7 @@ func TestLoggerHookNeverSeesKey(t *testing.T) {
 	if strings.Contains(all, testKey) {
 		t.Fatalf("the key reached the log hook:\n%s", all)
 	}
-	for _, want := range []string{"status=503", "status=200", "request_id=rid-9", "retrying", "path=/gateway/v1/dbops/execution-config/update-config", "x/***"} {
+	for _, want := range []string{"status=503", "status=201", "request_id=rid-9", "retrying", "path=/gateway/v1/dbops/execution-config/update-config", "x/***"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("log lacks %q:\n%s", want, all)
 		}
@@ -424,7 +542,7 @@ func TestCheckAccess(t *testing.T) {
 	calls.Store(0)
 	busy := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) <= 3 {
-			jsonReply(w, 503, `{"message":"busy"}`)
+			status(503)(w)
 			return
 		}
 		jsonReply(w, 200, `{}`)

@@ -39,7 +39,7 @@ func TestCreateOnceResolvesAlreadyExistsAfterLostAnswer(t *testing.T) {
 				jsonReply(w, 404, `{"message":"not found"}`)
 				return
 			}
-			jsonReply(w, 200, `{"identifier":"s","name":"S"}`)
+			jsonReply(w, 200, schemaAnswer("s", "S"))
 		}
 	}), func(cfg *Config) { cfg.Transport = &http.Transport{DisableKeepAlives: true} })
 	got, err := c.CreateSchema(context.Background(), "o", "p", SchemaInput{Identifier: "s", Name: "S"})
@@ -126,6 +126,7 @@ func TestProxyErrorPageIsReadable(t *testing.T) {
 		"<script>var trace='x'</script></head><body><h1>Bad Gateway</h1><p>upstream sent no answer</p>" +
 		"<pre>x-api-key: " + testKey + "</pre><p>caf\xe9 " + strings.Repeat("é", 400) + "</p></body></html>"
 	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		offContract(w, "a proxy's error page")
 		w.Header().Set("Content-Type", "text/html; charset=iso-8859-1")
 		w.WriteHeader(502)
 		_, _ = w.Write([]byte(page))
@@ -151,6 +152,7 @@ func TestProxyErrorPageIsReadable(t *testing.T) {
 // An object that is not an entity at all (no identifier) is a clear error.
 func TestOddAnswers(t *testing.T) {
 	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		offContract(w, "odd answers the client must read: missing required keys, null values")
 		switch {
 		case strings.HasSuffix(r.URL.Path, "/dbschema/odd"):
 			jsonReply(w, 200, `{"identifier":"odd","name":"Odd","tags":null,"changelog":null,"futureField":{"a":[1,2]},"usePercona":true}`)
@@ -193,8 +195,8 @@ func TestOddAnswers(t *testing.T) {
 // A list page with an item that is not an entity is refused, naming the item.
 func TestListRefusesStrayItems(t *testing.T) {
 	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Total-Elements", "2")
-		jsonReply(w, 200, `[{"identifier":"a"},{"name":"no id"}]`)
+		offContract(w, "a list item without an identifier")
+		listReply(w, 2, 0, 100, []string{schemaAnswer("a", "A"), `{"name":"no id"}`})
 	}))
 	_, err := c.ListSchemas(context.Background(), "o", "p", ListSchemasOptions{})
 	if err == nil || !strings.Contains(err.Error(), "item 1 of page 0: the answer has no identifier") {

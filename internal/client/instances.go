@@ -49,9 +49,9 @@ type InstanceInput struct {
 	SubstituteProperties map[string]string `json:"substituteProperties,omitempty"`
 }
 
-// InstanceUpdate is the PUT body (DBInstanceUpdateRequest), a merge like SchemaUpdate:
-// a nil pointer keeps the stored value, a pointer to an empty value clears it. Build
-// it with NewInstanceUpdate. identifier is sent as the official provider does.
+// InstanceUpdate is the PUT body (DBInstanceUpdateRequest), like SchemaUpdate: a nil
+// pointer is a key left out (nothing to keep or clear), a pointer to an empty value
+// clears it. Build it with NewInstanceUpdate. identifier is sent as the official provider does.
 type InstanceUpdate struct {
 	Identifier           string             `json:"identifier"`
 	Name                 string             `json:"name"`

@@ -64,13 +64,15 @@ func pagedServer(total int, withTotal bool, limits *[]string) (http.Handler, *at
 		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
 		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 		*limits = append(*limits, r.URL.Query().Get("limit"))
-		if withTotal {
-			w.Header().Set("X-Total-Elements", strconv.Itoa(total))
-		}
 		var items []string
 		for i := page * limit; i < min((page+1)*limit, total); i++ {
-			items = append(items, `{"identifier":"i`+strconv.Itoa(i)+`","name":"I"}`)
+			items = append(items, instanceAnswer("i"+strconv.Itoa(i), "I"))
 		}
+		if withTotal {
+			listReply(w, total, page, limit, items)
+			return
+		}
+		offContract(w, "a list without paging headers: the client still stops at a short page")
 		jsonReply(w, 200, "["+strings.Join(items, ",")+"]")
 	}), &calls
 }
@@ -109,7 +111,7 @@ func TestListInstancesSearchTerm(t *testing.T) {
 	var queries []string
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		queries = append(queries, r.URL.RawQuery)
-		jsonReply(w, 200, "[]")
+		listReply(w, 0, 0, 100, nil)
 	})
 	c := newTestClient(t, h)
 	for _, term := range []string{"", "orders"} {

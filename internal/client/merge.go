@@ -6,11 +6,14 @@ import (
 	"strings"
 )
 
-// The PUT bodies of schemas and instances are merges (Harness's MCP server:
-// "only include what you want to change"): a key left out keeps the stored value, a key present replaces it. What a
-// present empty value does is not documented; the client sends "" or {} to clear a key
-// (the choice in DESIGN.md) and then compares the answer with what it asked for, so
-// that a server that reads the empty value differently is reported, never silent.
+// A key present in a PUT of a schema or an instance replaces the stored value. A key
+// left out keeps it if the PUT merges, as Harness's MCP server says ("only include what
+// you want to change"), and clears it if the PUT replaces, as the official provider's
+// update bodies need: nothing public decides (DESIGN.md). So the client leaves a key out
+// only when the entity has no value there either, and sends "" or {} to clear one (what
+// a present empty value does is not documented either; DESIGN.md). It then compares the
+// answer with what it asked for, so that a server that reads a body otherwise is
+// reported, never silent.
 
 // Mismatch is a field whose value in the server's answer is not the one asked for.
 // Field is the API's name ("context", "changelog.repo"); Want and Got are the values as

@@ -69,9 +69,10 @@ type SchemaInput struct {
 	UsePercona      bool              `json:"usePercona,omitempty"`
 }
 
-// SchemaUpdate is the PUT body (DBSchemaUpdateRequest). The API merges it: a key left
-// out keeps the stored value and a key present replaces it, so a nil pointer below is
-// "keep" and a pointer to an empty value is "clear". Build it with NewSchemaUpdate.
+// SchemaUpdate is the PUT body (DBSchemaUpdateRequest). A key present replaces the
+// stored value; a nil pointer below is a key left out, used only where neither the
+// stored nor the desired schema has a value, so that a merging and a replacing server
+// agree; a pointer to an empty value clears. Build it with NewSchemaUpdate.
 // identifier, type and the stored migrationType are always sent, as the official
 // provider does: a server that defaulted a missing migrationType would
 // otherwise turn a Flyway schema into a Liquibase one.

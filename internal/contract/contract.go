@@ -71,8 +71,9 @@ const noOperationPrefix = "no operation in the contract for "
 // maxMessage bounds a Violation message (kin-openapi messages can be long).
 const maxMessage = 300
 
-// prefixes are the path prefixes the same /v1 routes are served behind (harness-dbops-api.md
-// 1.1, 11.1), longest first.
+// prefixes are the path prefixes the same /v1 routes are served behind, longest first:
+// the official provider's endpoint, the developer hub's base and Harness's MCP server's
+// (the document's servers, EVIDENCE.md).
 var prefixes = []string{"/gateway/dbops", "/gateway", "/dbops"}
 
 var (
@@ -82,9 +83,25 @@ var (
 )
 
 // Stats returns how many requests and responses this process has validated through any
-// Validator, and how many violations were found.
+// Validator, and how many violations were reported (Report): the violations that fail
+// a test or a run, not those provoked on purpose.
 func Stats() (requests, responses, violations int64) {
 	return statRequests.Load(), statResponses.Load(), statViolations.Load()
+}
+
+// Report counts violations that their finder holds against an exchange (a test fails
+// on them, a standalone mock lists them), for Stats. A Validator only finds them: the
+// contract's own tests and a mock told to allow bad requests provoke some on purpose,
+// and those must not count.
+func Report(vs []Violation) {
+	statViolations.Add(int64(len(vs)))
+}
+
+// Expected takes n reported violations back out of Stats: a test that provokes them on
+// purpose, to test the reporting itself, says so once it has seen them, so that make
+// test's count stays the count of violations nobody expected.
+func Expected(n int) {
+	statViolations.Add(-int64(n))
 }
 
 // StatsFileEnv names the file to which TestMain functions append this process's Stats
@@ -162,6 +179,19 @@ func New() (*Validator, error) {
 	noBody := *opts
 	noBody.ExcludeResponseBody = true
 	return &Validator{doc: doc, router: router, opts: opts, noBody: &noBody}, nil
+}
+
+// Operations returns every operation of the contract as "METHOD /v1/...", sorted: the
+// form of the mock's route names, so that a test can hold the two equal.
+func (v *Validator) Operations() []string {
+	var ops []string
+	for path, item := range v.doc.Paths.Map() {
+		for method := range item.Operations() {
+			ops = append(ops, method+" "+path)
+		}
+	}
+	slices.Sort(ops)
+	return ops
 }
 
 var (
@@ -245,7 +275,7 @@ func (v *Validator) CheckRequest(method, path string, query url.Values, header h
 	statRequests.Add(1)
 	ex, miss := v.find(method, path, query, header, body)
 	if ex == nil {
-		return count([]Violation{{Part: PartRequest, Message: miss}})
+		return []Violation{{Part: PartRequest, Message: miss}}
 	}
 	var out []Violation
 	add := func(msgs ...string) {
@@ -263,7 +293,7 @@ func (v *Validator) CheckRequest(method, path string, query url.Values, header h
 	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
 		add(messages(err, "")...)
 	}
-	return count(out)
+	return out
 }
 
 // CheckResponse validates the answer to such a request: the status must be declared for
@@ -272,7 +302,7 @@ func (v *Validator) CheckResponse(method, path string, query url.Values, reqHead
 	statResponses.Add(1)
 	ex, miss := v.find(method, path, query, reqHeader, nil)
 	if ex == nil {
-		return count([]Violation{{Part: PartResponse, Message: miss}})
+		return []Violation{{Part: PartResponse, Message: miss}}
 	}
 	var out []Violation
 	add := func(msgs ...string) {
@@ -287,7 +317,7 @@ func (v *Validator) CheckResponse(method, path string, query url.Values, reqHead
 	}
 	if ref == nil || ref.Value == nil {
 		add(fmt.Sprintf("status %d is not declared for this operation (declared: %s)", status, declared(responses)))
-		return count(out)
+		return out
 	}
 	// kin-openapi does not look at the body of a response that declares no content
 	// (a 204): any body there is a violation. An empty body where JSON is declared gets
@@ -316,14 +346,7 @@ func (v *Validator) CheckResponse(method, path string, query url.Values, reqHead
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
 		add(messages(err, "")...)
 	}
-	return count(out)
-}
-
-func count(vs []Violation) []Violation {
-	if len(vs) > 0 {
-		statViolations.Add(int64(len(vs)))
-	}
-	return vs
+	return out
 }
 
 // declared lists the statuses an operation declares, in order.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -55,7 +57,7 @@ func newValidator(t testing.TB) *Validator {
 	return v
 }
 
-// reqHeader is what the project's client sends (harness-dbops-api.md 11.2).
+// reqHeader is what the project's client sends, the headers the official provider sends.
 func reqHeader() http.Header {
 	return http.Header{
 		"X-Api-Key":       {"pat.acc.tok.secret"},
@@ -77,13 +79,7 @@ func TestDocumentLoadsAndDescribesEveryRoute(t *testing.T) {
 	if v.doc.OpenAPI != "3.0.3" || v.doc.IsOpenAPI31OrLater() {
 		t.Fatalf("the contract must stay OpenAPI 3.0.3 (nullable is a 3.0 keyword); got %q", v.doc.OpenAPI)
 	}
-	var got []string
-	for path, item := range v.doc.Paths.Map() {
-		for method := range item.Operations() {
-			got = append(got, method+" "+path)
-		}
-	}
-	slices.Sort(got)
+	got := v.Operations()
 	want := slices.Clone(allRoutes)
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
@@ -186,6 +182,61 @@ func TestDocumentNamesItsSources(t *testing.T) {
 	}
 }
 
+// TestEvidenceListsEveryMark holds EVIDENCE.md's table of the places where the server
+// differs from the public spec equal to the document's x-server-stricter and
+// x-server-looser marks, both ways; every x-source names a source of EVIDENCE.md; and
+// both PUT operations say that what an absent key does is unverified.
+func TestEvidenceListsEveryMark(t *testing.T) {
+	v := newValidator(t)
+	var marks []string
+	add := func(where string, ext map[string]any) {
+		for _, mark := range []string{"x-server-stricter", "x-server-looser"} {
+			if _, ok := ext[mark]; ok {
+				marks = append(marks, "| `"+where+"` | `"+mark+"` |")
+			}
+		}
+	}
+	for name, ref := range v.doc.Components.Schemas {
+		add(name, ref.Value.Extensions)
+		for prop, p := range ref.Value.Properties {
+			if p.Ref == "" && p.Value != nil { // a $ref's marks are its component's
+				add(name+"."+prop, p.Value.Extensions)
+			}
+		}
+	}
+	evidence, err := os.ReadFile("EVIDENCE.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, line := range strings.Split(string(evidence), "\n") {
+		if m := markRow.FindString(line); m != "" {
+			rows = append(rows, m)
+		}
+	}
+	slices.Sort(marks)
+	slices.Sort(rows)
+	if !slices.Equal(marks, rows) {
+		t.Errorf("EVIDENCE.md's marks differ from the document's:\n got %q\nwant %q", rows, marks)
+	}
+
+	sources := regexp.MustCompile(`\b(SDK|AE|MCP|TFP|HDH|DH|DESIGN\.md|EVIDENCE\.md|project choice)\b`)
+	for i, line := range strings.Split(string(Document()), "\n") {
+		if strings.Contains(line, "x-source:") && !sources.MatchString(line) {
+			t.Errorf("line %d: an x-source that names no source of EVIDENCE.md: %s", i+1, strings.TrimSpace(line))
+		}
+	}
+	for _, route := range []string{rUpdateSchema, rUpdateInstance} {
+		method, path, _ := strings.Cut(route, " ")
+		if s, _ := v.doc.Paths.Value(path).GetOperation(method).Extensions["x-unverified"].(string); !strings.Contains(s, "merge") {
+			t.Errorf("%s: no x-unverified saying that the merge is unverified", route)
+		}
+	}
+}
+
+// markRow is the start of a row of EVIDENCE.md's table of marks.
+var markRow = regexp.MustCompile("^\\| `[A-Za-z.]+` \\| `x-server-(stricter|looser)` \\|")
+
 type requestCase struct {
 	name   string
 	method string
@@ -266,7 +317,7 @@ func TestGoodRequests(t *testing.T) {
 		{name: "instance get", method: "GET", path: pInstanceOne},
 		{name: "instance delete", method: "DELETE", path: pInstanceOne},
 		{name: "instancelist without body", method: "POST", path: pInstanceList, query: "page=0&limit=10"},
-		{name: "instancelist with body and query", method: "POST", path: pInstanceList, query: "sort=identifier&order=DESC&search_term=ab",
+		{name: "instancelist with body and query", method: "POST", path: pInstanceList, query: "sort=created&order=ASC&search_term=ab",
 			body: `{"filterType":"NotEquals","instanceTags":[{"key":"env","value":null},{"key":"team","value":"db"},{"key":"x"}]}`},
 		{name: "instancelist empty filter", method: "POST", path: pInstanceList, body: `{}`},
 		{name: "default config", method: "GET", path: pConfig + "/get-default-config"},
@@ -403,8 +454,8 @@ func TestBadRequests(t *testing.T) {
 			want: req(rListSchemas, `query sort: value is not one of the allowed values ["name","updated","created"]`)},
 		{name: "schema list sort=identifier (instances only)", method: "GET", path: pSchemas, query: "sort=identifier",
 			want: req(rListSchemas, `query sort: value is not one of the allowed values ["name","updated","created"]`)},
-		{name: "instance sort=bogus", method: "POST", path: pInstanceList, query: "sort=bogus",
-			want: req(rListInstances, `query sort: value is not one of the allowed values ["name","updated","created","identifier"]`)},
+		{name: "instance sort=identifier", method: "POST", path: pInstanceList, query: "sort=identifier",
+			want: req(rListInstances, `query sort: value is not one of the allowed values ["name","updated","created"]`)},
 		{name: "order lowercase", method: "GET", path: pSchemas, query: "order=asc",
 			want: req(rListSchemas, `query order: value is not one of the allowed values ["ASC","DESC"]`)},
 		{name: "migrationType filter bad", method: "GET", path: pSchemas, query: "migrationType=liquibase",
@@ -468,7 +519,7 @@ func pagingHeader(total, size string) http.Header {
 }
 
 const (
-	// The developer hub's real answers (harness-dbops-api.md 3.3, 3.6).
+	// The developer hub's real answers (its Database DevOps provisioning page; EVIDENCE.md, DH).
 	hubSchema   = `{"changelog":{"connector":"cockroachDB","location":"changelog.yaml","repo":"changelog.yaml"},"created":1761120868,"identifier":"my_db_schema","instanceCount":0,"migrationType":"Liquibase","name":"My Database Schema","parentId":"UGHnTeYhRPOv_ttpbEQFKg","schemaSourceType":"Git","type":"Repository","updated":1761120868}`
 	hubInstance = `{"branch":"main","connector":"pg","context":"dev","created":1761122195,"identifier":"customer_db_instance","lastDeployedChangeSetTag":"","name":"Customer DB Instance","schemaId":"47e6efdf-0000","schemaIdentifier":"my_db_schema1","substituteProperties":{"DB_NAME":"my_db_schema1"},"tags":{"env":"dev"},"toOnboard":true,"updated":1761122195}`
 	// What the mock answers.
@@ -630,18 +681,31 @@ func TestMessagesAreOneShortLine(t *testing.T) {
 	}
 }
 
+// Stats count every check, but only the violations reported: those a test provokes on
+// purpose are found and not counted, so that make test's line can say 0.
 func TestStatsCountUp(t *testing.T) {
 	v := Default()
 	r0, s0, x0 := Stats()
-	_ = v.CheckRequest("GET", pSchema, nil, reqHeader(), nil)                                          // ok
-	_ = v.CheckRequest("GET", "/v1/foo", nil, reqHeader(), nil)                                        // 1 violation
-	_ = v.CheckRequest("POST", pSchemas, nil, reqHeader(), []byte(`{}`))                               // 2 violations
-	_ = v.CheckResponse("GET", pSchema, nil, reqHeader(), 200, jsonHeader(), []byte(hubSchema))        // ok
-	_ = v.CheckResponse("GET", pSchema, nil, reqHeader(), 418, jsonHeader(), []byte(`{"message":""}`)) // 1 violation
+	var found []Violation
+	found = append(found, v.CheckRequest("GET", pSchema, nil, reqHeader(), nil)...)                                          // ok
+	found = append(found, v.CheckRequest("GET", "/v1/foo", nil, reqHeader(), nil)...)                                        // 1 violation
+	found = append(found, v.CheckRequest("POST", pSchemas, nil, reqHeader(), []byte(`{}`))...)                               // 2 violations
+	found = append(found, v.CheckResponse("GET", pSchema, nil, reqHeader(), 200, jsonHeader(), []byte(hubSchema))...)        // ok
+	found = append(found, v.CheckResponse("GET", pSchema, nil, reqHeader(), 418, jsonHeader(), []byte(`{"message":""}`))...) // 1 violation
 	r1, s1, x1 := Stats()
-	// Other tests may run in parallel: the counters are at least what this test added.
-	if r1-r0 < 3 || s1-s0 < 2 || x1-x0 < 4 {
-		t.Fatalf("Stats went from (%d,%d,%d) to (%d,%d,%d); want at least +3 requests, +2 responses, +4 violations", r0, s0, x0, r1, s1, x1)
+	// Other tests may run in parallel: the check counters are at least what this test
+	// added. Nothing else in this package reports violations.
+	if r1-r0 < 3 || s1-s0 < 2 || x1 != x0 || len(found) != 4 {
+		t.Fatalf("Stats went from (%d,%d,%d) to (%d,%d,%d) with %d violations found; want at least +3 requests, +2 responses, 4 found and none counted",
+			r0, s0, x0, r1, s1, x1, len(found))
+	}
+	Report(found)
+	if _, _, x2 := Stats(); x2-x1 != 4 {
+		t.Fatalf("Report(4 violations) moved the count from %d to %d", x1, x2)
+	}
+	Expected(len(found))
+	if _, _, x3 := Stats(); x3 != x1 {
+		t.Fatalf("Expected(4) left the count at %d, want %d", x3, x1)
 	}
 }
 

@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"cmp"
 	"fmt"
 	"net/http"
 	"strings"
@@ -29,9 +28,9 @@ type Instance struct {
 }
 
 // instanceFields are the keys that the create body (DBInstanceIn) and the PUT body
-// (DBInstanceUpdateRequest) share. PUT is a merge, as for schemas (schemaFields): an
-// absent or null key keeps the stored value, a present one replaces it, and a present
-// empty value clears it. Setting one of branch, commitSha and gitTag clears the other
+// (DBInstanceUpdateRequest) share. PUT is a merge by default, as for schemas
+// (schemaFields): an absent or null key keeps the stored value, a present one replaces
+// it, and a present empty value clears it; under PutReplace an absent key clears too. Setting one of branch, commitSha and gitTag clears the other
 // two (the official provider's production test
 // TransitionRevisionStrategy switches them and reads the other two back empty).
 type instanceFields struct {
@@ -69,6 +68,19 @@ func (f *instanceFields) applyTo(in *Instance) {
 			*r.stored = ""
 		}
 	}
+}
+
+// clearAbsent is what a replacing PUT (PutReplace) does beyond the merge: each key the
+// body leaves out is cleared, as if sent empty.
+func (f *instanceFields) clearAbsent(in *Instance) {
+	clearIfAbsent(&in.Name, f.Name)
+	clearIfAbsent(&in.Tags, f.Tags)
+	clearIfAbsent(&in.Branch, f.Branch)
+	clearIfAbsent(&in.CommitSHA, f.CommitSHA)
+	clearIfAbsent(&in.GitTag, f.GitTag)
+	clearIfAbsent(&in.Connector, f.Connector)
+	clearIfAbsent(&in.Context, f.Context)
+	clearIfAbsent(&in.SubstituteProperties, f.SubstituteProperties)
 }
 
 // instanceIn is the create body, DBInstanceIn.
@@ -182,8 +194,8 @@ func (s *Server) handleGetInstance(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.instanceOut(sk, rec, in))
 }
 
-// handleUpdateInstance merges the body onto the stored instance (instanceFields), then
-// validates the result as a whole.
+// handleUpdateInstance merges the body onto the stored instance (instanceFields), or
+// replaces it (PutReplace), then validates the result as a whole.
 func (s *Server) handleUpdateInstance(w http.ResponseWriter, r *http.Request) {
 	sk, schema, id := pathScope(r), r.PathValue("dbschema"), r.PathValue("dbinstance")
 	var in instanceUpdateIn
@@ -208,6 +220,9 @@ func (s *Server) handleUpdateInstance(w http.ResponseWriter, r *http.Request) {
 	}
 	inst := storedInstance(*old)
 	in.applyTo(&inst)
+	if s.st.putMode == PutReplace {
+		in.clearAbsent(&inst)
+	}
 	inst.Updated = s.unix()
 	if p = append(p, checkInstanceBody(&inst, sourceType(&rec.sc))...); len(p) > 0 {
 		writeError(w, http.StatusBadRequest, "invalid database instance update: "+strings.Join(p, "; "))
@@ -265,7 +280,7 @@ func (f *instanceFilter) match(tags map[string]string) bool {
 
 func (s *Server) handleListInstances(w http.ResponseWriter, r *http.Request) {
 	sk, schema := pathScope(r), r.PathValue("dbschema")
-	lq, err := parseListQuery(r.URL.Query(), []string{"name", "updated", "created", "identifier"}, "identifier", "ASC")
+	lq, err := parseListQuery(r.URL.Query())
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
@@ -302,17 +317,7 @@ func (s *Server) handleListInstances(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, schemaNotFound(sk, schema))
 		return
 	}
-	page := sortAndPage(items, lq, func(a, b Instance) int {
-		switch lq.sort {
-		case "name":
-			return cmp.Compare(a.Name, b.Name)
-		case "updated":
-			return cmp.Compare(a.Updated, b.Updated)
-		case "created":
-			return cmp.Compare(a.Created, b.Created)
-		}
-		return cmp.Compare(a.Identifier, b.Identifier)
-	}, func(in Instance) string { return in.Identifier })
+	page := sortAndPage(items, lq, func(in Instance) listKeys { return listKeys{in.Name, in.Created, in.Updated, in.Identifier} })
 	writeList(w, page, len(items), lq)
 }
 

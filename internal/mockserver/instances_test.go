@@ -239,17 +239,18 @@ func TestListInstances(t *testing.T) {
 		body  any
 		want  []string
 	}{
-		{"no body: identifier ASC", "", nil, []string{"i_dev", "i_none", "i_prod", "i_stage"}},
-		{"empty object", "", `{}`, []string{"i_dev", "i_none", "i_prod", "i_stage"}},
+		{"no body: created DESC, the documented default", "", nil, []string{"i_none", "i_stage", "i_prod", "i_dev"}},
+		{"empty object", "", `{}`, []string{"i_none", "i_stage", "i_prod", "i_dev"}},
 		{"Equals one tag", "", `{"filterType":"Equals","instanceTags":[{"key":"env","value":"prod"}]}`, []string{"i_prod"}},
-		{"default filterType is Equals", "", `{"instanceTags":[{"key":"team","value":"a"}]}`, []string{"i_dev", "i_prod"}},
+		{"default filterType is Equals", "?order=ASC", `{"instanceTags":[{"key":"team","value":"a"}]}`, []string{"i_dev", "i_prod"}},
 		{"Equals needs all tags", "", `{"filterType":"Equals","instanceTags":[{"key":"team","value":"a"},{"key":"env","value":"dev"}]}`, []string{"i_dev"}},
-		{"null value matches any value", "", `{"filterType":"Equals","instanceTags":[{"key":"env","value":null}]}`, []string{"i_dev", "i_prod", "i_stage"}},
-		{"absent value matches any value", "", `{"instanceTags":[{"key":"team"}]}`, []string{"i_dev", "i_prod"}},
-		{"NotEquals has none", "", `{"filterType":"NotEquals","instanceTags":[{"key":"team","value":"a"}]}`, []string{"i_none", "i_stage"}},
-		{"NotEquals several", "", `{"filterType":"NotEquals","instanceTags":[{"key":"env","value":"dev"},{"key":"env","value":"stage"}]}`, []string{"i_none", "i_prod"}},
-		{"sort created DESC", "?sort=created&order=DESC", nil, []string{"i_none", "i_stage", "i_prod", "i_dev"}},
-		{"paging", "?limit=3&page=1", nil, []string{"i_stage"}},
+		{"null value matches any value", "?order=ASC", `{"filterType":"Equals","instanceTags":[{"key":"env","value":null}]}`, []string{"i_dev", "i_prod", "i_stage"}},
+		{"absent value matches any value", "?order=ASC", `{"instanceTags":[{"key":"team"}]}`, []string{"i_dev", "i_prod"}},
+		{"NotEquals has none", "?order=ASC", `{"filterType":"NotEquals","instanceTags":[{"key":"team","value":"a"}]}`, []string{"i_stage", "i_none"}},
+		{"NotEquals several", "?order=ASC", `{"filterType":"NotEquals","instanceTags":[{"key":"env","value":"dev"},{"key":"env","value":"stage"}]}`, []string{"i_prod", "i_none"}},
+		{"sort created ASC", "?sort=created&order=ASC", nil, []string{"i_dev", "i_prod", "i_stage", "i_none"}},
+		{"sort name", "?sort=name&order=ASC", nil, []string{"i_dev", "i_none", "i_prod", "i_stage"}},
+		{"paging", "?limit=3&page=1", nil, []string{"i_dev"}},
 		{"search_term", "?search_term=PRO", nil, []string{"i_prod"}},
 	}
 	for _, tt := range tests {
@@ -276,7 +277,7 @@ func TestListInstances(t *testing.T) {
 		{"", `{"tags":{}}`, `unknown JSON field "tags"`},
 		{"", `{`, "malformed JSON"},
 		{"?limit=500", "", "limit"},
-		{"?sort=size", "", "name, updated, created, identifier"},
+		{"?sort=identifier", "", "use one of name, updated, created"},
 	} {
 		expectError(t, call(t, ts, "POST", proj+"/dbschema/s1/instancelist"+bad.query, bad.body), 400, bad.frag)
 	}

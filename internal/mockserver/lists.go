@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,18 +10,30 @@ import (
 	"strings"
 )
 
-// listQuery holds the paging query of the list endpoints (Harness swagger
-// components.parameters: page, limit, search_term, sort, order).
+// listQuery holds the paging query of the list endpoints (page, limit, search_term,
+// sort, order: SDK swagger components.parameters, AE DbOps* parameters).
 type listQuery struct {
 	page, limit int
 	search      string
 	sort, order string
 }
 
+// List sorting, the same for schemas and instances: both public descriptions of both
+// lists allow sort name, updated or created, default created, and order ASC or DESC,
+// default DESC (SDK swagger Sort/Order, AE DbOpsSort/DbOpsOrder); the SDK's own
+// SortInstance schema (default identifier, ASC) is not what the instancelist
+// operation takes.
+var listSorts = []string{"name", "updated", "created"}
+
+const (
+	defaultSort  = "created"
+	defaultOrder = "DESC"
+)
+
 // parseListQuery validates the paging parameters strictly: a bad value is a 400 rather
 // than a silent default, so a client bug cannot hide behind a forgiving mock.
-func parseListQuery(q url.Values, sorts []string, defSort, defOrder string) (listQuery, error) {
-	lq := listQuery{page: 0, limit: 10, sort: defSort, order: defOrder, search: q.Get("search_term")}
+func parseListQuery(q url.Values) (listQuery, error) {
+	lq := listQuery{page: 0, limit: 10, sort: defaultSort, order: defaultOrder, search: q.Get("search_term")}
 	if v := q.Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 1_000_000_000 {
@@ -36,8 +49,8 @@ func parseListQuery(q url.Values, sorts []string, defSort, defOrder string) (lis
 		lq.limit = n
 	}
 	if v := q.Get("sort"); v != "" {
-		if !slices.Contains(sorts, v) {
-			return lq, fmt.Errorf("query parameter sort=%q is invalid: use one of %s", v, strings.Join(sorts, ", "))
+		if !slices.Contains(listSorts, v) {
+			return lq, fmt.Errorf("query parameter sort=%q is invalid: use one of %s", v, strings.Join(listSorts, ", "))
 		}
 		lq.sort = v
 	}
@@ -59,18 +72,34 @@ func (lq listQuery) matches(identifier, name string) bool {
 	return strings.Contains(strings.ToLower(identifier), t) || strings.Contains(strings.ToLower(name), t)
 }
 
-// sortAndPage sorts items by key (ties broken by identifier, always ascending, so
-// pages are deterministic), then cuts out the requested page.
-func sortAndPage[T any](items []T, lq listQuery, cmpKey func(a, b T) int, ident func(T) string) []T {
+// listKeys are what a list item sorts by.
+type listKeys struct {
+	name             string
+	created, updated int64 // epoch seconds
+	identifier       string
+}
+
+// sortAndPage sorts items by the sort key in the requested order, then cuts out the
+// requested page. Ties, common since times have whole seconds, break by identifier in
+// the same order (a choice: Harness documents none), so the order is total and pages
+// never overlap; created DESC lists entities of one second in reverse identifier order.
+func sortAndPage[T any](items []T, lq listQuery, keys func(T) listKeys) []T {
 	slices.SortFunc(items, func(a, b T) int {
-		c := cmpKey(a, b)
+		ka, kb := keys(a), keys(b)
+		var c int
+		switch lq.sort {
+		case "name":
+			c = strings.Compare(ka.name, kb.name)
+		case "updated":
+			c = cmp.Compare(ka.updated, kb.updated)
+		default:
+			c = cmp.Compare(ka.created, kb.created)
+		}
+		c = cmp.Or(c, strings.Compare(ka.identifier, kb.identifier))
 		if lq.order == "DESC" {
 			c = -c
 		}
-		if c != 0 {
-			return c
-		}
-		return strings.Compare(ident(a), ident(b))
+		return c
 	})
 	start := lq.page * lq.limit
 	if start >= len(items) {

@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
@@ -220,11 +219,12 @@ func (c *scriptIn) createProblems() []string {
 }
 
 // schemaFields are the keys that the create body (DBSchemaIn) and the PUT body
-// (DBSchemaUpdateRequest) share. PUT is a merge (Harness's MCP server: "only
+// (DBSchemaUpdateRequest) share. By default PUT is a merge (Harness's MCP server: "only
 // include what you want to change"): a key that is absent, or null as a Go server
 // with pointer fields reads it, keeps the stored value; a key that is present replaces
 // it, so a present empty value ("" or {}) clears it. A block present on its own also
-// drops the other kind of block: it switches the schema's source.
+// drops the other kind of block: it switches the schema's source. Under PutReplace an
+// absent key clears too (clearAbsent).
 type schemaFields struct {
 	Name            *string            `json:"name"`
 	Tags            *map[string]string `json:"tags"`
@@ -259,6 +259,27 @@ func (f *schemaFields) applyTo(sc *Schema) {
 		if f.Type == nil {
 			sc.Type = TypeScript
 		}
+	}
+}
+
+// clearAbsent is what a replacing PUT (PutReplace) does beyond the merge: each key the
+// body leaves out is cleared, as if sent empty. migrationType cannot change, and an
+// absent changelog.connector keeps the stored connector in both modes (AE documents it
+// for the PUT body), so neither is cleared here.
+func (f *schemaFields) clearAbsent(sc *Schema) {
+	clearIfAbsent(&sc.Name, f.Name)
+	clearIfAbsent(&sc.Service, f.Service)
+	clearIfAbsent(&sc.UsePercona, f.UsePercona)
+	clearIfAbsent(&sc.Tags, f.Tags)
+	clearIfAbsent(&sc.Changelog, f.Changelog)
+	clearIfAbsent(&sc.ChangeLogScript, f.ChangeLogScript)
+}
+
+// clearIfAbsent zeroes *dst when the key was absent (v is nil).
+func clearIfAbsent[T, V any](dst *T, v *V) {
+	if v == nil {
+		var zero T
+		*dst = zero
 	}
 }
 
@@ -431,8 +452,8 @@ func (s *Server) handleGetSchema(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// handleUpdateSchema merges the body onto the stored schema (schemaFields), then
-// validates the result as a whole.
+// handleUpdateSchema merges the body onto the stored schema (schemaFields), or replaces
+// it (PutReplace), then validates the result as a whole.
 func (s *Server) handleUpdateSchema(w http.ResponseWriter, r *http.Request) {
 	sk, id := pathScope(r), r.PathValue("dbschema")
 	var in schemaUpdateIn
@@ -456,6 +477,10 @@ func (s *Server) handleUpdateSchema(w http.ResponseWriter, r *http.Request) {
 	sc := storedSchema(rec.sc)
 	in.applyTo(&sc)
 	setIf(&sc.PrimaryDBInstanceID, in.PrimaryDBInstanceID)
+	if s.st.putMode == PutReplace {
+		in.clearAbsent(&sc)
+		clearIfAbsent(&sc.PrimaryDBInstanceID, in.PrimaryDBInstanceID)
+	}
 	sc.Updated = s.unix()
 	p = append(p, checkSchemaBody(&sc)...)
 	if len(p) > 0 {
@@ -481,7 +506,7 @@ func (s *Server) handleDeleteSchema(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
 	sk := pathScope(r)
 	q := r.URL.Query()
-	lq, err := parseListQuery(q, []string{"name", "updated", "created"}, "created", "DESC")
+	lq, err := parseListQuery(q)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
@@ -499,15 +524,7 @@ func (s *Server) handleListSchemas(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	page := sortAndPage(items, lq, func(a, b Schema) int {
-		switch lq.sort {
-		case "name":
-			return cmp.Compare(a.Name, b.Name)
-		case "updated":
-			return cmp.Compare(a.Updated, b.Updated)
-		}
-		return cmp.Compare(a.Created, b.Created)
-	}, func(sc Schema) string { return sc.Identifier })
+	page := sortAndPage(items, lq, func(sc Schema) listKeys { return listKeys{sc.Name, sc.Created, sc.Updated, sc.Identifier} })
 	writeList(w, page, len(items), lq)
 }
 

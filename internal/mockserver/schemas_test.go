@@ -441,22 +441,29 @@ func TestListSchemas(t *testing.T) {
 	}
 }
 
-// TestListTiesAreDeterministic: with one timestamp for all, ties break by identifier.
+// TestListTiesAreDeterministic: with one timestamp for all, ties break by identifier
+// in the requested order, so the documented default (created DESC) lists them in
+// reverse identifier order.
 func TestListTiesAreDeterministic(t *testing.T) {
 	t.Parallel()
 	ts := newTS(t, Options{Now: newClock().Now})
 	for _, id := range []string{"c", "a", "d", "b"} {
 		mustCreateSchema(t, ts, id)
 	}
-	for range 3 {
-		var items []Schema
-		call(t, ts, "GET", proj+"/dbschema", nil).decode(t, &items)
-		var got []string
-		for _, sc := range items {
-			got = append(got, sc.Identifier)
-		}
-		if !equalStrings(got, []string{"a", "b", "c", "d"}) {
-			t.Fatalf("tie order %v", got)
+	for _, tt := range []struct {
+		query string
+		want  []string
+	}{{"", []string{"d", "c", "b", "a"}}, {"?order=ASC", []string{"a", "b", "c", "d"}}} {
+		for range 3 {
+			var items []Schema
+			call(t, ts, "GET", proj+"/dbschema"+tt.query, nil).decode(t, &items)
+			var got []string
+			for _, sc := range items {
+				got = append(got, sc.Identifier)
+			}
+			if !equalStrings(got, tt.want) {
+				t.Fatalf("%q: tie order %v, want %v", tt.query, got, tt.want)
+			}
 		}
 	}
 }

@@ -226,9 +226,12 @@ func (p *stateProblems) at(path, format string, args ...any) {
 }
 
 // check applies the API's rules to a decoded state, as if each entity were created
-// through the API, in order: the seeded defaults (a field name Harness may add later is
+// through the API, in order: the PUT mode, the seeded defaults (a field name Harness may add later is
 // allowed), the overrides (on a known or seeded field), the schemas, the instances.
 func (p *stateProblems) check(st State) {
+	if st.PutMode != "" && !slices.Contains(PutModes(), st.PutMode) {
+		p.at("putMode", "%q is not a PUT mode: use %s (or leave it out for the mock's)", st.PutMode, strings.Join(PutModes(), " or "))
+	}
 	for _, f := range slices.Sorted(maps.Keys(st.Defaults)) {
 		at := fmt.Sprintf("defaults[%q]", f)
 		if !fieldName.MatchString(f) {

@@ -43,6 +43,20 @@ func TestParseState_seed(t *testing.T) {
 	if !ok || in.GitTag != "v40" || in.Created != 1767225600 || in.Updated != in.Created {
 		t.Errorf("instance: %+v", in)
 	}
+	if m := ts.PutMode(); m != PutReplace {
+		t.Errorf("PUT mode %q, want the seed's %q", m, PutReplace)
+	}
+	// A replacing PUT clears what its body leaves out: the schema's tags.
+	r := call(t, ts, "PUT", "/v1/orgs/default/projects/payments/dbschema/ledger",
+		map[string]any{"name": "Ledger", "changelog": map[string]any{"connector": "github", "location": "db/changelog.yaml"}})
+	if expect(t, r, 200); r.obj(t)["tags"] != nil {
+		t.Errorf("tags after a replacing PUT without them: %s", r.body)
+	}
+	// A state without a PUT mode keeps the mock's.
+	ts.Restore(State{})
+	if m := ts.PutMode(); m != PutReplace {
+		t.Errorf("PUT mode %q after a state without one, want %q", m, PutReplace)
+	}
 }
 
 // A scenario exported (GET /_mock/state) and seeded again exports the same bytes.
@@ -90,6 +104,23 @@ func TestParseState_errors(t *testing.T) {
 		"syntax":    {"schemas: [\n", []string{"not JSON or YAML"}},
 		"two docs":  {"{}\n---\n{}\n", []string{"line 2: a second document"}},
 		"not a map": {"- a\n", []string{"line 1: a list where an object is expected"}},
+		"put mode":  {"putMode: sometimes\n", []string{`line 1: putMode: "sometimes" is not a PUT mode: use merge or replace`}},
+		"an instance twice": {`schemas:
+  - org: default
+    project: p
+    schema: {identifier: s, name: S, changelog: {connector: gh, location: c.yaml}}
+instances:
+  - org: default
+    project: p
+    schema: s
+    instance: {identifier: i, name: I, connector: db, branch: main}
+  - org: default
+    project: p
+    schema: s
+    instance: {identifier: i, name: Again, connector: db, branch: main}
+`, []string{
+			`line 13: instances[1].instance.identifier: instance default/p/s/i is listed twice`,
+		}},
 		"shape": {`schemas:
   - org: default
     project: p

@@ -76,7 +76,22 @@ type Options struct {
 	// (faulted answers aside: they stand for the network, not for Harness) against the
 	// project's written contract; Violations lists what broke it.
 	Contract *contract.Validator
+	// PutMode is how a PUT of a schema or an instance treats a key its body leaves out:
+	// PutMerge ("" too) keeps the stored value, PutReplace clears it. A state document
+	// (a seed) may set it too.
+	PutMode string
 }
+
+// The PUT modes. Harness's MCP server says its PUTs merge; the official provider's
+// update bodies leave removed keys out, which only a replacing server would honour.
+// Nothing public decides between them (DESIGN.md), so the mock serves both.
+const (
+	PutMerge   = "merge"
+	PutReplace = "replace"
+)
+
+// PutModes are the valid PUT modes, the default first.
+func PutModes() []string { return []string{PutMerge, PutReplace} }
 
 // Server is the fake API. It implements http.Handler and is safe for concurrent use.
 type Server struct {
@@ -116,6 +131,12 @@ func New(opts Options) *Server {
 	if opts.AccountID == "" || opts.APIKey == "" {
 		panic("mockserver.New: Options.AccountID and Options.APIKey are required")
 	}
+	if opts.PutMode == "" {
+		opts.PutMode = PutMerge
+	}
+	if !slices.Contains(PutModes(), opts.PutMode) {
+		panic(fmt.Sprintf("mockserver.New: Options.PutMode %q: use %s", opts.PutMode, strings.Join(PutModes(), " or ")))
+	}
 	s := &Server{
 		accountID: opts.AccountID,
 		apiKey:    opts.APIKey,
@@ -129,6 +150,7 @@ func New(opts Options) *Server {
 		st:        newStore(),
 		contract:  opts.Contract,
 	}
+	s.st.putMode = opts.PutMode
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -246,6 +268,7 @@ func (s *Server) checkContract(r *http.Request, body []byte, sw *statusWriter, f
 		counted = append(counted, resp...)
 	}
 	if len(counted) > 0 {
+		contract.Report(counted)
 		s.reqMu.Lock()
 		s.violations = append(s.violations, counted...)
 		s.reqMu.Unlock()

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/contract"
 )
 
 func TestAuth(t *testing.T) {
@@ -343,14 +346,36 @@ func TestContractViolationsFailTheTest(t *testing.T) {
 	call(t, ts, "GET", "/v1/dbops/execution-config/get-default-config", nil) // a faulted answer: not checked
 	ts.AllowBadRequests()
 	call(t, ts, "POST", proj+"/dbschema", map[string]any{"name": "n"}) // spared
+	call(t, ts, "GET", proj+"/dbschema/odd", nil)                      // an answer is never spared
 	for i := len(rt.cleanups) - 1; i >= 0; i-- {
 		rt.cleanups[i]()
 	}
+	badAnswer := `the mock saw an exchange outside the API contract: contract: GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}: response: body /type: value is not one of the allowed values ["Repository","Script"]`
 	want := []string{
-		`the mock saw an exchange outside the API contract: contract: GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}: response: body /type: value is not one of the allowed values ["Repository","Script"]`,
+		badAnswer,
 		`the mock saw an exchange outside the API contract: contract: POST /v1/orgs/{org}/projects/{project}/dbschema: request: body: property "identifier" is missing`,
+		badAnswer,
 	}
 	if !reflect.DeepEqual(rt.errors, want) {
 		t.Fatalf("the test failed with\n%s\nwant\n%s", strings.Join(rt.errors, "\n"), strings.Join(want, "\n"))
+	}
+	contract.Expected(len(ts.Violations())) // provoked on purpose: not make test's to count
+}
+
+// The mock serves exactly the operations the contract describes: a route without an
+// operation would go unchecked, and an operation without a route would be a contract
+// nobody tests.
+func TestRoutesAreTheContractsOperations(t *testing.T) {
+	t.Parallel()
+	routes, ops := Routes(), contract.Default().Operations()
+	for _, r := range routes {
+		if !slices.Contains(ops, r) {
+			t.Errorf("the mock serves %s, which the contract does not describe", r)
+		}
+	}
+	for _, op := range ops {
+		if !slices.Contains(routes, op) {
+			t.Errorf("the contract describes %s, which the mock does not serve", op)
+		}
 	}
 }

@@ -20,7 +20,8 @@ type store struct {
 	projects  map[scope]map[string]*schemaRec // schema identifier -> record
 	// orgs are the organizations that exist and their projects (State.Orgs); nil: any
 	// org and project exists, as before a seed declares them.
-	orgs map[string]map[string]bool
+	orgs    map[string]map[string]bool
+	putMode string // PutMerge or PutReplace
 }
 
 // scope is an org/project pair: the path scope of schemas.
@@ -83,6 +84,9 @@ func (st *store) project(org, project string, create bool) map[string]*schemaRec
 // State is the whole mock state in a JSON-serialisable form: the state file, the
 // /_mock/state hook, Snapshot and Restore all use it.
 type State struct {
+	// PutMode is how the mock answers a PUT (Options.PutMode); empty keeps the mode the
+	// mock has.
+	PutMode   string            `json:"putMode,omitempty"`
 	Defaults  map[string]string `json:"defaults"`
 	Overrides map[string]string `json:"overrides"`
 	// Orgs declares the organizations that exist, each with its projects: a request
@@ -113,6 +117,7 @@ func (s *Server) Snapshot() State {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := State{
+		PutMode:   s.st.putMode,
 		Defaults:  maps.Clone(s.st.Defaults),
 		Overrides: maps.Clone(s.st.Overrides),
 		Schemas:   []ScopedSchema{},
@@ -145,10 +150,11 @@ func (s *Server) Snapshot() State {
 // Restore replaces the whole state with st, leniently (ParseState is the strict reader
 // of files and hooks): defaults are merged onto the seeded ones (a new field name is
 // added, as a Harness release adds one); empty values, overrides on fields without a
-// default and instances of missing schemas are dropped; computed fields (instanceCount,
-// schemaSourceType, parentId, schemaId...) are recomputed, and a zero created or
-// updated time becomes now. Declared orgs and projects with an invalid identifier, and
-// entities outside the declared ones, are dropped.
+// default and instances of missing schemas are dropped, and an empty or unknown PUT
+// mode keeps the mock's; computed fields (instanceCount, schemaSourceType, parentId,
+// schemaId...) are recomputed, and a zero created or updated time becomes now.
+// Declared orgs and projects with an invalid identifier, and entities outside the
+// declared ones, are dropped.
 func (s *Server) Restore(st State) {
 	ns := newStore()
 	for org, projects := range st.Orgs {
@@ -203,8 +209,19 @@ func (s *Server) Restore(st State) {
 		rec.instances[v.Identifier] = &v
 	}
 	s.mu.Lock()
+	ns.putMode = s.st.putMode
+	if slices.Contains(PutModes(), st.PutMode) {
+		ns.putMode = st.PutMode
+	}
 	s.st = ns
 	s.mu.Unlock()
+}
+
+// PutMode returns how the mock answers a PUT: PutMerge or PutReplace.
+func (s *Server) PutMode() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.putMode
 }
 
 // SaveFile writes the state as indented JSON, atomically (temp file + rename), so a

@@ -37,16 +37,26 @@ func NewTestServer(t testing.TB) *TestServer {
 // and the contract is always checked.
 func NewTestServerWith(t testing.TB, opts Options) *TestServer {
 	t.Helper()
+	s := NewChecked(t, opts)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return &TestServer{Server: s, URL: ts.URL, AccountID: TestAccountID, APIKey: TestAPIKey, ts: ts}
+}
+
+// NewChecked returns a mock with the test credentials that validates every request and
+// answer against the contract and fails t for each violation, for a test that serves
+// the mock itself (behind a handler of its own). Serve it after this call: cleanups run
+// last first, so the listener closes before the violations are read.
+func NewChecked(t testing.TB, opts Options) *Server {
+	t.Helper()
 	opts.AccountID, opts.APIKey, opts.Contract = TestAccountID, TestAPIKey, contract.Default()
 	s := New(opts)
-	t.Cleanup(func() { // runs after ts.Close: no request is still in flight
+	t.Cleanup(func() { // runs after the listener's Close: no request is still in flight
 		for _, v := range s.Violations() {
 			t.Errorf("the mock saw an exchange outside the API contract: %v", v)
 		}
 	})
-	ts := httptest.NewServer(s)
-	t.Cleanup(ts.Close)
-	return &TestServer{Server: s, URL: ts.URL, AccountID: TestAccountID, APIKey: TestAPIKey, ts: ts}
+	return s
 }
 
 // Close stops the listener early, e.g. to test "connection refused". Safe to call

@@ -37,7 +37,7 @@ func (h *inFlight) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // true to the server, then a destroy at the same parallelism that leaves nothing.
 func TestAccConcurrency_hundredInstances(t *testing.T) {
 	t.Parallel()
-	srv := mockserver.New(mockserver.Options{AccountID: mockserver.TestAccountID, APIKey: mockserver.TestAPIKey, Seed: 20})
+	srv := mockserver.NewChecked(t, mockserver.Options{Seed: 20}) // every exchange within the contract
 	// Each create takes 50ms, so that concurrent creates overlap even on a busy machine;
 	// one in twenty loses its answer after the server stored the instance.
 	srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateInstance, DropAfter: true, Fraction: 0.05})

@@ -205,9 +205,9 @@ func (r *dbInstanceResource) Read(ctx context.Context, req resource.ReadRequest,
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &state)...)
 }
 
-// Update sends what changed from the refreshed state to the plan (client
-// NewInstanceUpdate: the API merges a PUT, so a removed value is sent empty to clear
-// it), then checks that Harness's answer holds the plan.
+// Update sends the plan, as a change from the refreshed state (client
+// NewInstanceUpdate: a removed value is sent empty, which clears it whether Harness
+// merges or replaces a PUT), then checks that Harness's answer holds the plan.
 func (r *dbInstanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state dbInstanceModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)

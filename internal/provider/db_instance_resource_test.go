@@ -204,7 +204,7 @@ func TestAccDBInstanceResource_revisionSwitch(t *testing.T) {
 }
 
 // Removing tags, context, substitute_properties and the revision clears them on the
-// server: the PUT sends each as empty (Harness merges a PUT), and only those.
+// server: the PUT sends each as empty (so that merging and replacing servers clear it).
 func TestAccDBInstanceResource_clearValues(t *testing.T) {
 	srv := newAccTestServer(t)
 	resource.ParallelTest(t, resource.TestCase{

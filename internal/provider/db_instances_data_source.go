@@ -76,8 +76,8 @@ func (d *dbInstancesDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Validators:  []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1))},
 			},
 			"instances": schema.ListNestedAttribute{
-				MarkdownDescription: "The matching instances, sorted by identifier, with the attributes of the " +
-					"`harness_dbops_db_instance` data source.",
+				MarkdownDescription: "The matching instances, sorted by identifier (whatever order the API answers in), " +
+					"with the attributes of the `harness_dbops_db_instance` data source.",
 				Computed:     true,
 				NestedObject: schema.NestedAttributeObject{Attributes: dbInstanceAttrs.dataSource(nil)},
 			},
@@ -118,7 +118,7 @@ func (d *dbInstancesDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	tflog.Debug(ctx, "listed DB instances", map[string]any{"org_id": org, "project_id": project, "schema": schemaID, "count": len(list)})
-	m.Instances, diags = objectList(ctx, dbInstanceAttrTypes, list, func(in *dbInstanceModel, api *client.Instance) diag.Diagnostics {
+	m.Instances, diags = objectList(ctx, dbInstanceAttrTypes, list, func(in *client.Instance) string { return in.Identifier }, func(in *dbInstanceModel, api *client.Instance) diag.Diagnostics {
 		return in.fromAPI(ctx, org, project, schemaID, api)
 	})
 	resp.Diagnostics.Append(diags...)

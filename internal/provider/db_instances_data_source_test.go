@@ -17,14 +17,16 @@ import (
 )
 
 // 120 instances are two pages; the list follows both, and filters by tags (all of
-// them must match) and by search term on the server.
+// them must match) and by search term on the server. The instances were created in
+// another order than their identifiers', so the API answers them out of identifier
+// order: the data source sorts.
 func TestAccDBInstancesDataSource_pagesAndFilters(t *testing.T) {
 	srv := newAccTestServer(t)
 	srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "main", Name: "Main", Changelog: &mockserver.Changelog{Connector: "gh", Location: "c.yaml"}})
 	srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "other", Name: "Other", Changelog: &mockserver.Changelog{Connector: "gh", Location: "c.yaml"}})
 	for i := range 120 {
 		in := mockserver.Instance{Identifier: fmt.Sprintf("pg_%03d", i), Name: fmt.Sprintf("PG %d", i), Connector: "jdbc", Branch: "main",
-			Tags: map[string]string{}, Created: 1700000000, Updated: 1700000000}
+			Tags: map[string]string{}, Created: int64(1700000000 + i*7%120), Updated: 1700000000}
 		if i%2 == 0 {
 			in.Tags["env"] = "prod"
 		}
@@ -57,7 +59,10 @@ data "harness_dbops_db_instances" "all" {
 					statecheck.ExpectKnownValue(all, tfjsonpath.New("instances").AtSliceIndex(119).AtMapKey("identifier"), knownvalue.StringExact("pg_119")),
 					statecheck.ExpectKnownValue(all, tfjsonpath.New("instances").AtSliceIndex(119).AtMapKey("schema"), knownvalue.StringExact("main")),
 				},
-				Check: listPagesFollowed(srv, mockserver.RouteListInstances, 2),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					listPagesFollowed(srv, mockserver.RouteListInstances, 2),
+					serverOrderIsNotIdentifiers(srv, mockserver.RouteListInstances),
+				),
 			},
 			{
 				PreConfig: srv.ResetRequests,
@@ -96,7 +101,7 @@ data "harness_dbops_db_instances" "search" {
 						"branch":                       knownvalue.StringExact("main"),
 						"commit_sha":                   knownvalue.Null(),
 						"git_tag":                      knownvalue.Null(),
-						"created":                      knownvalue.Int64Exact(1700000000),
+						"created":                      knownvalue.Int64Exact(1700000021), // 3*7 % 120
 						"updated":                      knownvalue.Int64Exact(1700000000),
 						"last_applied_tag":             knownvalue.Null(),
 						"last_deployed_change_set_tag": knownvalue.Null(),

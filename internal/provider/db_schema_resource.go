@@ -90,7 +90,11 @@ func (r *dbSchemaResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				"toml":         optional,
 			}},
 			"changelog_script": {optional: true, more: "Conflicts with `schema_source`.", nested: map[string]setting{
-				"image": required, "command": required, "shell": required, "location": required, "toml": optional,
+				"image": required, "command": required, "toml": optional,
+				// The API requires these keys, not a value (AE ChangeLogScript): a schema
+				// made in Harness with "" must import into a configuration that says so.
+				"shell":    {required: true, more: "May be empty (`\"\"`), as Harness allows."},
+				"location": {required: true, more: "May be empty (`\"\"`), as Harness allows."},
 			}},
 			// Unknown in any plan that replaces the schema (Terraform plans the new object from a
 			// null prior state), known and unchanged otherwise: instances name it in
@@ -275,9 +279,9 @@ func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, r
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &state)...)
 }
 
-// Update sends what changed from the refreshed state to the plan (client
-// NewSchemaUpdate: the API merges a PUT, so a removed value is sent empty to clear it),
-// then checks that Harness's answer holds the plan.
+// Update sends the plan, as a change from the refreshed state (client NewSchemaUpdate:
+// a removed value is sent empty, which clears it whether Harness merges or replaces a
+// PUT), then checks that Harness's answer holds the plan.
 func (r *dbSchemaResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state dbSchemaModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)

@@ -344,7 +344,7 @@ func TestAccDBSchemaResource_clearValues(t *testing.T) {
 					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("toml"), knownvalue.Null()),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					// Each removed value is sent empty, so that Harness (which merges a PUT) clears it.
+					// Each removed value is sent empty, so that Harness clears it whether it merges or replaces a PUT.
 					lastBodyIs(srv, mockserver.RouteUpdateSchema, `{"identifier":"full","name":"Full","tags":{},`+
 						`"changelog":{"connector":"github","location":"changelog.yaml","repo":"","toml":""},"service":"",`+
 						`"type":"Repository","migrationType":"Liquibase","usePercona":false}`),

@@ -65,8 +65,8 @@ func (d *dbSchemasDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				Validators:          []validator.String{stringvalidator.OneOf("Liquibase", "Flyway")},
 			},
 			"schemas": schema.ListNestedAttribute{
-				MarkdownDescription: "The matching schemas, in the API's order (newest first), with the attributes of " +
-					"the `harness_dbops_db_schema` data source.",
+				MarkdownDescription: "The matching schemas, sorted by identifier (whatever order the API answers in), " +
+					"with the attributes of the `harness_dbops_db_schema` data source.",
 				Computed:     true,
 				NestedObject: schema.NestedAttributeObject{Attributes: dbSchemaAttrs.dataSource(nil)},
 			},
@@ -95,7 +95,7 @@ func (d *dbSchemasDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	tflog.Debug(ctx, "listed DB schemas", map[string]any{"org_id": org, "project_id": project, "count": len(list)})
 	var diags diag.Diagnostics
-	m.Schemas, diags = objectList(ctx, dbSchemaAttrTypes, list, func(s *dbSchemaModel, api *client.Schema) diag.Diagnostics {
+	m.Schemas, diags = objectList(ctx, dbSchemaAttrTypes, list, func(s *client.Schema) string { return s.Identifier }, func(s *dbSchemaModel, api *client.Schema) diag.Diagnostics {
 		return s.fromAPI(ctx, org, project, api)
 	})
 	resp.Diagnostics.Append(diags...)

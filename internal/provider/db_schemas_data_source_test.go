@@ -14,13 +14,14 @@ import (
 )
 
 // 130 schemas are two pages; the list follows both, and filters by search term and
-// migration type on the server.
+// migration type on the server. The schemas were created in another order than their
+// identifiers', so the API answers them out of identifier order: the data source sorts.
 func TestAccDBSchemasDataSource_pagesAndFilters(t *testing.T) {
 	srv := newAccTestServer(t)
 	for i := range 130 {
 		sc := mockserver.Schema{
 			Identifier: fmt.Sprintf("s%03d", i), Name: fmt.Sprintf("Schema %d", i), MigrationType: "Liquibase",
-			Created: int64(1700000000 + i), Updated: int64(1700000000 + i),
+			Created: int64(1700000000 + i*37%130), Updated: int64(1700000000 + i),
 			Changelog: &mockserver.Changelog{Connector: "gh", Location: fmt.Sprintf("db/%d.yaml", i)},
 		}
 		if i%5 == 0 {
@@ -49,13 +50,16 @@ data "harness_dbops_db_schemas" "all" {
 `,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(all, tfjsonpath.New("schemas"), knownvalue.ListSizeExact(130)),
-					// Newest first, as the API sorts by default.
-					statecheck.ExpectKnownValue(all, tfjsonpath.New("schemas").AtSliceIndex(0).AtMapKey("identifier"), knownvalue.StringExact("s129")),
-					statecheck.ExpectKnownValue(all, tfjsonpath.New("schemas").AtSliceIndex(129).AtMapKey("identifier"), knownvalue.StringExact("s000")),
-					statecheck.ExpectKnownValue(all, tfjsonpath.New("schemas").AtSliceIndex(0).AtMapKey("id"), knownvalue.StringExact("default/default_project/s129")),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("schemas").AtSliceIndex(0).AtMapKey("identifier"), knownvalue.StringExact("s000")),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("schemas").AtSliceIndex(1).AtMapKey("identifier"), knownvalue.StringExact("s001")),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("schemas").AtSliceIndex(129).AtMapKey("identifier"), knownvalue.StringExact("s129")),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("schemas").AtSliceIndex(129).AtMapKey("id"), knownvalue.StringExact("default/default_project/s129")),
 					statecheck.ExpectKnownValue(all, tfjsonpath.New("search_term"), knownvalue.Null()),
 				},
-				Check: listPagesFollowed(srv, mockserver.RouteListSchemas, 2),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					listPagesFollowed(srv, mockserver.RouteListSchemas, 2),
+					serverOrderIsNotIdentifiers(srv, mockserver.RouteListSchemas),
+				),
 			},
 			{
 				PreConfig: srv.ResetRequests,
@@ -75,10 +79,10 @@ data "harness_dbops_db_schemas" "search" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(flyway, tfjsonpath.New("schemas"), knownvalue.ListSizeExact(26)),
 					statecheck.ExpectKnownValue(flyway, tfjsonpath.New("schemas").AtSliceIndex(0).AtMapKey("migration_type"), knownvalue.StringExact("Flyway")),
-					statecheck.ExpectKnownValue(flyway, tfjsonpath.New("schemas").AtSliceIndex(25).AtMapKey("identifier"), knownvalue.StringExact("s000")),
+					statecheck.ExpectKnownValue(flyway, tfjsonpath.New("schemas").AtSliceIndex(25).AtMapKey("identifier"), knownvalue.StringExact("s125")),
 					// search_term is case-insensitive: s000..s009.
 					statecheck.ExpectKnownValue(search, tfjsonpath.New("schemas"), knownvalue.ListSizeExact(10)),
-					statecheck.ExpectKnownValue(search, tfjsonpath.New("schemas").AtSliceIndex(2), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					statecheck.ExpectKnownValue(search, tfjsonpath.New("schemas").AtSliceIndex(7), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"id":                 knownvalue.StringExact("default/default_project/s007"),
 						"org_id":             knownvalue.StringExact("default"),
 						"project_id":         knownvalue.StringExact("default_project"),
@@ -91,7 +95,7 @@ data "harness_dbops_db_schemas" "search" {
 						"type":               knownvalue.StringExact("Script"),
 						"schema_source":      knownvalue.Null(),
 						"changelog_script":   knownvalue.ObjectExact(map[string]knownvalue.Check{"image": knownvalue.StringExact("alpine"), "command": knownvalue.StringExact("get"), "shell": knownvalue.StringExact("Sh"), "location": knownvalue.StringExact("x.sql"), "toml": knownvalue.Null()}),
-						"created":            knownvalue.Int64Exact(1700000007),
+						"created":            knownvalue.Int64Exact(1700000129), // 7*37 % 130
 						"updated":            knownvalue.Int64Exact(1700000007),
 						"instance_count":     knownvalue.Int64Exact(0),
 						"schema_source_type": knownvalue.StringExact("Custom"),

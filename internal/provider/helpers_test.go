@@ -76,9 +76,14 @@ func fileExists(p string) bool {
 }
 
 // newAccTestServer starts a fresh mock for one test, so tests stay isolated and parallel.
+// Its PUT mode is $HARNESS_MOCK_PUT_MODE (as for the standalone mock; merge when unset):
+// make test runs the update, clear and drift tests again under replace, because
+// nothing public says which Harness does.
 func newAccTestServer(t *testing.T) *mockserver.TestServer {
 	t.Helper()
-	return mockserver.NewTestServer(t)
+	srv := mockserver.NewTestServerWith(t, mockserver.Options{PutMode: os.Getenv(putModeEnv)})
+	t.Cleanup(func() { checkReplacePass(t, srv) })
+	return srv
 }
 
 // providerConfig points the provider at srv through the /gateway prefix, as a real

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -37,8 +39,13 @@ func mapToAPI(ctx context.Context, m types.Map) (map[string]string, diag.Diagnos
 	return out, diags
 }
 
-// objectList maps API items to a list of model objects, for the list data sources.
-func objectList[T, M any](ctx context.Context, attrTypes map[string]attr.Type, items []T, fromAPI func(*M, *T) diag.Diagnostics) (types.List, diag.Diagnostics) {
+// objectList maps API items to a list of model objects sorted by identifier, for the
+// list data sources. The API's order is its own (newest first by default, the order
+// the client asks for, or a server's tie-break): sorted here, an entity added or
+// removed moves only the items after its identifier.
+func objectList[T, M any](ctx context.Context, attrTypes map[string]attr.Type, items []T, identifier func(*T) string, fromAPI func(*M, *T) diag.Diagnostics) (types.List, diag.Diagnostics) {
+	items = slices.Clone(items)
+	slices.SortFunc(items, func(a, b T) int { return strings.Compare(identifier(&a), identifier(&b)) })
 	var diags diag.Diagnostics
 	elems := make([]attr.Value, 0, len(items))
 	for i := range items {

@@ -12,7 +12,7 @@
 mock_dir=$(mktemp -d)
 harness-dbops-mock -listen 127.0.0.1:0 -seed tests/seed.yaml >"$mock_dir/out" 2>"$mock_dir/log" &
 mock_pid=$!
-trap 'kill "$mock_pid" 2>/dev/null || true; rm -rf "$mock_dir"' EXIT
+trap 'kill "$mock_pid" 2>/dev/null || true; wait "$mock_pid" 2>/dev/null || true; rm -rf "$mock_dir"' EXIT
 for _ in $(seq 100); do # 10 seconds at most
   HARNESS_MOCK_URL=$(grep -o 'http://[0-9.:]*' "$mock_dir/out") && break
   kill -0 "$mock_pid" 2>/dev/null || break

@@ -1,0 +1,98 @@
+package client_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
+)
+
+// changingList is a mock whose schema "s" has n instances, created one second apart in
+// identifier order, and which deletes the oldest remaining one right after answering
+// each of the first deletions instance lists: someone deletes instances while the
+// client reads the list. It returns a client pointed at it.
+func changingList(t *testing.T, n, deletions int) (*client.Client, *mockserver.Server, *atomic.Int32) {
+	t.Helper()
+	srv := mockserver.NewChecked(t, mockserver.Options{})
+	srv.PutSchema("o", "p", mockserver.Schema{Identifier: "s", Name: "S", Changelog: &mockserver.Changelog{Connector: "git", Location: "c.yaml"}})
+	for i := range n {
+		if err := srv.PutInstance("o", "p", "s", mockserver.Instance{Identifier: fmt.Sprintf("i%03d", i), Name: "I", Connector: "jdbc",
+			Branch: "main", Created: int64(1700000000 + i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var lists atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv.ServeHTTP(w, r)
+		if strings.HasSuffix(r.URL.Path, "/instancelist") && int(lists.Add(1)) <= deletions {
+			if left := srv.Instances("o", "p", "s"); len(left) > 0 {
+				srv.DeleteInstance("o", "p", "s", left[0].Identifier)
+			}
+		}
+	}))
+	t.Cleanup(ts.Close)
+	c, err := client.New(client.Config{Endpoint: ts.URL + "/gateway", AccountID: mockserver.TestAccountID, APIKey: mockserver.TestAPIKey,
+		RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, srv, &lists
+}
+
+// Both lists ask for the oldest first, explicitly: a new entity then lands on the last
+// page, and the client depends on no default.
+func TestListsAskOldestFirst(t *testing.T) {
+	t.Parallel()
+	c, srv := newMockClient(t)
+	srv.PutSchema("o", "p", mockserver.Schema{Identifier: "s", Name: "S", Changelog: &mockserver.Changelog{Connector: "git", Location: "c.yaml"}})
+	ctx := context.Background()
+	if _, err := c.ListSchemas(ctx, "o", "p", client.ListSchemasOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListInstances(ctx, "o", "p", "s", client.ListInstancesOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range srv.Requests() {
+		q, err := url.ParseQuery(r.Query)
+		if err != nil || q.Get("sort") != "created" || q.Get("order") != "ASC" {
+			t.Errorf("%s %s?%s: want sort=created and order=ASC", r.Method, r.Path, r.Query)
+		}
+	}
+}
+
+// An instance deleted between two pages shifts an item back across the page boundary,
+// where the next page no longer finds it: the total changed, so the client reads the
+// list again and returns every instance there is, once. A list that never holds still
+// ends in an error that says so, after maxListRestarts restarts.
+func TestListStartsAgainWhenTheListChanges(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, srv, lists := changingList(t, 150, 1)
+	got, err := c.ListInstances(ctx, "o", "p", "s", client.ListInstancesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := srv.Instances("o", "p", "s")
+	seen := map[string]bool{}
+	for _, in := range got {
+		seen[in.Identifier] = true
+	}
+	if len(got) != len(want) || len(seen) != len(want) || !seen["i100"] || seen["i000"] || lists.Load() != 4 {
+		t.Errorf("listed %d instances (%d distinct; i100 %v, the deleted i000 %v) in %d requests; want the %d left, each once, in 4 requests",
+			len(got), len(seen), seen["i100"], seen["i000"], lists.Load(), len(want))
+	}
+
+	c, _, lists = changingList(t, 150, 100)
+	_, err = c.ListInstances(ctx, "o", "p", "s", client.ListInstancesOptions{})
+	if err == nil || !strings.Contains(err.Error(), "the list changed while it was read, 4 times in a row; try again") || lists.Load() != 8 {
+		t.Errorf("a list that never holds still: %v after %d requests; want an error after 8", err, lists.Load())
+	}
+}
