@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/imageref"
 )
 
 var (
@@ -74,12 +76,12 @@ func (d *defaultImagesDataSource) Read(ctx context.Context, _ datasource.ReadReq
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("images"), stringMap(defaults))...)
 	parsed := map[string]attr.Value{}
 	for api, ref := range defaults {
-		p, err := parseImage(ref)
+		p, err := imageref.Parse(ref)
 		if err != nil { // Harness's own value: keep it in images, with no parts here, rather than fail
 			resp.Diagnostics.AddAttributeWarning(path.Root("parsed").AtMapKey(api), "A Harness default image does not parse",
 				fmt.Sprintf("The default of %s is %q, which this provider cannot take apart: %v. Its parts are null.", api, ref, err))
 		}
-		parsed[api] = p.object()
+		parsed[api] = imagePartsObject(p)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("parsed"),
 		types.MapValueMust(types.ObjectType{AttrTypes: imagePartsTypes}, parsed))...)

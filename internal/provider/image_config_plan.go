@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/imageref"
 )
 
 // The plan-time checks of harness_dbops_image_config that compare the plan with the
@@ -273,9 +274,9 @@ func compareWithDefaults(plan, state imageConfigModel, defaults client.Execution
 			resp.Diagnostics.AddAttributeWarning(plan.fieldPath(api), "Override equals the Harness default",
 				fmt.Sprintf("%s = %q is the current Harness default, so this override changes nothing today; it only "+
 					"keeps this image when Harness moves the default on. Remove it to follow the default.", plan.fieldName(api), v))
-		case newerDefault(v, def):
-			pinned, _ := parseImage(v)
-			now, _ := parseImage(def)
+		case imageref.NewerDefault(v, def):
+			pinned, _ := imageref.Parse(v)
+			now, _ := imageref.Parse(def)
 			upgrades = append(upgrades, fmt.Sprintf("- %s pins version %s (%s); the Harness default is now version %s (%s).",
 				plan.fieldLabel(api), pinned.Tag, v, now.Tag, def))
 		}

@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/imageref"
 )
 
 var (
@@ -27,8 +29,8 @@ var imagePartsTypes = map[string]attr.Type{
 	"variant":         types.StringType,
 }
 
-// object is p as a Terraform object, null where a part is absent.
-func (p imageParts) object() types.Object {
+// imagePartsObject is p as a Terraform object, null where a part is absent.
+func imagePartsObject(p imageref.Parts) types.Object {
 	return types.ObjectValueMust(imagePartsTypes, map[string]attr.Value{
 		"registry":        nullIfEmpty(p.Registry),
 		"repository":      nullIfEmpty(p.Repository),
@@ -80,12 +82,12 @@ func (parseImageFunction) Run(ctx context.Context, req function.RunRequest, resp
 	if resp.Error = req.Arguments.Get(ctx, &ref); resp.Error != nil {
 		return
 	}
-	p, err := parseImage(ref)
+	p, err := imageref.Parse(ref)
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(0, err.Error())
 		return
 	}
-	resp.Error = resp.Result.Set(ctx, p.object())
+	resp.Error = resp.Result.Set(ctx, imagePartsObject(p))
 }
 
 // rehostImageFunction is provider::harness::rehost_image(ref, registry).
@@ -127,11 +129,11 @@ func (rehostImageFunction) Run(ctx context.Context, req function.RunRequest, res
 	if resp.Error = req.Arguments.Get(ctx, &ref, &registry); resp.Error != nil {
 		return
 	}
-	out, err := rehostImage(ref, registry)
-	var bad argumentError
+	out, err := imageref.Rehost(ref, registry)
+	var bad imageref.ArgError
 	switch {
 	case errors.As(err, &bad):
-		resp.Error = function.NewArgumentFuncError(bad.arg, err.Error())
+		resp.Error = function.NewArgumentFuncError(bad.Arg, err.Error())
 		return
 	case err != nil:
 		resp.Error = function.NewFuncError(err.Error())

@@ -1,7 +1,12 @@
-package provider
+// Package imageref reads container image references the way the Harness DB DevOps
+// execution config uses them: whether one pins a version (CheckPinned), its parts and,
+// for the images Harness publishes, their versions (Parse), the same image under another
+// registry (Rehost), and whether Harness's default is a newer version of a pinned image
+// (NewerDefault). It knows nothing of Terraform: the provider's functions, validators and
+// plan warnings call it.
+package imageref
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -9,19 +14,19 @@ import (
 
 	"github.com/distribution/reference"
 	"github.com/hashicorp/go-version"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-var errEmptyImageRef = errors.New("an empty string is not an image: remove the attribute instead, and the field goes back to the Harness default")
+// errEmpty is CheckPinned's error for "", which says what to do instead.
+var errEmpty = errors.New("an empty string is not an image: remove the attribute instead, and the field goes back to the Harness default")
 
-// checkImageRef accepts a full image reference that pins a version: a tag, a digest, or
+// CheckPinned accepts a full image reference that pins a version: a tag, a digest, or
 // both ("registry/repository:tag", "repository@sha256:..."). An untagged reference means
 // "latest", and "latest" (in any case) names whatever was pushed last: both pin nothing,
 // so both are errors, not warnings, as an override exists to pin an image. A digest pins
 // whatever the tag says, so "image:latest@sha256:..." is accepted.
-func checkImageRef(s string) error {
+func CheckPinned(s string) error {
 	if s == "" {
-		return errEmptyImageRef
+		return errEmpty
 	}
 	if strings.TrimSpace(s) != s {
 		return errors.New("it has leading or trailing white space")
@@ -42,28 +47,9 @@ func checkImageRef(s string) error {
 	return nil
 }
 
-// imageRefValidator runs checkImageRef at plan time.
-type imageRefValidator struct{}
-
-func (imageRefValidator) Description(context.Context) string {
-	return "value must be a container image reference with a tag other than latest, or a digest, such as plugins/drone-liquibase:1.18.0-4.33"
-}
-
-func (v imageRefValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (imageRefValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := checkImageRef(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid image reference",
-			fmt.Sprintf("%q cannot be used: %v.", req.ConfigValue.ValueString(), err))
-	}
-}
-
-// imageParts is an image reference taken apart, for parse_image, rehost_image, the
+// Parts is an image reference taken apart, for parse_image, rehost_image, the
 // default images' versions and the upgrade check. Empty strings are absent parts.
-type imageParts struct {
+type Parts struct {
 	Registry   string // the registry host, "docker.io" when the reference names none
 	Repository string // the path after the registry, normalized ("library/alpine" for "alpine")
 	Tag        string
@@ -93,20 +79,20 @@ var harnessImages = map[string]string{
 // "1.2.0-11.8-spanner-psql", "1.6.4-rootless"). Any other tag (latest) has no versions.
 var harnessTag = regexp.MustCompile(`^v?(\d+\.\d+\.\d+)(?:-(\d+(?:\.\d+)*))?(?:-([a-z][a-z0-9]*(?:-[a-z0-9]+)*))?$`)
 
-// parseImage takes a reference apart. It accepts what `docker pull` accepts, tagged or
+// Parse takes a reference apart. It accepts what `docker pull` accepts, tagged or
 // not; an error says why the reference is not one.
-func parseImage(ref string) (imageParts, error) {
+func Parse(ref string) (Parts, error) {
 	switch {
 	case ref == "":
-		return imageParts{}, errors.New("the image reference is empty: give one such as plugins/drone-liquibase:1.18.0-4.33")
+		return Parts{}, errors.New("the image reference is empty: give one such as plugins/drone-liquibase:1.18.0-4.33")
 	case strings.TrimSpace(ref) != ref:
-		return imageParts{}, fmt.Errorf("%q has leading or trailing white space: remove it (trimspace() does)", ref)
+		return Parts{}, fmt.Errorf("%q has leading or trailing white space: remove it (trimspace() does)", ref)
 	}
 	named, err := reference.ParseNormalizedNamed(ref)
 	if err != nil {
-		return imageParts{}, fmt.Errorf("%q is not an image reference (%w); expected [registry/]repository[:tag][@digest], such as plugins/drone-liquibase:1.18.0-4.33", ref, err)
+		return Parts{}, fmt.Errorf("%q is not an image reference (%w); expected [registry/]repository[:tag][@digest], such as plugins/drone-liquibase:1.18.0-4.33", ref, err)
 	}
-	p := imageParts{Registry: reference.Domain(named), Repository: reference.Path(named)}
+	p := Parts{Registry: reference.Domain(named), Repository: reference.Path(named)}
 	if t, ok := named.(reference.Tagged); ok {
 		p.Tag = t.Tag()
 	}
@@ -137,19 +123,19 @@ func parseImage(ref string) (imageParts, error) {
 	return p, nil
 }
 
-// rehostImage returns ref under registry: the registry prefix, then ref's repository
+// Rehost returns ref under registry: the registry prefix, then ref's repository
 // path (normalized: docker.io's official images keep "library/"), then its tag and
 // digest unchanged. registry is a host with an optional port and path prefix
 // ("registry.example.com/mirror"). A reference already under registry is returned as is,
-// so rehosting is idempotent. An error in one argument is an argumentError.
-func rehostImage(ref, registry string) (string, error) {
-	p, err := parseImage(ref)
+// so rehosting is idempotent. An error in one argument is an ArgError.
+func Rehost(ref, registry string) (string, error) {
+	p, err := Parse(ref)
 	if err != nil {
-		return "", argumentError{0, err}
+		return "", ArgError{0, err}
 	}
 	prefix, err := checkRegistry(registry)
 	if err != nil {
-		return "", argumentError{1, err}
+		return "", ArgError{1, err}
 	}
 	if strings.HasPrefix(p.Registry+"/"+p.Repository, prefix+"/") {
 		return ref, nil
@@ -167,15 +153,16 @@ func rehostImage(ref, registry string) (string, error) {
 	return out, nil
 }
 
-// argumentError is an error in one argument of a function (0-based), so that the
-// function's error names it.
-type argumentError struct {
-	arg int64
-	err error
+// ArgError is an error in one argument (Arg, 0-based) of a function such as Rehost, so
+// that a caller's error can name the argument.
+type ArgError struct {
+	Arg int64
+	Err error
 }
 
-func (e argumentError) Error() string { return e.err.Error() }
-func (e argumentError) Unwrap() error { return e.err }
+func (e ArgError) Error() string { return e.Err.Error() }
+
+func (e ArgError) Unwrap() error { return e.Err }
 
 // checkRegistry accepts a registry host with an optional port and path prefix and
 // returns it without a trailing slash.
@@ -199,14 +186,14 @@ func checkRegistry(registry string) (string, error) {
 	return r, nil
 }
 
-// newerDefault reports whether def, Harness's default for a field, is a newer version
+// NewerDefault reports whether def, Harness's default for a field, is a newer version
 // of the image pinned: the same Harness image (same repository path after the
 // registry, so a mirror's copy matches; same tool and variant), with a higher plugin
 // version, or the same plugin version and a higher tool version. Anything it cannot
 // compare (a digest-only pin, another image, a tag such as latest) is not newer.
-func newerDefault(pinned, def string) bool {
-	p, perr := parseImage(pinned)
-	d, derr := parseImage(def)
+func NewerDefault(pinned, def string) bool {
+	p, perr := Parse(pinned)
+	d, derr := Parse(def)
 	if perr != nil || derr != nil || p.HarnessVersion == "" || d.HarnessVersion == "" ||
 		p.Tool != d.Tool || p.Variant != d.Variant ||
 		(p.Repository != d.Repository && !strings.HasSuffix(p.Repository, "/"+d.Repository)) {

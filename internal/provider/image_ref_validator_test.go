@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/imageref"
 )
 
 // FuzzCheckImageRef: no input panics. An accepted value is a trimmed, normalizable
@@ -31,10 +33,10 @@ func FuzzCheckImageRef(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if !utf8.ValidString(s) {
 			// Terraform strings are valid UTF-8 (cty), so nothing else reaches the
-			// validator. (checkImageRef would echo the invalid bytes in its error.)
+			// validator. (imageref.CheckPinned would echo the invalid bytes in its error.)
 			return
 		}
-		err := checkImageRef(s)
+		err := imageref.CheckPinned(s)
 		if err == nil {
 			if strings.TrimSpace(s) != s {
 				t.Fatalf("accepted %q with surrounding white space", s)
@@ -48,7 +50,7 @@ func FuzzCheckImageRef(f *testing.F) {
 			if t2, ok := named.(reference.Tagged); !tagged && !digested || ok && !digested && strings.EqualFold(t2.Tag(), "latest") {
 				t.Fatalf("accepted %q, which pins nothing", s)
 			}
-			if err := checkImageRef(named.String()); err != nil {
+			if err := imageref.CheckPinned(named.String()); err != nil {
 				t.Fatalf("accepted %q but not its normalized form %q: %v", s, named.String(), err)
 			}
 			return
@@ -75,42 +77,4 @@ func FuzzCheckImageRef(f *testing.F) {
 			t.Fatalf("empty value: the diagnostic does not say %q: %q", want, detail)
 		}
 	})
-}
-
-func TestCheckImageRef(t *testing.T) {
-	for _, ok := range []string{
-		"plugins/drone-liquibase:1.18.0-4.33",
-		"harness/drone-git:1.6.4-rootless",
-		"registry.example.com/mirror/drone-liquibase:1.18.0-4.33",
-		"registry.example.com:5000/a/b/c:v1",
-		"localhost:5000/image:tag",
-		"image@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-		"registry.example.com/x:1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-		// The digest pins it, whatever the tag says.
-		"plugins/drone-liquibase:latest@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-		"plugins/drone-liquibase:latest-4.33", // a tag that only starts with latest
-	} {
-		if err := checkImageRef(ok); err != nil {
-			t.Errorf("checkImageRef(%q) = %v, want ok", ok, err)
-		}
-	}
-	for bad, want := range map[string]string{
-		"":                               "remove the attribute",
-		"plugins/drone-liquibase":        "no tag or digest",
-		"registry.example.com/x":         "no tag or digest",
-		"plugins/drone-liquibase:latest": `its tag "latest" floats: it names whatever image was pushed last, so it pins nothing; pin a version such as plugins/drone-liquibase:1.2.3`,
-		"registry.example.com/x:LATEST":  `its tag "LATEST" floats`,
-		"plugins/X:1":                    "must be lowercase",
-		"x:1 ":                           "white space",
-		"x::1":                           "not a valid image reference",
-		"x@sha256:abc":                   "not a valid image reference",
-		"https://registry/x:1":           "not a valid image reference",
-		"plugins/drone-liquibase:":       "not a valid image reference",
-		"<+pipeline.variables.image>":    "not a valid image reference",
-	} {
-		err := checkImageRef(bad)
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("checkImageRef(%q) = %v, want an error containing %q", bad, err, want)
-		}
-	}
 }
