@@ -33,7 +33,7 @@ func (d *dbInstanceDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 		MarkdownDescription: "Reads one Harness Database DevOps DB instance by its identifier " +
 			"(`GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}`). An instance that " +
 			"does not exist is an error.",
-		Attributes: dbInstanceAttrs.dataSource(scopeLookup(map[string][]validator.String{
+		Attributes: dbInstanceAttrs.DataSource(scopeLookup(map[string][]validator.String{
 			"schema":     schemaIdentifierValidators(),
 			"identifier": identifierValidators(),
 		})),

@@ -8,33 +8,34 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
 // dbInstanceAttrs are the attributes of a DB instance that the resource and its data
 // sources share.
-var dbInstanceAttrs = withScope("`org_id/project_id/schema/identifier`", entityAttrs{
-	"schema":     {what: "Identifier of the parent DB schema (path `{dbschema}`)."},
-	"identifier": {what: "Identifier of the DB instance (`identifier`)."},
-	"name":       {what: "Display name (`name`)."},
-	"tags":       {what: "Tags (`tags`); `{}` when there are none.", typ: stringMapType},
-	"connector": {what: "Reference of the JDBC connector that reaches the database (`connector`), such as `my_jdbc`, " +
+var dbInstanceAttrs = withScope("`org_id/project_id/schema/identifier`", tfkit.Attrs{
+	"schema":     {What: "Identifier of the parent DB schema (path `{dbschema}`)."},
+	"identifier": {What: "Identifier of the DB instance (`identifier`)."},
+	"name":       {What: "Display name (`name`)."},
+	"tags":       {What: "Tags (`tags`); `{}` when there are none.", Type: tfkit.StringMapType},
+	"connector": {What: "Reference of the JDBC connector that reaches the database (`connector`), such as `my_jdbc`, " +
 		"`org.my_jdbc` or `account.my_jdbc`."},
-	"context": {what: "Liquibase context that selects the changesets to apply (`context`); null when there is none."},
-	"substitute_properties": {what: "Placeholders replaced in the migration scripts, passed to every Liquibase command " +
-		"(`substituteProperties`); `{}` when there are none.", typ: stringMapType},
-	"branch":     {what: "Git branch the changelog is read from (`branch`); null when not set."},
-	"commit_sha": {what: "Git commit the changelog is pinned to (`commitSha`); null when not set."},
-	"git_tag":    {what: "Git tag the changelog is pinned to (`gitTag`); null when not set."},
-	"created":    {what: "Creation time, in epoch seconds (`created`).", typ: types.Int64Type},
-	"updated":    {what: "Last update time, in epoch seconds (`updated`).", typ: types.Int64Type},
-	"last_applied_tag": {what: "Most recent tag applied to the database by a pipeline (`lastAppliedTag`); null until " +
+	"context": {What: "Liquibase context that selects the changesets to apply (`context`); null when there is none."},
+	"substitute_properties": {What: "Placeholders replaced in the migration scripts, passed to every Liquibase command " +
+		"(`substituteProperties`); `{}` when there are none.", Type: tfkit.StringMapType},
+	"branch":     {What: "Git branch the changelog is read from (`branch`); null when not set."},
+	"commit_sha": {What: "Git commit the changelog is pinned to (`commitSha`); null when not set."},
+	"git_tag":    {What: "Git tag the changelog is pinned to (`gitTag`); null when not set."},
+	"created":    {What: "Creation time, in epoch seconds (`created`).", Type: types.Int64Type},
+	"updated":    {What: "Last update time, in epoch seconds (`updated`).", Type: types.Int64Type},
+	"last_applied_tag": {What: "Most recent tag applied to the database by a pipeline (`lastAppliedTag`); null until " +
 		"one is."},
-	"last_deployed_change_set_tag": {what: "Tag of the last changeset a pipeline deployed (`lastDeployedChangeSetTag`); " +
+	"last_deployed_change_set_tag": {What: "Tag of the last changeset a pipeline deployed (`lastDeployedChangeSetTag`); " +
 		"null until one is."},
 })
 
 // dbInstanceAttrTypes is the object type of dbInstanceModel, for the list data source.
-var dbInstanceAttrTypes = dbInstanceAttrs.objectTypes()
+var dbInstanceAttrTypes = dbInstanceAttrs.ObjectTypes()
 
 // dbInstanceModel is a DB instance in Terraform: the resource's state, and the data
 // sources', which show the same attributes.
@@ -71,9 +72,9 @@ func (m dbInstanceModel) toAPI(ctx context.Context) (client.InstanceInput, diag.
 		Connector:  m.Connector.ValueString(),
 		Context:    m.Context.ValueString(),
 	}
-	in.Tags, d = mapToAPI(ctx, m.Tags)
+	in.Tags, d = tfkit.GoStringMap(ctx, m.Tags)
 	diags.Append(d...)
-	in.SubstituteProperties, d = mapToAPI(ctx, m.SubstituteProperties)
+	in.SubstituteProperties, d = tfkit.GoStringMap(ctx, m.SubstituteProperties)
 	diags.Append(d...)
 	return in, diags
 }
@@ -87,16 +88,16 @@ func (m *dbInstanceModel) fromAPI(_ context.Context, org, project, schemaID stri
 	m.Identifier = types.StringValue(in.Identifier)
 	m.Name = types.StringValue(in.Name)
 	m.Connector = types.StringValue(in.Connector)
-	m.Context = optionalString(in.Context)
-	m.Branch = optionalString(in.Branch)
-	m.CommitSHA = optionalString(in.CommitSHA)
-	m.GitTag = optionalString(in.GitTag)
+	m.Context = tfkit.OptionalString(in.Context)
+	m.Branch = tfkit.OptionalString(in.Branch)
+	m.CommitSHA = tfkit.OptionalString(in.CommitSHA)
+	m.GitTag = tfkit.OptionalString(in.GitTag)
 	m.Created = types.Int64Value(in.Created)
 	m.Updated = types.Int64Value(in.Updated)
-	m.LastAppliedTag = optionalString(in.LastAppliedTag)
-	m.LastDeployedChangeSetTag = optionalString(in.LastDeployedChangeSetTag)
-	m.Tags = stringMap(in.Tags)
-	m.SubstituteProperties = stringMap(in.SubstituteProperties)
+	m.LastAppliedTag = tfkit.OptionalString(in.LastAppliedTag)
+	m.LastDeployedChangeSetTag = tfkit.OptionalString(in.LastDeployedChangeSetTag)
+	m.Tags = tfkit.StringMap(in.Tags)
+	m.SubstituteProperties = tfkit.StringMap(in.SubstituteProperties)
 	return nil
 }
 

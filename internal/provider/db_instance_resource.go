@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
 var (
@@ -48,14 +49,14 @@ func (r *dbInstanceResource) Metadata(_ context.Context, req resource.MetadataRe
 }
 
 func (r *dbInstanceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	revision := setting{optional: true, strings: nonEmpty(),
-		more: "At most one of `branch`, `commit_sha` and `git_tag` may be set, and Harness needs one when the schema's " +
+	revision := tfkit.Setting{Optional: true, Strings: tfkit.NonEmpty(),
+		More: "At most one of `branch`, `commit_sha` and `git_tag` may be set, and Harness needs one when the schema's " +
 			"changelog is in Git or Harness Code; switching from one to another clears the other in Harness. Harness " +
 			"expressions are allowed."}
 	// Pipelines move these, an update does not: the plan of an update shows them as they
 	// are, and Update keeps the planned values (the next refresh reads the new ones).
-	deployment := setting{more: "It changes when pipelines deploy, never causing a plan difference.",
-		stringMods: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+	deployment := tfkit.Setting{More: "It changes when pipelines deploy, never causing a plan difference.",
+		StringMods: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Harness Database DevOps **DB instance**: one database that a DB schema's changelog " +
 			"is applied to, reached through a JDBC connector.\n\n" +
@@ -63,22 +64,22 @@ func (r *dbInstanceResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"schema was) is removed from state with a warning at the next refresh, and the next apply creates it " +
 			"again. `last_applied_tag` and `last_deployed_change_set_tag` follow pipeline deployments and never " +
 			"cause a plan difference.",
-		Attributes: dbInstanceAttrs.resource(scopeSettings(map[string]setting{
-			"schema": {required: true, more: replaceNote, strings: schemaIdentifierValidators(), stringMods: replaceOnChange()},
-			"identifier": {required: true, more: "It " + identifierRuleMarkdown + ". " + replaceNote,
-				strings: identifierValidators(), stringMods: replaceOnChange()},
-			"name":      {required: true, more: "1 to 128 characters.", strings: []validator.String{stringvalidator.UTF8LengthBetween(1, 128)}},
+		Attributes: dbInstanceAttrs.Resource(scopeSettings(map[string]tfkit.Setting{
+			"schema": {Required: true, More: tfkit.ReplaceNote, Strings: schemaIdentifierValidators(), StringMods: tfkit.ReplaceOnChange()},
+			"identifier": {Required: true, More: "It " + identifierRuleMarkdown + ". " + tfkit.ReplaceNote,
+				Strings: identifierValidators(), StringMods: tfkit.ReplaceOnChange()},
+			"name":      {Required: true, More: "1 to 128 characters.", Strings: []validator.String{stringvalidator.UTF8LengthBetween(1, 128)}},
 			"tags":      tagsSetting(),
-			"connector": {required: true, strings: connectorRefValidators(false)},
-			"context":   {optional: true, strings: nonEmpty()},
-			"substitute_properties": {optional: true, computed: true,
-				more:       "Removing them from the configuration clears them in Harness.",
-				mapDefault: mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
-				maps:       []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1))}},
+			"connector": {Required: true, Strings: connectorRefValidators(false)},
+			"context":   {Optional: true, Strings: tfkit.NonEmpty()},
+			"substitute_properties": {Optional: true, Computed: true,
+				More:       "Removing them from the configuration clears them in Harness.",
+				MapDefault: mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
+				Maps:       []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1))}},
 			"branch":                       revision,
 			"commit_sha":                   revision,
 			"git_tag":                      revision,
-			"created":                      {int64Mods: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
+			"created":                      {Int64Mods: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			"last_applied_tag":             deployment,
 			"last_deployed_change_set_tag": deployment,
 		})),
@@ -87,7 +88,7 @@ func (r *dbInstanceResource) Schema(_ context.Context, _ resource.SchemaRequest,
 
 func (r *dbInstanceResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		atMostOneOf{"branch", "commit_sha", "git_tag"},
+		tfkit.AtMostOneOf{"branch", "commit_sha", "git_tag"},
 	}
 }
 
@@ -111,20 +112,20 @@ func (r *dbInstanceResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	var prior, plan dbInstanceModel
-	if resp.Diagnostics.Append(planModels(ctx, req, &prior, &plan)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(tfkit.PlanModels(ctx, req, &prior, &plan)...); resp.Diagnostics.HasError() {
 		return
 	}
 	switch {
 	case req.Plan.Raw.IsNull():
 		r.db.destroys(prior.ids())
 	case req.State.Raw.IsNull(): // a create, or the create half of a replacement
-		if knownStrings(plan.OrgID, plan.ProjectID, plan.Schema, plan.Identifier) {
+		if tfkit.KnownStrings(plan.OrgID, plan.ProjectID, plan.Schema, plan.Identifier) {
 			r.db.checkCreate(dbInstanceKind, "a DB schema", plan.where(), instanceKey(plan.OrgID.ValueString(),
 				plan.ProjectID.ValueString(), plan.Schema.ValueString(), plan.Identifier.ValueString()), &resp.Diagnostics)
 		}
 		r.checkRevision(ctx, plan, &resp.Diagnostics)
 	default:
-		if changed := replacing(ctx, req, dbInstanceReplacedBy, &resp.Diagnostics); len(changed) > 0 {
+		if changed := tfkit.Replacing(ctx, req, dbInstanceReplacedBy, &resp.Diagnostics); len(changed) > 0 {
 			r.db.destroys(prior.ids())
 			resp.Diagnostics.AddWarning(fmt.Sprintf("Replacing DB instance %q deletes its migration history", prior.Identifier.ValueString()),
 				fmt.Sprintf("A change of %s replaces the DB instance: Harness deletes the %s and its migration history, and "+
@@ -143,7 +144,7 @@ func (r *dbInstanceResource) ModifyPlan(ctx context.Context, req resource.Modify
 // this run or, for a schema only in Harness, from one read per schema
 // (dbPlan.sourceOf); when it is not known, the plan goes on.
 func (r *dbInstanceResource) checkRevision(ctx context.Context, plan dbInstanceModel, diags *diag.Diagnostics) {
-	if !plan.Branch.IsNull() || !plan.CommitSHA.IsNull() || !plan.GitTag.IsNull() || !knownStrings(plan.OrgID, plan.ProjectID, plan.Schema) {
+	if !plan.Branch.IsNull() || !plan.CommitSHA.IsNull() || !plan.GitTag.IsNull() || !tfkit.KnownStrings(plan.OrgID, plan.ProjectID, plan.Schema) {
 		return // a revision is set (or not known yet), or the schema is not known yet
 	}
 	where := map[string]string{sourceGit: "Git", sourceHarnessCode: "Harness Code Repository"}[r.db.sourceOf(ctx, r.client,
@@ -158,7 +159,7 @@ func (r *dbInstanceResource) checkRevision(ctx context.Context, plan dbInstanceM
 
 func (r *dbInstanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan dbInstanceModel
-	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(tfkit.GetModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -176,13 +177,13 @@ func (r *dbInstanceResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	tflog.Debug(ctx, "created DB instance", map[string]any{"org_id": org, "project_id": project, "schema": schemaID, "identifier": inst.Identifier})
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, schemaID, inst)...)
-	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
+	resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.State, &plan)...)
 	addMismatches(&resp.Diagnostics, plan.where(), in.Mismatches(inst), nil)
 }
 
 func (r *dbInstanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state dbInstanceModel
-	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
+	resp.Diagnostics.Append(tfkit.GetModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -202,7 +203,7 @@ func (r *dbInstanceResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, org, project, schemaID, inst)...)
-	resp.Diagnostics.Append(setModel(ctx, &resp.State, &state)...)
+	resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.State, &state)...)
 }
 
 // Update sends the plan, as a change from the refreshed state (client
@@ -210,8 +211,8 @@ func (r *dbInstanceResource) Read(ctx context.Context, req resource.ReadRequest,
 // merges or replaces a PUT), then checks that Harness's answer holds the plan.
 func (r *dbInstanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state dbInstanceModel
-	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
-	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
+	resp.Diagnostics.Append(tfkit.GetModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(tfkit.GetModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -232,7 +233,7 @@ func (r *dbInstanceResource) Update(ctx context.Context, req resource.UpdateRequ
 	lastApplied, lastDeployed := plan.LastAppliedTag, plan.LastDeployedChangeSetTag // known in the plan: keep them
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, schemaID, inst)...)
 	plan.LastAppliedTag, plan.LastDeployedChangeSetTag = lastApplied, lastDeployed
-	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
+	resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.State, &plan)...)
 	addMismatches(&resp.Diagnostics, plan.where(), desired.Mismatches(inst), nil)
 }
 
@@ -240,7 +241,7 @@ func (r *dbInstanceResource) Update(ctx context.Context, req resource.UpdateRequ
 // which Harness deletes with its instances) counts as deleted.
 func (r *dbInstanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state dbInstanceModel
-	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
+	resp.Diagnostics.Append(tfkit.GetModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
 var (
@@ -79,7 +80,7 @@ func (d *dbInstancesDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				MarkdownDescription: "The matching instances, sorted by identifier (whatever order the API answers in), " +
 					"with the attributes of the `harness_dbops_db_instance` data source.",
 				Computed:     true,
-				NestedObject: schema.NestedAttributeObject{Attributes: dbInstanceAttrs.dataSource(nil)},
+				NestedObject: schema.NestedAttributeObject{Attributes: dbInstanceAttrs.DataSource(nil)},
 			},
 		},
 	}
@@ -97,7 +98,7 @@ func (d *dbInstancesDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	org, project, schemaID := m.OrgID.ValueString(), m.ProjectID.ValueString(), m.Schema.ValueString()
 	opts := client.ListInstancesOptions{SearchTerm: m.SearchTerm.ValueString()}
-	tags, diags := mapToAPI(ctx, m.Tags)
+	tags, diags := tfkit.GoStringMap(ctx, m.Tags)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -118,7 +119,7 @@ func (d *dbInstancesDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	tflog.Debug(ctx, "listed DB instances", map[string]any{"org_id": org, "project_id": project, "schema": schemaID, "count": len(list)})
-	m.Instances, diags = objectList(ctx, dbInstanceAttrTypes, list, func(in *client.Instance) string { return in.Identifier }, func(in *dbInstanceModel, api *client.Instance) diag.Diagnostics {
+	m.Instances, diags = tfkit.ObjectList(ctx, dbInstanceAttrTypes, list, func(in *client.Instance) string { return in.Identifier }, func(in *dbInstanceModel, api *client.Instance) diag.Diagnostics {
 		return in.fromAPI(ctx, org, project, schemaID, api)
 	})
 	resp.Diagnostics.Append(diags...)

@@ -7,8 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
 )
@@ -162,43 +160,4 @@ func (p *dbPlan) checkCreate(kind, scope, where, key string, diags *diag.Diagnos
 			"so one of the two creates would fail, and importing it into the other resource would put one object under "+
 			"two resources, each undoing the other's changes. Give each resource its own identifier, or remove one of them.",
 			where, kind, scope))
-}
-
-// knownStrings reports whether every value is known and not null.
-func knownStrings(vs ...types.String) bool {
-	for _, v := range vs {
-		if v.IsNull() || v.IsUnknown() {
-			return false
-		}
-	}
-	return true
-}
-
-// planModels reads the prior state and the plan of a ModifyPlan into models, each when
-// it is not null (a create has no prior state, a destroy no plan).
-func planModels[M any](ctx context.Context, req resource.ModifyPlanRequest, prior, plan *M) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if !req.State.Raw.IsNull() {
-		diags.Append(getModel(ctx, req.State.Schema, req.State.Raw, prior)...)
-	}
-	if !req.Plan.Raw.IsNull() {
-		diags.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, plan)...)
-	}
-	return diags
-}
-
-// replacing returns the attributes of names (those whose change replaces the resource)
-// that the plan changes: the framework does not tell ModifyPlan which attributes
-// require replacement.
-func replacing(ctx context.Context, req resource.ModifyPlanRequest, names []string, diags *diag.Diagnostics) []string {
-	var changed []string
-	for _, name := range names {
-		var planned, was types.String
-		diags.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
-		diags.Append(req.State.GetAttribute(ctx, path.Root(name), &was)...)
-		if !planned.Equal(was) {
-			changed = append(changed, name)
-		}
-	}
-	return changed
 }

@@ -32,7 +32,7 @@ func (d *dbSchemaDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one Harness Database DevOps DB schema by its identifier " +
 			"(`GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}`). A schema that does not exist is an error.",
-		Attributes: dbSchemaAttrs.dataSource(scopeLookup(map[string][]validator.String{"identifier": schemaIdentifierValidators()})),
+		Attributes: dbSchemaAttrs.DataSource(scopeLookup(map[string][]validator.String{"identifier": schemaIdentifierValidators()})),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
 const (
@@ -19,39 +20,39 @@ const (
 
 // dbSchemaAttrs are the attributes of a DB schema that the resource and its data
 // sources share.
-var dbSchemaAttrs = withScope("`org_id/project_id/identifier`", entityAttrs{
-	"identifier":     {what: "Identifier of the DB schema (`identifier`)."},
-	"name":           {what: "Display name (`name`)."},
-	"tags":           {what: "Tags (`tags`); `{}` when there are none.", typ: stringMapType},
-	"service":        {what: "Identifier of the Harness service the schema belongs to (`service`); null when there is none."},
-	"migration_type": {what: "Migration tool (`migrationType`): `Liquibase` or `Flyway`."},
-	"use_percona":    {what: "Whether schema changes run through Percona Toolkit (`usePercona`).", typ: types.BoolType},
-	"type": {what: "Kind of schema source (`type`): `Repository` when `schema_source` is set, `Script` when " +
+var dbSchemaAttrs = withScope("`org_id/project_id/identifier`", tfkit.Attrs{
+	"identifier":     {What: "Identifier of the DB schema (`identifier`)."},
+	"name":           {What: "Display name (`name`)."},
+	"tags":           {What: "Tags (`tags`); `{}` when there are none.", Type: tfkit.StringMapType},
+	"service":        {What: "Identifier of the Harness service the schema belongs to (`service`); null when there is none."},
+	"migration_type": {What: "Migration tool (`migrationType`): `Liquibase` or `Flyway`."},
+	"use_percona":    {What: "Whether schema changes run through Percona Toolkit (`usePercona`).", Type: types.BoolType},
+	"type": {What: "Kind of schema source (`type`): `Repository` when `schema_source` is set, `Script` when " +
 		"`changelog_script` is set."},
-	"schema_source": {what: "The changelog kept in a repository or an Artifactory archive (`changelog`; `type` = " +
-		"`Repository`); null for `Script` schemas.", nested: entityAttrs{
-		"connector": {what: "Git or Artifactory connector reference (`changelog.connector`), such as `my_connector`, " +
+	"schema_source": {What: "The changelog kept in a repository or an Artifactory archive (`changelog`; `type` = " +
+		"`Repository`); null for `Script` schemas.", Nested: tfkit.Attrs{
+		"connector": {What: "Git or Artifactory connector reference (`changelog.connector`), such as `my_connector`, " +
 			"`org.my_connector` or `account.my_connector`; null (or `\"\"`) for Harness Code Repository."},
-		"repo": {what: "Repository name (`changelog.repo`): required for Harness Code Repository and for " +
+		"repo": {What: "Repository name (`changelog.repo`): required for Harness Code Repository and for " +
 			"account-level Git connectors."},
-		"location":     {what: "Path of the changelog file or folder in the repository (`changelog.location`)."},
-		"archive_path": {what: "Path of the archive in Artifactory (`changelog.archivePath`); Artifactory connectors only."},
-		"toml":         {what: "Flyway configuration file (`changelog.toml`)."},
+		"location":     {What: "Path of the changelog file or folder in the repository (`changelog.location`)."},
+		"archive_path": {What: "Path of the archive in Artifactory (`changelog.archivePath`); Artifactory connectors only."},
+		"toml":         {What: "Flyway configuration file (`changelog.toml`)."},
 	}},
-	"changelog_script": {what: "A script, run in a container, that fetches the changelog (`changeLogScript`; `type` = " +
-		"`Script`); null for `Repository` schemas.", nested: entityAttrs{
-		"image":    {what: "Container image that runs the script (`changeLogScript.image`), such as `plugins/image:latest`."},
-		"command":  {what: "The script that downloads the changelog (`changeLogScript.command`)."},
-		"shell":    {what: "Shell that runs the script (`changeLogScript.shell`), such as `Sh` or `Bash`, or a Harness expression."},
-		"location": {what: "Path of the changelog once downloaded (`changeLogScript.location`)."},
-		"toml":     {what: "Flyway configuration file (`changeLogScript.toml`)."},
+	"changelog_script": {What: "A script, run in a container, that fetches the changelog (`changeLogScript`; `type` = " +
+		"`Script`); null for `Repository` schemas.", Nested: tfkit.Attrs{
+		"image":    {What: "Container image that runs the script (`changeLogScript.image`), such as `plugins/image:latest`."},
+		"command":  {What: "The script that downloads the changelog (`changeLogScript.command`)."},
+		"shell":    {What: "Shell that runs the script (`changeLogScript.shell`), such as `Sh` or `Bash`, or a Harness expression."},
+		"location": {What: "Path of the changelog once downloaded (`changeLogScript.location`)."},
+		"toml":     {What: "Flyway configuration file (`changeLogScript.toml`)."},
 	}},
-	"created":        {what: "Creation time, in epoch seconds (`created`).", typ: types.Int64Type},
-	"updated":        {what: "Last update time, in epoch seconds (`updated`).", typ: types.Int64Type},
-	"instance_count": {what: "Number of DB instances of the schema (`instanceCount`).", typ: types.Int64Type},
-	"schema_source_type": {what: "Where the changelog comes from, as Harness classifies it (`schemaSourceType`), such " +
+	"created":        {What: "Creation time, in epoch seconds (`created`).", Type: types.Int64Type},
+	"updated":        {What: "Last update time, in epoch seconds (`updated`).", Type: types.Int64Type},
+	"instance_count": {What: "Number of DB instances of the schema (`instanceCount`).", Type: types.Int64Type},
+	"schema_source_type": {What: "Where the changelog comes from, as Harness classifies it (`schemaSourceType`), such " +
 		"as `Git`, `Artifactory`, `HarnessCode` or `Custom`."},
-	"parent_id": {what: "Harness's unique ID of the org/project scope the schema belongs to (`parentId`)."},
+	"parent_id": {What: "Harness's unique ID of the org/project scope the schema belongs to (`parentId`)."},
 })
 
 // dbSchemaModel is a DB schema in Terraform: the resource's state, and the data
@@ -96,9 +97,9 @@ type dbChangelogScriptModel struct {
 
 // The object types of the models, from dbSchemaAttrs.
 var (
-	dbSchemaAttrTypes          = dbSchemaAttrs.objectTypes()
-	dbSchemaSourceAttrTypes    = dbSchemaAttrs["schema_source"].nested.objectTypes()
-	dbChangelogScriptAttrTypes = dbSchemaAttrs["changelog_script"].nested.objectTypes()
+	dbSchemaAttrTypes          = dbSchemaAttrs.ObjectTypes()
+	dbSchemaSourceAttrTypes    = dbSchemaAttrs["schema_source"].Nested.ObjectTypes()
+	dbChangelogScriptAttrTypes = dbSchemaAttrs["changelog_script"].Nested.ObjectTypes()
 )
 
 // toAPI is the schema the model describes, in the create body's shape; the update
@@ -112,7 +113,7 @@ func (m dbSchemaModel) toAPI(ctx context.Context) (client.SchemaInput, diag.Diag
 		MigrationType: m.MigrationType.ValueString(),
 		UsePercona:    m.UsePercona.ValueBool(),
 	}
-	in.Tags, diags = mapToAPI(ctx, m.Tags)
+	in.Tags, diags = tfkit.GoStringMap(ctx, m.Tags)
 	if !m.SchemaSource.IsNull() && !m.SchemaSource.IsUnknown() {
 		var src dbSchemaSourceModel
 		diags.Append(m.SchemaSource.As(ctx, &src, basetypes.ObjectAsOptions{})...)
@@ -160,7 +161,7 @@ func (m *dbSchemaModel) fromAPI(ctx context.Context, org, project string, s *cli
 	m.ProjectID = types.StringValue(project)
 	m.Identifier = types.StringValue(s.Identifier)
 	m.Name = types.StringValue(s.Name)
-	m.Service = optionalString(s.Service)
+	m.Service = tfkit.OptionalString(s.Service)
 	// Schemas created before Flyway support may come back without migrationType: they
 	// are Liquibase, the API's default. Null here would plan a replacement.
 	m.MigrationType = types.StringValue(cmp.Or(s.MigrationType, "Liquibase"))
@@ -168,24 +169,24 @@ func (m *dbSchemaModel) fromAPI(ctx context.Context, org, project string, s *cli
 	m.Created = types.Int64Value(s.Created)
 	m.Updated = types.Int64Value(s.Updated)
 	m.InstanceCount = types.Int64Value(s.InstanceCount)
-	m.SchemaSourceType = optionalString(s.SchemaSourceType)
-	m.ParentID = optionalString(s.ParentID)
+	m.SchemaSourceType = tfkit.OptionalString(s.SchemaSourceType)
+	m.ParentID = tfkit.OptionalString(s.ParentID)
 
 	var d diag.Diagnostics
-	m.Tags = stringMap(s.Tags)
+	m.Tags = tfkit.StringMap(s.Tags)
 
 	m.SchemaSource = types.ObjectNull(dbSchemaSourceAttrTypes)
 	if c := s.Changelog; c != nil {
-		connector := optionalString(c.Connector)
+		connector := tfkit.OptionalString(c.Connector)
 		if c.Connector == "" && priorConnector.Equal(types.StringValue("")) {
 			connector = priorConnector
 		}
 		m.SchemaSource, d = types.ObjectValueFrom(ctx, dbSchemaSourceAttrTypes, dbSchemaSourceModel{
 			Connector:   connector,
-			Repo:        optionalString(c.Repo),
+			Repo:        tfkit.OptionalString(c.Repo),
 			Location:    types.StringValue(c.Location),
-			ArchivePath: optionalString(c.ArchivePath),
-			TOML:        optionalString(c.TOML),
+			ArchivePath: tfkit.OptionalString(c.ArchivePath),
+			TOML:        tfkit.OptionalString(c.TOML),
 		})
 		diags.Append(d...)
 	}
@@ -196,7 +197,7 @@ func (m *dbSchemaModel) fromAPI(ctx context.Context, org, project string, s *cli
 			Command:  types.StringValue(c.Command),
 			Shell:    types.StringValue(c.Shell),
 			Location: types.StringValue(c.Location),
-			TOML:     optionalString(c.TOML),
+			TOML:     tfkit.OptionalString(c.TOML),
 		})
 		diags.Append(d...)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
 var (
@@ -61,7 +62,7 @@ func (r *dbSchemaResource) Metadata(_ context.Context, req resource.MetadataRequ
 }
 
 func (r *dbSchemaResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	required, optional := setting{required: true, strings: nonEmpty()}, setting{optional: true, strings: nonEmpty()}
+	required, optional := tfkit.Setting{Required: true, Strings: tfkit.NonEmpty()}, tfkit.Setting{Optional: true, Strings: tfkit.NonEmpty()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Harness Database DevOps **DB schema**: where the changelog of a database lives " +
 			"(a Git or Harness Code repository, an Artifactory archive, or a script that fetches it) and which " +
@@ -70,42 +71,42 @@ func (r *dbSchemaResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"with a warning at the next refresh, and the next apply creates it again. Deleting a schema deletes its " +
 			"DB instances and their migration history in Harness too; a plan that destroys or replaces a schema with " +
 			"instances says so in a warning.",
-		Attributes: dbSchemaAttrs.resource(scopeSettings(map[string]setting{
-			"identifier": {required: true, more: "It " + identifierRuleMarkdown + ". `overview` is reserved by the API. " + replaceNote,
-				strings: schemaIdentifierValidators(), stringMods: replaceOnChange()},
-			"name": {required: true, more: "1 to 128 characters.", strings: []validator.String{stringvalidator.UTF8LengthBetween(1, 128)}},
+		Attributes: dbSchemaAttrs.Resource(scopeSettings(map[string]tfkit.Setting{
+			"identifier": {Required: true, More: "It " + identifierRuleMarkdown + ". `overview` is reserved by the API. " + tfkit.ReplaceNote,
+				Strings: schemaIdentifierValidators(), StringMods: tfkit.ReplaceOnChange()},
+			"name": {Required: true, More: "1 to 128 characters.", Strings: []validator.String{stringvalidator.UTF8LengthBetween(1, 128)}},
 			"tags": tagsSetting(),
-			"service": {optional: true, strings: nonEmpty(),
-				more: "Must not be empty when set; removing it from the configuration clears it in Harness."},
-			"migration_type": {optional: true, computed: true, more: "Default `Liquibase`. The API cannot change it on an " +
-				"existing schema. " + replaceNote, stringDefault: stringdefault.StaticString("Liquibase"),
-				strings: []validator.String{stringvalidator.OneOf("Liquibase", "Flyway")}, stringMods: replaceOnChange()},
-			"use_percona": {optional: true, computed: true, more: "Default `false`.", boolDefault: booldefault.StaticBool(false)},
-			"type":        {more: "Known at plan time.", stringMods: []planmodifier.String{schemaTypeFromSource{}}},
-			"schema_source": {optional: true, more: "Conflicts with `changelog_script`.", nested: map[string]setting{
-				"connector":    {optional: true, strings: connectorRefValidators(true)},
+			"service": {Optional: true, Strings: tfkit.NonEmpty(),
+				More: "Must not be empty when set; removing it from the configuration clears it in Harness."},
+			"migration_type": {Optional: true, Computed: true, More: "Default `Liquibase`. The API cannot change it on an " +
+				"existing schema. " + tfkit.ReplaceNote, StringDefault: stringdefault.StaticString("Liquibase"),
+				Strings: []validator.String{stringvalidator.OneOf("Liquibase", "Flyway")}, StringMods: tfkit.ReplaceOnChange()},
+			"use_percona": {Optional: true, Computed: true, More: "Default `false`.", BoolDefault: booldefault.StaticBool(false)},
+			"type":        {More: "Known at plan time.", StringMods: []planmodifier.String{schemaTypeFromSource{}}},
+			"schema_source": {Optional: true, More: "Conflicts with `changelog_script`.", Nested: map[string]tfkit.Setting{
+				"connector":    {Optional: true, Strings: connectorRefValidators(true)},
 				"repo":         optional,
 				"location":     required,
 				"archive_path": optional,
 				"toml":         optional,
 			}},
-			"changelog_script": {optional: true, more: "Conflicts with `schema_source`.", nested: map[string]setting{
+			"changelog_script": {Optional: true, More: "Conflicts with `schema_source`.", Nested: map[string]tfkit.Setting{
 				"image": required, "command": required, "toml": optional,
 				// The API requires these keys, not a value (AE ChangeLogScript): a schema
 				// made in Harness with "" must import into a configuration that says so.
-				"shell":    {required: true, more: "May be empty (`\"\"`), as Harness allows."},
-				"location": {required: true, more: "May be empty (`\"\"`), as Harness allows."},
+				"shell":    {Required: true, More: "May be empty (`\"\"`), as Harness allows."},
+				"location": {Required: true, More: "May be empty (`\"\"`), as Harness allows."},
 			}},
 			// Unknown in any plan that replaces the schema (Terraform plans the new object from a
 			// null prior state), known and unchanged otherwise: instances name it in
 			// replace_triggered_by to be replaced with their schema (dbSchemaCreatedNote).
-			"created": {more: dbSchemaCreatedNote, int64Mods: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
+			"created": {More: dbSchemaCreatedNote, Int64Mods: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 			// Instances move it, an update does not: Update keeps the planned value.
-			"instance_count": {int64Mods: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
-			"schema_source_type": {stringMods: []planmodifier.String{
-				useStateWhenUnchanged{paths: []path.Path{path.Root("schema_source"), path.Root("changelog_script")}},
+			"instance_count": {Int64Mods: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
+			"schema_source_type": {StringMods: []planmodifier.String{
+				tfkit.UseStateWhenUnchanged{Paths: []path.Path{path.Root("schema_source"), path.Root("changelog_script")}},
 			}},
-			"parent_id": {stringMods: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"parent_id": {StringMods: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 		})),
 	}
 }
@@ -149,14 +150,14 @@ func (r *dbSchemaResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	var prior, plan dbSchemaModel
-	if resp.Diagnostics.Append(planModels(ctx, req, &prior, &plan)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(tfkit.PlanModels(ctx, req, &prior, &plan)...); resp.Diagnostics.HasError() {
 		return
 	}
 	if req.Plan.Raw.IsNull() {
 		r.warnCascade(ctx, prior, "Destroying", &resp.Diagnostics)
 		return
 	}
-	if org, project, id := plan.OrgID, plan.ProjectID, plan.Identifier; knownStrings(org, project, id) {
+	if org, project, id := plan.OrgID, plan.ProjectID, plan.Identifier; tfkit.KnownStrings(org, project, id) {
 		r.db.plansSchema(org.ValueString(), project.ValueString(), id.ValueString(), plan.sourceKind())
 		if req.State.Raw.IsNull() {
 			r.db.checkCreate(dbSchemaKind, "a project", plan.where(), schemaKey(org.ValueString(), project.ValueString(), id.ValueString()), &resp.Diagnostics)
@@ -165,7 +166,7 @@ func (r *dbSchemaResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if req.State.Raw.IsNull() {
 		return
 	}
-	if len(replacing(ctx, req, dbSchemaReplacedBy, &resp.Diagnostics)) > 0 {
+	if len(tfkit.Replacing(ctx, req, dbSchemaReplacedBy, &resp.Diagnostics)) > 0 {
 		r.warnCascade(ctx, prior, "Replacing", &resp.Diagnostics)
 	}
 }
@@ -234,7 +235,7 @@ func (r *dbSchemaResource) Configure(_ context.Context, req resource.ConfigureRe
 
 func (r *dbSchemaResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan dbSchemaModel
-	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(tfkit.GetModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -252,13 +253,13 @@ func (r *dbSchemaResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	tflog.Debug(ctx, "created DB schema", map[string]any{"org_id": org, "project_id": project, "identifier": s.Identifier})
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, s)...)
-	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
+	resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.State, &plan)...)
 	addMismatches(&resp.Diagnostics, plan.where(), in.Mismatches(s), dbSchemaBlocks)
 }
 
 func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state dbSchemaModel
-	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
+	resp.Diagnostics.Append(tfkit.GetModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -276,7 +277,7 @@ func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, org, project, s)...)
-	resp.Diagnostics.Append(setModel(ctx, &resp.State, &state)...)
+	resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.State, &state)...)
 }
 
 // Update sends the plan, as a change from the refreshed state (client NewSchemaUpdate:
@@ -284,8 +285,8 @@ func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, r
 // PUT), then checks that Harness's answer holds the plan.
 func (r *dbSchemaResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state dbSchemaModel
-	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
-	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
+	resp.Diagnostics.Append(tfkit.GetModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(tfkit.GetModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -306,13 +307,13 @@ func (r *dbSchemaResource) Update(ctx context.Context, req resource.UpdateReques
 	instances := plan.InstanceCount // known in the plan: keep it (the next refresh reads the new one)
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, s)...)
 	plan.InstanceCount = instances
-	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
+	resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.State, &plan)...)
 	addMismatches(&resp.Diagnostics, plan.where(), desired.Mismatches(s), dbSchemaBlocks)
 }
 
 func (r *dbSchemaResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state dbSchemaModel
-	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
+	resp.Diagnostics.Append(tfkit.GetModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

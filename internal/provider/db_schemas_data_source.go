@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
 var (
@@ -68,7 +69,7 @@ func (d *dbSchemasDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				MarkdownDescription: "The matching schemas, sorted by identifier (whatever order the API answers in), " +
 					"with the attributes of the `harness_dbops_db_schema` data source.",
 				Computed:     true,
-				NestedObject: schema.NestedAttributeObject{Attributes: dbSchemaAttrs.dataSource(nil)},
+				NestedObject: schema.NestedAttributeObject{Attributes: dbSchemaAttrs.DataSource(nil)},
 			},
 		},
 	}
@@ -95,7 +96,7 @@ func (d *dbSchemasDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	tflog.Debug(ctx, "listed DB schemas", map[string]any{"org_id": org, "project_id": project, "count": len(list)})
 	var diags diag.Diagnostics
-	m.Schemas, diags = objectList(ctx, dbSchemaAttrTypes, list, func(s *client.Schema) string { return s.Identifier }, func(s *dbSchemaModel, api *client.Schema) diag.Diagnostics {
+	m.Schemas, diags = tfkit.ObjectList(ctx, dbSchemaAttrTypes, list, func(s *client.Schema) string { return s.Identifier }, func(s *dbSchemaModel, api *client.Schema) diag.Diagnostics {
 		return s.fromAPI(ctx, org, project, api)
 	})
 	resp.Diagnostics.Append(diags...)

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/imageref"
+	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
 var (
@@ -73,7 +74,7 @@ func (d *defaultImagesDataSource) Read(ctx context.Context, _ datasource.ReadReq
 	}
 	tflog.Debug(ctx, "read default DB DevOps images", map[string]any{"fields": len(defaults)})
 	resp.Diagnostics.Append(setImageAttributes(ctx, resp.State.SetAttribute, defaults)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("images"), stringMap(defaults))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("images"), tfkit.StringMap(defaults))...)
 	parsed := map[string]attr.Value{}
 	for api, ref := range defaults {
 		p, err := imageref.Parse(ref)

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
 var (
@@ -71,6 +72,6 @@ func (d *imageConfigDataSource) Read(ctx context.Context, _ datasource.ReadReque
 		return
 	}
 	resp.Diagnostics.Append(setImageAttributes(ctx, resp.State.SetAttribute, effective)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("images"), stringMap(effective))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("overrides"), stringMap(overrides))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("images"), tfkit.StringMap(effective))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("overrides"), tfkit.StringMap(overrides))...)
 }

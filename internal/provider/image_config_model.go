@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
 // imageField is one field of the account's execution config: the images that DB DevOps
@@ -221,7 +222,7 @@ func (m *imageConfigModel) fromAPI(overrides client.ExecutionConfig) {
 			m.Images[api] = types.StringNull()
 		}
 	}
-	m.UnmanagedOverrides = stringMap(unmanaged(overrides, managed))
+	m.UnmanagedOverrides = tfkit.StringMap(unmanaged(overrides, managed))
 }
 
 // plannedUnmanaged is what unmanaged_overrides holds after the apply of m, planned from
@@ -233,7 +234,7 @@ func (m imageConfigModel) plannedUnmanaged(state imageConfigModel, creating bool
 	case m.Exclusive.IsUnknown():
 		return types.MapUnknown(types.StringType)
 	case m.Exclusive.ValueBool():
-		return stringMap(nil)
+		return tfkit.StringMap(nil)
 	case creating || m.MapUnknown || state.UnmanagedOverrides.IsUnknown():
 		return types.MapUnknown(types.StringType)
 	case state.UnmanagedOverrides.IsNull(): // not refreshed since an older provider version wrote it

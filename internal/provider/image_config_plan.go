@@ -16,6 +16,7 @@ import (
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
 	"github.com/dbdevops/terraform-provider-harness/internal/imageref"
+	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
 // The plan-time checks of harness_dbops_image_config that compare the plan with the
@@ -89,7 +90,7 @@ func (r *imageConfigResource) warnCreateResets(ctx context.Context, plan imageCo
 				" The apply resets every override on a field this resource does not set.")
 		return
 	}
-	warnResets(plan, stringMap(current), resp)
+	warnResets(plan, tfkit.StringMap(current), resp)
 }
 
 // warnMoves says that a field moved between its typed attribute and the images map is

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
+	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
 // Tests of what the image config's plan says before its apply does it: the overrides
@@ -366,7 +367,7 @@ func TestFieldCoverage(t *testing.T) {
 
 // plannedUnmanaged: what unmanaged_overrides holds after the apply, in each mode.
 func TestPlannedUnmanaged(t *testing.T) {
-	refreshed := imageConfigModel{UnmanagedOverrides: stringMap(map[string]string{"mongoTag": "m:1", "oracleTag": "o:1"})}
+	refreshed := imageConfigModel{UnmanagedOverrides: tfkit.StringMap(map[string]string{"mongoTag": "m:1", "oracleTag": "o:1"})}
 	plan := func(exclusive types.Bool, set ...string) imageConfigModel {
 		m := imageConfigModel{Exclusive: exclusive, Images: map[string]types.String{}}
 		for _, api := range set {
@@ -381,11 +382,11 @@ func TestPlannedUnmanaged(t *testing.T) {
 		creating bool
 		want     types.Map
 	}{
-		{"exclusive: the apply resets them", plan(types.BoolValue(true)), refreshed, false, stringMap(nil)},
-		{"shared: they stay", plan(types.BoolValue(false), "defaultTag"), refreshed, false, stringMap(map[string]string{"mongoTag": "m:1", "oracleTag": "o:1"})},
-		{"shared: a field the plan sets leaves them", plan(types.BoolValue(false), "mongoTag"), refreshed, false, stringMap(map[string]string{"oracleTag": "o:1"})},
+		{"exclusive: the apply resets them", plan(types.BoolValue(true)), refreshed, false, tfkit.StringMap(nil)},
+		{"shared: they stay", plan(types.BoolValue(false), "defaultTag"), refreshed, false, tfkit.StringMap(map[string]string{"mongoTag": "m:1", "oracleTag": "o:1"})},
+		{"shared: a field the plan sets leaves them", plan(types.BoolValue(false), "mongoTag"), refreshed, false, tfkit.StringMap(map[string]string{"oracleTag": "o:1"})},
 		{"shared create: not read yet", plan(types.BoolValue(false), "defaultTag"), imageConfigModel{}, true, types.MapUnknown(types.StringType)},
-		{"exclusive create: none left", plan(types.BoolValue(true)), imageConfigModel{}, true, stringMap(nil)},
+		{"exclusive create: none left", plan(types.BoolValue(true)), imageConfigModel{}, true, tfkit.StringMap(nil)},
 		{"exclusive unknown", plan(types.BoolUnknown()), refreshed, false, types.MapUnknown(types.StringType)},
 		{"a state not refreshed since an older version", plan(types.BoolValue(false)), imageConfigModel{UnmanagedOverrides: types.MapNull(types.StringType)}, false, types.MapNull(types.StringType)},
 	} {
@@ -419,7 +420,7 @@ func TestWarnDestroyKeeps(t *testing.T) {
 		{"no other override", false, onDestroyReset, map[string]string{"gitCloneTag": "g:1"}, nil, ""},
 	} {
 		m := imageConfigModel{ID: types.StringValue("acc"), Exclusive: types.BoolValue(tt.exclusive), OnDestroy: types.StringValue(tt.onDestroy),
-			UnmanagedOverrides: stringMap(tt.other), Images: map[string]types.String{}}
+			UnmanagedOverrides: tfkit.StringMap(tt.other), Images: map[string]types.String{}}
 		for api, v := range tt.set {
 			m.Images[api] = types.StringValue(v)
 		}
@@ -441,7 +442,7 @@ func TestWarnDestroyKeeps(t *testing.T) {
 // warnResets names what an exclusive plan resets, not the fields the plan sets, and
 // does not promise to reset what an images map known only at apply may set.
 func TestWarnResets(t *testing.T) {
-	found := stringMap(map[string]string{"mongoTag": "m:1", "defaultTag": "d:1"})
+	found := tfkit.StringMap(map[string]string{"mongoTag": "m:1", "defaultTag": "d:1"})
 	for _, tt := range []struct {
 		name          string
 		plan          imageConfigModel

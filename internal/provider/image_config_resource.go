@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
 var (
@@ -297,7 +298,7 @@ func (r *imageConfigResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	plan.ID = types.StringValue(r.client.AccountID())
 	if plan.UnmanagedOverrides.IsUnknown() { // shared mode: the overrides the apply left alone
-		plan.UnmanagedOverrides = stringMap(others)
+		plan.UnmanagedOverrides = tfkit.StringMap(others)
 	}
 	resp.Diagnostics.Append(plan.write(ctx, &resp.State)...)
 	resp.Diagnostics.Append(saveApplied(ctx, resp.Private, desired)...)

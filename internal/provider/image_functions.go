@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/imageref"
+	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
 var (
@@ -32,22 +33,15 @@ var imagePartsTypes = map[string]attr.Type{
 // imagePartsObject is p as a Terraform object, null where a part is absent.
 func imagePartsObject(p imageref.Parts) types.Object {
 	return types.ObjectValueMust(imagePartsTypes, map[string]attr.Value{
-		"registry":        nullIfEmpty(p.Registry),
-		"repository":      nullIfEmpty(p.Repository),
-		"tag":             nullIfEmpty(p.Tag),
-		"digest":          nullIfEmpty(p.Digest),
-		"tool":            nullIfEmpty(p.Tool),
-		"harness_version": nullIfEmpty(p.HarnessVersion),
-		"tool_version":    nullIfEmpty(p.ToolVersion),
-		"variant":         nullIfEmpty(p.Variant),
+		"registry":        tfkit.OptionalString(p.Registry),
+		"repository":      tfkit.OptionalString(p.Repository),
+		"tag":             tfkit.OptionalString(p.Tag),
+		"digest":          tfkit.OptionalString(p.Digest),
+		"tool":            tfkit.OptionalString(p.Tool),
+		"harness_version": tfkit.OptionalString(p.HarnessVersion),
+		"tool_version":    tfkit.OptionalString(p.ToolVersion),
+		"variant":         tfkit.OptionalString(p.Variant),
 	})
-}
-
-func nullIfEmpty(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }
 
 const imagePartsDoc = "`registry` (the host, `docker.io` when the reference names none), `repository` (the path after " +

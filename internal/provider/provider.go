@@ -26,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
+	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
 // The environment variables of the official Harness provider, so that pipelines that
@@ -89,7 +90,7 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				MarkdownDescription: "Base URL of the Harness API; API paths (`/v1/...`) are joined to it. Defaults to " +
 					"the `" + envEndpoint + "` environment variable, then to `" + client.DefaultEndpoint + "`.",
 				Optional:   true,
-				Validators: []validator.String{urlValidator{}},
+				Validators: []validator.String{tfkit.HTTPURL{Example: client.DefaultEndpoint}},
 			},
 			"account_id": schema.StringAttribute{
 				MarkdownDescription: "Harness account identifier, sent as the `Harness-Account` header. Defaults to the `" +
@@ -116,20 +117,20 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				MarkdownDescription: "Time limit of one HTTP attempt, as a Go duration such as `30s` or `2m`; a timed-out " +
 					"attempt is retried. Default `" + defaultRequestTimeout.String() + "`.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{}},
+				Validators: []validator.String{tfkit.Duration{}},
 			},
 			"rate_limit_per_second": schema.Float64Attribute{
 				MarkdownDescription: "Client-side limit on requests per second across this provider instance, retries " +
 					"included, for busy accounts that share Harness's rate limits. `0` (the default) means no limit.",
 				Optional:   true,
-				Validators: []validator.Float64{notNegative{}},
+				Validators: []validator.Float64{tfkit.NotNegative{}},
 			},
 			"retry_wait_min": schema.StringAttribute{
 				MarkdownDescription: "Wait before the first retry, as a Go duration such as `500ms` or `2s`; each " +
 					"further retry waits twice as long, up to `retry_wait_max`. A `Retry-After` from the server is " +
 					"honoured instead. Default `" + defaultRetryWaitMin.String() + "`.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{}},
+				Validators: []validator.String{tfkit.Duration{}},
 			},
 			"skip_credentials_validation": schema.BoolAttribute{
 				MarkdownDescription: "When the provider is configured it proves the endpoint and the API key with one " +
@@ -146,7 +147,7 @@ func (p *harnessProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				MarkdownDescription: "Longest wait between two retries when the server sends no `Retry-After`, as a " +
 					"Go duration; at least `retry_wait_min`. Default `" + defaultRetryWaitMax.String() + "`.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{}},
+				Validators: []validator.String{tfkit.Duration{}},
 			},
 		},
 	}
@@ -203,7 +204,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 				"environment variable) is %q. Harness refuses every call made for one account with another account's "+
 				"key. Set account_id to %q, or use a key of account %q.", keyAccount, envAccountID, accountID, keyAccount, accountID))
 	}
-	if cfg.Endpoint.IsNull() && endpoint != "" && !isHTTPURL(endpoint) { // a configured value is checked by urlValidator
+	if cfg.Endpoint.IsNull() && endpoint != "" && !tfkit.IsHTTPURL(endpoint) { // a configured value is checked by tfkit.HTTPURL
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Harness endpoint",
 			fmt.Sprintf("The %s environment variable holds %q, which is not an http(s) URL such as %s.", envEndpoint, endpoint, client.DefaultEndpoint))
 	}
@@ -351,7 +352,7 @@ func accountOfKey(key string) string {
 	return parts[1]
 }
 
-// durationOr parses a duration already checked by durationValidator; null is def.
+// durationOr parses a duration already checked by tfkit.Duration; null is def.
 func durationOr(v types.String, def time.Duration) time.Duration {
 	if v.IsNull() {
 		return def
@@ -368,11 +369,6 @@ func endpointOrDefault(e string) string {
 		return client.DefaultEndpoint
 	}
 	return e
-}
-
-func isHTTPURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // checkAccess runs client.CheckAccess once per process for a given endpoint, account

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -14,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // entitySchema is what the schema test needs of a resource's or a data source's schema.
@@ -116,32 +114,6 @@ func TestSchemas(t *testing.T) {
 			if !seen[name] {
 				t.Errorf("%s is listed in models or withoutModel, but the provider does not register it", name)
 			}
-		}
-	}
-}
-
-// The builders refuse an attribute type they have no schema attribute for, instead of
-// making it a string that fails only when Terraform reads a value.
-func TestEntityAttrsRefuseUnbuiltTypes(t *testing.T) {
-	for _, e := range []entityAttrs{
-		{"ratio": {what: "A ratio.", typ: types.Float64Type}},
-		{"names": {what: "Names.", typ: types.ListType{ElemType: types.StringType}}},
-		{"block": {what: "An object with no nested attributes.", typ: types.ObjectType{}}},
-	} {
-		for kind, build := range map[string]func(){
-			"resource":    func() { e.resource(nil) },
-			"data source": func() { e.dataSource(nil) },
-		} {
-			name := slices.Collect(maps.Keys(e))[0]
-			t.Run(kind+" "+name, func(t *testing.T) {
-				defer func() {
-					msg, _ := recover().(string)
-					if !strings.Contains(msg, fmt.Sprintf("attribute %q has type", name)) || !strings.Contains(msg, "does not build") {
-						t.Errorf("the builder did not refuse %s: recovered %q", name, msg)
-					}
-				}()
-				build()
-			})
 		}
 	}
 }

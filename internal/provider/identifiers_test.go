@@ -1,17 +1,11 @@
 package provider
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 func TestIdentifierValidators(t *testing.T) {
@@ -53,50 +47,5 @@ func TestIdentifierValidators(t *testing.T) {
 				t.Fatalf("want an error containing %q, got %q", tt.wantErr, got)
 			}
 		})
-	}
-}
-
-// atMostOneOf says what resourcevalidator.Conflicting says, in the same cases: two or
-// more of the attributes set (unknown and null do not count), at the first one set.
-func TestAtMostOneOf(t *testing.T) {
-	ctx := context.Background()
-	var sresp resource.SchemaResponse
-	newDBInstanceResource().Schema(ctx, resource.SchemaRequest{}, &sresp)
-	typ, ok := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok {
-		t.Fatal("the schema's type is not an object")
-	}
-	ours := atMostOneOf{"branch", "commit_sha", "git_tag"}
-	library := resourcevalidator.Conflicting(path.MatchRoot("branch"), path.MatchRoot("commit_sha"), path.MatchRoot("git_tag"))
-	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
-	unknown := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-	for name, set := range map[string]map[string]tftypes.Value{
-		"none":            {},
-		"one":             {"branch": str("main")},
-		"two":             {"commit_sha": str("abc"), "git_tag": str("v1")},
-		"three":           {"branch": str("main"), "commit_sha": str("abc"), "git_tag": str("v1")},
-		"one and unknown": {"branch": str("main"), "git_tag": unknown},
-		"empty strings":   {"branch": str(""), "git_tag": str("")},
-	} {
-		vals := map[string]tftypes.Value{}
-		for attrName, t := range typ.AttributeTypes {
-			vals[attrName] = tftypes.NewValue(t, nil)
-			if v, ok := set[attrName]; ok {
-				vals[attrName] = v
-			}
-		}
-		req := resource.ValidateConfigRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, vals)}}
-		var got, want resource.ValidateConfigResponse
-		ours.ValidateResource(ctx, req, &got)
-		library.ValidateResource(ctx, req, &want)
-		if !got.Diagnostics.Equal(want.Diagnostics) {
-			t.Errorf("%s: %v, the library says %v", name, got.Diagnostics, want.Diagnostics)
-		}
-		if wantErr := len(set) >= 2 && name != "one and unknown"; got.Diagnostics.HasError() != wantErr {
-			t.Errorf("%s: error %v, want %v", name, got.Diagnostics.HasError(), wantErr)
-		}
-	}
-	if ours.Description(ctx) != library.Description(ctx) {
-		t.Errorf("descriptions differ: %q, %q", ours.Description(ctx), library.Description(ctx))
 	}
 }

@@ -1,4 +1,4 @@
-package provider
+package tfkit
 
 import (
 	"context"
@@ -16,10 +16,11 @@ import (
 // State.Set) reflect over the model on every call: struct tags parsed again, and every
 // field name matched against a regular expression (internal/reflect, v1.19.0). For the
 // resources Terraform handles by the thousand, a DB instance's Create spent two thirds
-// of its own time there (BENCHMARKS.md). getModel and setModel do the same conversion
+// of its own time there (BENCHMARKS.md). GetModel and SetModel do the same conversion
 // with each model type's field table built once. A model is a struct whose fields are
 // attr.Values tagged `tfsdk:"name"`, one per attribute of the schema; nested objects
-// are types.Object. TestModelCodec holds them equal to the framework's Get and Set.
+// are types.Object. The provider's TestModelCodec holds them equal to the framework's Get
+// and Set for each of its models.
 
 // schemaType is the part of a schema (tfsdk.Plan.Schema, State.Schema) the codec uses.
 type schemaType interface {
@@ -50,8 +51,8 @@ func fieldsOf(t reflect.Type) []codecField {
 	return fields
 }
 
-// getModel fills *m from raw, a value of schema's type (a plan, a state or a config).
-func getModel[M any](ctx context.Context, schema schemaType, raw tftypes.Value, m *M) diag.Diagnostics {
+// GetModel fills *m from raw, a value of schema's type (a plan, a state or a config).
+func GetModel[M any](ctx context.Context, schema schemaType, raw tftypes.Value, m *M) diag.Diagnostics {
 	var diags diag.Diagnostics
 	objType, ok := schema.Type().(attr.TypeWithAttributeTypes)
 	var vals map[string]tftypes.Value
@@ -110,8 +111,8 @@ func modelValue[M any](ctx context.Context, schema schemaType, m *M) (tftypes.Va
 	return tftypes.NewValue(typ, vals), diags
 }
 
-// setModel writes *m as the whole state.
-func setModel[M any](ctx context.Context, state *tfsdk.State, m *M) diag.Diagnostics {
+// SetModel writes *m as the whole state.
+func SetModel[M any](ctx context.Context, state *tfsdk.State, m *M) diag.Diagnostics {
 	v, diags := modelValue(ctx, state.Schema, m)
 	if diags.HasError() {
 		return diags

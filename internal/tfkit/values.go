@@ -1,4 +1,4 @@
-package provider
+package tfkit
 
 import (
 	"context"
@@ -10,18 +10,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// Conversions between API values and Terraform values, shared by every resource.
+// Conversions between the Go values of an API and Terraform values.
 
-// optionalString maps an API string to state: "" (absent) is null.
-func optionalString(s string) types.String {
+// OptionalString is s as a Terraform string: "" (absent) is null.
+func OptionalString(s string) types.String {
 	if s == "" {
 		return types.StringNull()
 	}
 	return types.StringValue(s)
 }
 
-// stringMap maps an API string map to state; nil and empty are both {}.
-func stringMap(m map[string]string) types.Map {
+// StringMap is m as a Terraform map; nil and empty are both {}.
+func StringMap(m map[string]string) types.Map {
 	elems := make(map[string]attr.Value, len(m))
 	for k, v := range m {
 		elems[k] = types.StringValue(v)
@@ -29,8 +29,9 @@ func stringMap(m map[string]string) types.Map {
 	return types.MapValueMust(types.StringType, elems)
 }
 
-// mapToAPI maps a state map to the API; null and empty are both nil.
-func mapToAPI(ctx context.Context, m types.Map) (map[string]string, diag.Diagnostics) {
+// GoStringMap is a Terraform map of strings as a Go map; null, unknown and empty are
+// all nil.
+func GoStringMap(ctx context.Context, m types.Map) (map[string]string, diag.Diagnostics) {
 	if m.IsNull() || m.IsUnknown() || len(m.Elements()) == 0 {
 		return nil, nil
 	}
@@ -39,11 +40,11 @@ func mapToAPI(ctx context.Context, m types.Map) (map[string]string, diag.Diagnos
 	return out, diags
 }
 
-// objectList maps API items to a list of model objects sorted by identifier, for the
+// ObjectList maps API items to a list of model objects sorted by identifier, for
 // list data sources. The API's order is its own (newest first by default, the order
 // the client asks for, or a server's tie-break): sorted here, an entity added or
 // removed moves only the items after its identifier.
-func objectList[T, M any](ctx context.Context, attrTypes map[string]attr.Type, items []T, identifier func(*T) string, fromAPI func(*M, *T) diag.Diagnostics) (types.List, diag.Diagnostics) {
+func ObjectList[T, M any](ctx context.Context, attrTypes map[string]attr.Type, items []T, identifier func(*T) string, fromAPI func(*M, *T) diag.Diagnostics) (types.List, diag.Diagnostics) {
 	items = slices.Clone(items)
 	slices.SortFunc(items, func(a, b T) int { return strings.Compare(identifier(&a), identifier(&b)) })
 	var diags diag.Diagnostics
