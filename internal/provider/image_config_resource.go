@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -38,8 +37,6 @@ var (
 const (
 	onDestroyReset  = "reset"
 	onDestroyRetain = "retain"
-	// importExclusive is the import ID of an exclusive resource.
-	importExclusive = "exclusive"
 	// privateApplied holds the overrides the last apply wrote, so a plan can say which
 	// field drifted and from what.
 	privateApplied = "applied"
@@ -49,9 +46,8 @@ const (
 // is one per account, so the resource ID is the account ID; several non-exclusive
 // resources may manage disjoint sets of fields.
 type imageConfigResource struct {
-	client   *client.Client
-	claims   *fieldClaims
-	defaults *harnessDefaults
+	client *client.Client
+	advice imageConfigAdvice
 }
 
 func newImageConfigResource() resource.Resource { return &imageConfigResource{} }
@@ -126,7 +122,7 @@ func (r *imageConfigResource) Schema(_ context.Context, _ resource.SchemaRequest
 
 func (r *imageConfigResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if d := dataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.client, r.claims, r.defaults = d.client, d.claims, d.defaults
+		r.client, r.advice = d.client, imageConfigAdvice{client: d.client, claims: d.claims, defaults: d.defaults}
 	}
 }
 
@@ -161,6 +157,8 @@ func (r *imageConfigResource) ValidateConfig(ctx context.Context, req resource.V
 		"Set at least one image attribute ("+imageFieldNames()+") or images map entry, or set exclusive = true to keep every field on the Harness default.")
 }
 
+// ModifyPlan plans unmanaged_overrides (what the apply leaves of the overrides the refresh
+// found) and adds what the plan tells its reviewer (imageConfigAdvice).
 func (r *imageConfigResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		warnDestroyKeeps(ctx, req.State, resp)
@@ -183,84 +181,7 @@ func (r *imageConfigResource) ModifyPlan(ctx context.Context, req resource.Modif
 	plan.UnmanagedOverrides = plan.plannedUnmanaged(state, creating)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("unmanaged_overrides"), plan.UnmanagedOverrides)...)
 
-	if creating {
-		r.warnCreateResets(ctx, plan, resp)
-	} else {
-		r.warnDrift(ctx, req, plan, state, resp)
-		warnResets(plan, state.UnmanagedOverrides, resp)
-		warnMoves(plan, state, resp)
-		warnTakeOvers(plan, state, resp)
-	}
-	r.checkDefaults(ctx, req.Private, plan, state, resp)
-	r.warnShared(plan, resp)
-}
-
-// warnShared warns when another harness_dbops_image_config of this configuration sets
-// a field this one sets too (or owns the whole config): each apply would undo the
-// other's change, and the next plan would show it as drift, forever.
-func (r *imageConfigResource) warnShared(plan imageConfigModel, resp *resource.ModifyPlanResponse) {
-	if r.claims == nil || plan.Exclusive.IsUnknown() || plan.MapUnknown {
-		return
-	}
-	fields := plan.managed()
-	desired := plan.toAPI()
-	if len(desired) < len(fields) {
-		return // a value is not known yet: its owner cannot be told apart
-	}
-	owner, _ := json.Marshal(map[string]any{"exclusive": plan.Exclusive.ValueBool(), "images": desired})
-	if plan.Exclusive.ValueBool() {
-		fields = append(fields, allFields)
-	}
-	clashes := r.claims.claim(string(owner), fields)
-	for _, f := range slices.Sorted(maps.Keys(clashes)) {
-		var other struct {
-			Exclusive bool
-			Images    map[string]string
-		}
-		_ = json.Unmarshal([]byte(clashes[f]), &other)
-		at, what := path.Root("exclusive"), "owns the whole execution config (exclusive = true)"
-		if f != allFields && !plan.Images[f].IsNull() { // else this one is exclusive and the other sets f
-			at, what = plan.fieldPath(f), "sets "+plan.fieldLabel(f)
-		}
-		otherDoes := "sets it too"
-		if v, ok := other.Images[f]; ok {
-			otherDoes = fmt.Sprintf("sets it to %q", v)
-		}
-		if other.Exclusive {
-			otherDoes = "owns the whole execution config (exclusive = true)"
-		}
-		resp.Diagnostics.AddAttributeWarning(at, "Two image configs manage the same field",
-			fmt.Sprintf("This harness_dbops_image_config %s, and another one in this configuration %s. Each apply "+
-				"undoes the other's change and the next plan shows it as drift, for ever; destroying one resets the "+
-				"field for both. Manage each field in one resource only.", what, otherDoes))
-	}
-}
-
-// warnDrift names each managed field whose override changed or vanished outside
-// Terraform since the last apply, and what the plan does about it.
-func (r *imageConfigResource) warnDrift(ctx context.Context, req resource.ModifyPlanRequest, plan, state imageConfigModel, resp *resource.ModifyPlanResponse) {
-	raw, diags := req.Private.GetKey(ctx, privateApplied)
-	resp.Diagnostics.Append(diags...)
-	var applied map[string]string
-	if len(raw) == 0 || json.Unmarshal(raw, &applied) != nil {
-		return
-	}
-	for _, api := range slices.Sorted(maps.Keys(applied)) {
-		last, now := applied[api], state.Images[api]
-		if !now.IsNull() && now.ValueString() == last {
-			continue
-		}
-		what := fmt.Sprintf("was changed outside Terraform to %q", now.ValueString())
-		if now.IsNull() {
-			what = "was removed outside Terraform"
-		}
-		next := "This plan resets it to the Harness default."
-		if p := plan.Images[api]; !p.IsNull() && !p.IsUnknown() {
-			next = fmt.Sprintf("This plan sets it to %q again.", p.ValueString())
-		}
-		resp.Diagnostics.AddAttributeWarning(plan.fieldPath(api), "Image override drifted: "+plan.fieldName(api),
-			fmt.Sprintf("The override of %s %s; Terraform last applied %q. %s", plan.fieldLabel(api), what, last, next))
-	}
+	r.advice.advise(ctx, req, plan, state, resp)
 }
 
 func (r *imageConfigResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -302,7 +223,7 @@ func (r *imageConfigResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	resp.Diagnostics.Append(plan.write(ctx, &resp.State)...)
 	resp.Diagnostics.Append(saveApplied(ctx, resp.Private, desired)...)
-	resp.Diagnostics.Append(r.recordSeen(ctx, nil, plan, resp.Private)...)
+	resp.Diagnostics.Append(r.advice.recordSeen(ctx, nil, plan, resp.Private)...)
 	tflog.Debug(ctx, "created image config", map[string]any{"set": len(ops), "reset": len(resets), "exclusive": plan.Exclusive.ValueBool()})
 }
 
@@ -376,7 +297,7 @@ func (r *imageConfigResource) Update(ctx context.Context, req resource.UpdateReq
 	resp.Diagnostics.Append(saveApplied(ctx, resp.Private, desired)...)
 	seen, diags := req.Private.GetKey(ctx, privateSeen)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(r.recordSeen(ctx, seen, plan, resp.Private)...)
+	resp.Diagnostics.Append(r.advice.recordSeen(ctx, seen, plan, resp.Private)...)
 	tflog.Debug(ctx, "updated image config", map[string]any{"set": len(ops), "reset": len(resets)})
 }
 
@@ -459,132 +380,4 @@ func saveApplied(ctx context.Context, private interface {
 		return d
 	}
 	return private.SetKey(ctx, privateApplied, raw)
-}
-
-// imageImport is what an import ID asks for.
-type imageImport struct {
-	fields    []string // API names; none: every field that has an override now
-	exclusive bool     // own the whole config
-	inMap     bool     // manage the fields in the images map, not the typed attributes
-}
-
-const importInMap = "images"
-
-// ImportState takes a comma-separated list of the fields to manage, by attribute or
-// API name ("default_tag,mongo_tag"), and two words: "exclusive" to own the whole
-// config, and "images" to manage the fields in the images map, where any field name
-// may appear. With no field listed, the resource manages every field that has an
-// override now ("exclusive", "images", "images,exclusive").
-func (r *imageConfigResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	imp, err := parseImageImportID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
-	}
-	// A field with no override has nothing to import: the configuration Terraform would
-	// generate for it could not set it (an empty image is an error) and would drop it.
-	overrides, err := r.client.GetCustomerConfig(ctx, true)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read the execution config overrides", "Reading the overrides to import (get-customer-config)", err)
-		return
-	}
-	m := imageConfigModel{
-		ID:                 types.StringNull(),
-		Exclusive:          types.BoolValue(imp.exclusive),
-		OnDestroy:          types.StringValue(onDestroyReset),
-		UnmanagedOverrides: types.MapNull(types.StringType),
-		Images:             map[string]types.String{},
-	}
-	if imp.inMap {
-		m.InMap = map[string]bool{}
-	}
-	for _, f := range imageFields {
-		m.Images[f.api] = types.StringNull()
-	}
-	fields, missing := imp.fields, []string{}
-	if len(fields) == 0 {
-		for api := range overrides {
-			if _, known := imageFieldByName(api); known || imp.inMap {
-				fields = append(fields, api)
-			}
-		}
-	}
-	for _, api := range fields {
-		m.Images[api] = types.StringValue("") // marks the field managed; Read fills it in
-		if imp.inMap {
-			m.InMap[api] = true
-		}
-		if _, ok := overrides[api]; !ok {
-			missing = append(missing, m.fieldLabel(api))
-		}
-	}
-	var have []string // the overrides, named as this import would manage them
-	for _, api := range slices.Sorted(maps.Keys(overrides)) {
-		if attr, ok := m.typedAttr(api); ok {
-			api = attr
-		}
-		have = append(have, api)
-	}
-	switch {
-	case len(missing) > 0:
-		resp.Diagnostics.AddError("Nothing to import for some fields",
-			fmt.Sprintf("The account has no override on %s: it uses the Harness default, so there is nothing to manage. "+
-				"Import only fields that have an override (now: %s), and add the others to the configuration to set them.",
-				strings.Join(missing, ", "), orNone(have)))
-	case len(fields) == 0 && !imp.exclusive:
-		resp.Diagnostics.AddError("Nothing to import",
-			fmt.Sprintf("The account has no override to manage (now: %s), so there is nothing to import. Create the resource "+
-				"instead, import %q to own the config as it is, or import %q to take fields this provider version does not know.",
-				orNone(have), importExclusive, importInMap))
-	default:
-		resp.Diagnostics.Append(m.write(ctx, &resp.State)...)
-	}
-}
-
-// parseImageImportID reads an import ID (see ImportState).
-func parseImageImportID(id string) (imageImport, error) {
-	var imp imageImport
-	usage := fmt.Sprintf("Use a comma-separated list of the fields to manage, by attribute or API name (for example "+
-		"\"default_tag,mongo_tag\"); add %q to manage them in the images map (any field name, even one this provider "+
-		"version does not know) and %q to own the whole execution config. With no field listed, every field that has "+
-		"an override now is managed. Known fields: %s.", importInMap, importExclusive, imageFieldNames())
-	if strings.TrimSpace(id) == "" {
-		return imageImport{}, fmt.Errorf("the import ID is empty. %s", usage)
-	}
-	var names []string
-	for _, part := range strings.Split(id, ",") {
-		name := strings.TrimSpace(part)
-		if name != "" && slices.Contains(names, name) {
-			return imageImport{}, fmt.Errorf("%q is listed twice in import ID %q. %s", name, id, usage)
-		}
-		names = append(names, name)
-	}
-	imp.exclusive, imp.inMap = slices.Contains(names, importExclusive), slices.Contains(names, importInMap)
-	for _, name := range names {
-		f, ok := imageFieldByName(name)
-		switch {
-		case name == importExclusive || name == importInMap:
-			continue
-		case ok:
-			name = f.api
-		case !imp.inMap || !apiFieldName.MatchString(name):
-			return imageImport{}, fmt.Errorf("unknown field %q in import ID %q. %s", name, id, usage)
-		}
-		if slices.Contains(imp.fields, name) {
-			return imageImport{}, fmt.Errorf("%q is listed twice in import ID %q. %s", name, id, usage)
-		}
-		imp.fields = append(imp.fields, name)
-	}
-	return imp, nil
-}
-
-// apiFieldName is the shape of an execution-config field name (lowerCamelCase), the
-// only names an import ID may add beyond the known fields.
-var apiFieldName = regexp.MustCompile(`^[a-z][a-zA-Z0-9]*$`)
-
-func orNone(names []string) string {
-	if len(names) == 0 {
-		return "none"
-	}
-	return strings.Join(names, ", ")
 }

@@ -19,9 +19,175 @@ import (
 	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
-// The plan-time checks of harness_dbops_image_config that compare the plan with the
-// state it replaces and with the Harness defaults, so that a plan says what its apply
-// does to Harness.
+// imageConfigAdvice is what a plan of harness_dbops_image_config tells its reviewer
+// beyond the diff: the warnings (and the errors of the checks against the Harness
+// defaults) that compare the plan with the state it replaces, with the Harness defaults
+// and with the run's other image configs, so that a plan says what its apply does to
+// Harness. It holds what the advice reads besides the plan: the client (the overrides an
+// exclusive create resets), the claims of the run's image configs, and the Harness
+// defaults, read once per run. A new warning goes in this file, called from advise (or,
+// for a destroy plan, from the resource's ModifyPlan, as warnDestroyKeeps is); the
+// warnings that read only the plan and the state are plain functions.
+type imageConfigAdvice struct {
+	client   *client.Client
+	claims   *fieldClaims
+	defaults *harnessDefaults
+}
+
+// advise adds the advice of a plan that creates or updates the resource, in this order:
+// what a create resets, or what drifted, what the apply resets, moves and takes over;
+// then the checks against the Harness defaults and the other image configs.
+func (a imageConfigAdvice) advise(ctx context.Context, req resource.ModifyPlanRequest, plan, state imageConfigModel, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		a.warnCreateResets(ctx, plan, resp)
+	} else {
+		warnDrift(ctx, req, plan, state, resp)
+		warnResets(plan, state.UnmanagedOverrides, resp)
+		warnMoves(plan, state, resp)
+		warnTakeOvers(plan, state, resp)
+	}
+	a.checkDefaults(ctx, req.Private, plan, state, resp)
+	a.warnShared(plan, resp)
+}
+
+// warnCreateResets reads the overrides when an exclusive resource is created, the one
+// plan that has no refreshed state to show them from: its apply resets them.
+func (a imageConfigAdvice) warnCreateResets(ctx context.Context, plan imageConfigModel, resp *resource.ModifyPlanResponse) {
+	if !plan.Exclusive.ValueBool() || a.client == nil {
+		return
+	}
+	current, err := a.client.GetCustomerConfig(ctx, true)
+	if err != nil {
+		resp.Diagnostics.AddWarning("Could not read the overrides this exclusive resource resets",
+			apiErrorDetail("Reading the overrides (get-customer-config), to show which ones the apply resets,", err)+
+				" The apply resets every override on a field this resource does not set.")
+		return
+	}
+	warnResets(plan, tfkit.StringMap(current), resp)
+}
+
+// warnShared warns when another harness_dbops_image_config of this configuration sets
+// a field this one sets too (or owns the whole config): each apply would undo the
+// other's change, and the next plan would show it as drift, forever.
+func (a imageConfigAdvice) warnShared(plan imageConfigModel, resp *resource.ModifyPlanResponse) {
+	if a.claims == nil || plan.Exclusive.IsUnknown() || plan.MapUnknown {
+		return
+	}
+	fields := plan.managed()
+	desired := plan.toAPI()
+	if len(desired) < len(fields) {
+		return // a value is not known yet: its owner cannot be told apart
+	}
+	owner, _ := json.Marshal(map[string]any{"exclusive": plan.Exclusive.ValueBool(), "images": desired})
+	if plan.Exclusive.ValueBool() {
+		fields = append(fields, allFields)
+	}
+	clashes := a.claims.claim(string(owner), fields)
+	for _, f := range slices.Sorted(maps.Keys(clashes)) {
+		var other struct {
+			Exclusive bool
+			Images    map[string]string
+		}
+		_ = json.Unmarshal([]byte(clashes[f]), &other)
+		at, what := path.Root("exclusive"), "owns the whole execution config (exclusive = true)"
+		if f != allFields && !plan.Images[f].IsNull() { // else this one is exclusive and the other sets f
+			at, what = plan.fieldPath(f), "sets "+plan.fieldLabel(f)
+		}
+		otherDoes := "sets it too"
+		if v, ok := other.Images[f]; ok {
+			otherDoes = fmt.Sprintf("sets it to %q", v)
+		}
+		if other.Exclusive {
+			otherDoes = "owns the whole execution config (exclusive = true)"
+		}
+		resp.Diagnostics.AddAttributeWarning(at, "Two image configs manage the same field",
+			fmt.Sprintf("This harness_dbops_image_config %s, and another one in this configuration %s. Each apply "+
+				"undoes the other's change and the next plan shows it as drift, for ever; destroying one resets the "+
+				"field for both. Manage each field in one resource only.", what, otherDoes))
+	}
+}
+
+// checkDefaults compares the plan with the Harness defaults, read at most once per run
+// (harnessDefaults; the credentials check usually read them already): a key of the
+// images map that Harness does not have is an error; a new or changed override that
+// equals its default, a pinned image whose default Harness has moved to a newer
+// version, and a field Harness added that a covering configuration leaves unset are
+// warnings.
+func (a imageConfigAdvice) checkDefaults(ctx context.Context, private privateGetter, plan, state imageConfigModel, resp *resource.ModifyPlanResponse) {
+	if a.defaults == nil {
+		return
+	}
+	defaults, err := a.defaults.get(ctx)
+	if client.IsExecutionConfigDenied(err) {
+		// Not a skipped check: the key may not use the execution config, so the apply would fail.
+		addAPIError(&resp.Diagnostics, "Unable to plan the image overrides", "Reading the Harness defaults (get-default-config)", err)
+		return
+	}
+	if err != nil {
+		// The plan does not need the defaults, only these checks do: say they were skipped.
+		detail := apiErrorDetail("Reading the Harness defaults (get-default-config), to compare the overrides with them,", err)
+		if extra := plan.fieldsBeyondRelease(); len(extra) > 0 {
+			detail += fmt.Sprintf(" Without them the plan cannot tell whether Harness has %s, which this provider version "+
+				"does not know: if Harness does not, the apply fails.", strings.Join(extra, ", "))
+		}
+		resp.Diagnostics.AddWarning("Could not compare the overrides with the Harness defaults", detail+" The plan is complete without this check.")
+		return
+	}
+	checkFieldNames(plan, defaults, resp)
+	compareWithDefaults(plan, state, defaults, resp)
+	raw, diags := private.GetKey(ctx, privateSeen)
+	resp.Diagnostics.Append(diags...)
+	warnNewFields(plan, defaults, decodeSeen(raw), resp)
+}
+
+// recordSeen stores nextSeen after an apply. Without the defaults (unreadable now) it
+// keeps what was recorded: the next apply records it.
+func (a imageConfigAdvice) recordSeen(ctx context.Context, prior []byte, plan imageConfigModel, private interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}) diag.Diagnostics {
+	if a.defaults == nil {
+		return nil
+	}
+	defaults, err := a.defaults.get(ctx)
+	if err != nil {
+		tflog.Debug(ctx, "defaults unreadable: the fields seen are recorded at the next apply", map[string]any{"error": err.Error()})
+		return nil
+	}
+	raw, err := json.Marshal(nextSeen(defaults, decodeSeen(prior), plan.managed()))
+	if err != nil {
+		var d diag.Diagnostics
+		d.AddError("Unable to record the default fields seen", err.Error())
+		return d
+	}
+	return private.SetKey(ctx, privateSeen, raw)
+}
+
+// warnDrift names each managed field whose override changed or vanished outside
+// Terraform since the last apply, and what the plan does about it.
+func warnDrift(ctx context.Context, req resource.ModifyPlanRequest, plan, state imageConfigModel, resp *resource.ModifyPlanResponse) {
+	raw, diags := req.Private.GetKey(ctx, privateApplied)
+	resp.Diagnostics.Append(diags...)
+	var applied map[string]string
+	if len(raw) == 0 || json.Unmarshal(raw, &applied) != nil {
+		return
+	}
+	for _, api := range slices.Sorted(maps.Keys(applied)) {
+		last, now := applied[api], state.Images[api]
+		if !now.IsNull() && now.ValueString() == last {
+			continue
+		}
+		what := fmt.Sprintf("was changed outside Terraform to %q", now.ValueString())
+		if now.IsNull() {
+			what = "was removed outside Terraform"
+		}
+		next := "This plan resets it to the Harness default."
+		if p := plan.Images[api]; !p.IsNull() && !p.IsUnknown() {
+			next = fmt.Sprintf("This plan sets it to %q again.", p.ValueString())
+		}
+		resp.Diagnostics.AddAttributeWarning(plan.fieldPath(api), "Image override drifted: "+plan.fieldName(api),
+			fmt.Sprintf("The override of %s %s; Terraform last applied %q. %s", plan.fieldLabel(api), what, last, next))
+	}
+}
 
 // privateSeen holds the default fields this resource knows of (see fieldCoverage).
 const privateSeen = "defaults_seen"
@@ -77,22 +243,6 @@ func warnDestroyKeeps(ctx context.Context, st attributeReader, resp *resource.Mo
 			strings.Join(slices.Sorted(maps.Keys(state.UnmanagedOverrides.Elements())), ", ")+".")
 }
 
-// warnCreateResets reads the overrides when an exclusive resource is created, the one
-// plan that has no refreshed state to show them from: its apply resets them.
-func (r *imageConfigResource) warnCreateResets(ctx context.Context, plan imageConfigModel, resp *resource.ModifyPlanResponse) {
-	if !plan.Exclusive.ValueBool() || r.client == nil {
-		return
-	}
-	current, err := r.client.GetCustomerConfig(ctx, true)
-	if err != nil {
-		resp.Diagnostics.AddWarning("Could not read the overrides this exclusive resource resets",
-			apiErrorDetail("Reading the overrides (get-customer-config), to show which ones the apply resets,", err)+
-				" The apply resets every override on a field this resource does not set.")
-		return
-	}
-	warnResets(plan, tfkit.StringMap(current), resp)
-}
-
 // warnMoves says that a field moved between its typed attribute and the images map is
 // not reset: the diff shows it leaving one form (-> null) and appearing in the other,
 // which reads as a reset to the public default, while the apply sends nothing for it
@@ -143,39 +293,6 @@ func warnTakeOvers(plan, state imageConfigModel, resp *resource.ModifyPlanRespon
 			"This resource starts to manage overrides the account has already. The plan shows them leaving "+
 				"unmanaged_overrides; they are not reset:\n"+strings.Join(lines, "\n"))
 	}
-}
-
-// checkDefaults compares the plan with the Harness defaults, read at most once per run
-// (harnessDefaults; the credentials check usually read them already): a key of the
-// images map that Harness does not have is an error; a new or changed override that
-// equals its default, a pinned image whose default Harness has moved to a newer
-// version, and a field Harness added that a covering configuration leaves unset are
-// warnings.
-func (r *imageConfigResource) checkDefaults(ctx context.Context, private privateGetter, plan, state imageConfigModel, resp *resource.ModifyPlanResponse) {
-	if r.defaults == nil {
-		return
-	}
-	defaults, err := r.defaults.get(ctx)
-	if client.IsExecutionConfigDenied(err) {
-		// Not a skipped check: the key may not use the execution config, so the apply would fail.
-		addAPIError(&resp.Diagnostics, "Unable to plan the image overrides", "Reading the Harness defaults (get-default-config)", err)
-		return
-	}
-	if err != nil {
-		// The plan does not need the defaults, only these checks do: say they were skipped.
-		detail := apiErrorDetail("Reading the Harness defaults (get-default-config), to compare the overrides with them,", err)
-		if extra := plan.fieldsBeyondRelease(); len(extra) > 0 {
-			detail += fmt.Sprintf(" Without them the plan cannot tell whether Harness has %s, which this provider version "+
-				"does not know: if Harness does not, the apply fails.", strings.Join(extra, ", "))
-		}
-		resp.Diagnostics.AddWarning("Could not compare the overrides with the Harness defaults", detail+" The plan is complete without this check.")
-		return
-	}
-	checkFieldNames(plan, defaults, resp)
-	compareWithDefaults(plan, state, defaults, resp)
-	raw, diags := private.GetKey(ctx, privateSeen)
-	resp.Diagnostics.Append(diags...)
-	warnNewFields(plan, defaults, decodeSeen(raw), resp)
 }
 
 // privateGetter is what a plan's and a state's private data have in common.
@@ -375,26 +492,4 @@ func decodeSeen(raw []byte) []string {
 		}
 	}
 	return seen
-}
-
-// recordSeen stores nextSeen after an apply. Without the defaults (unreadable now) it
-// keeps what was recorded: the next apply records it.
-func (r *imageConfigResource) recordSeen(ctx context.Context, prior []byte, plan imageConfigModel, private interface {
-	SetKey(context.Context, string, []byte) diag.Diagnostics
-}) diag.Diagnostics {
-	if r.defaults == nil {
-		return nil
-	}
-	defaults, err := r.defaults.get(ctx)
-	if err != nil {
-		tflog.Debug(ctx, "defaults unreadable: the fields seen are recorded at the next apply", map[string]any{"error": err.Error()})
-		return nil
-	}
-	raw, err := json.Marshal(nextSeen(defaults, decodeSeen(prior), plan.managed()))
-	if err != nil {
-		var d diag.Diagnostics
-		d.AddError("Unable to record the default fields seen", err.Error())
-		return d
-	}
-	return private.SetKey(ctx, privateSeen, raw)
 }

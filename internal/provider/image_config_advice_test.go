@@ -469,3 +469,128 @@ func TestWarnResets(t *testing.T) {
 		}
 	}
 }
+
+// The three warnings the image config documents, each where it must appear, with its
+// text, and nowhere else: taking over an existing override (on create), an override
+// that equals the Harness default (on a plan that sets one), and drift (on a plan
+// after a change outside Terraform).
+func TestAccImageConfigResource_warnings(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	if err := srv.SetOverride("gitCloneTag", "registry.example.com/old/drone-git:1.0.0"); err != nil {
+		t.Fatal(err)
+	}
+	defaultMongo := mockserver.DefaultImages()["mongoTag"]
+	c := newTFCLI(t)
+	count := func(out, warning string) int { return strings.Count(out, "Warning: "+warning) }
+
+	c.write(map[string]string{"main.tf": imageConfig(srv, hcl("default_tag", mirrorLiquibase), hcl("git_clone_tag", mirrorGit), hcl("mongo_tag", defaultMongo))})
+	out := flat(c.mustRun("apply", "-auto-approve"))
+	for warning, n := range map[string]int{"Taking over an existing override": 1, "Override equals the Harness default": 1, "Image override drifted": 0} {
+		if got := count(out, warning); got != n {
+			t.Errorf("create: %d %q warnings, want %d:\n%s", got, warning, n, out)
+		}
+	}
+	for _, want := range []string{
+		`The account already overrides git_clone_tag (gitCloneTag) with "registry.example.com/old/drone-git:1.0.0"; this resource now manages it and sets "` + mirrorGit + `".`,
+		`mongo_tag = "` + defaultMongo + `" is the current Harness default, so this override changes nothing today`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("create output lacks %q:\n%s", want, out)
+		}
+	}
+	if out := c.mustRun("plan"); strings.Contains(out, "Warning") {
+		t.Errorf("a plan with nothing to do warns:\n%s", out)
+	}
+
+	// Drift: one override changed, one removed, outside Terraform.
+	if err := srv.SetOverride("defaultTag", "registry.example.com/other/drone-liquibase:9.9.9"); err != nil {
+		t.Fatal(err)
+	}
+	srv.DeleteOverride("gitCloneTag")
+	out = flat(c.mustRun("plan"))
+	for _, want := range []string{
+		`Warning: Image override drifted: default_tag`,
+		`The override of default_tag (defaultTag) was changed outside Terraform to "registry.example.com/other/drone-liquibase:9.9.9"; Terraform last applied "` + mirrorLiquibase + `". This plan sets it to "` + mirrorLiquibase + `" again.`,
+		`Warning: Image override drifted: git_clone_tag`,
+		`The override of git_clone_tag (gitCloneTag) was removed outside Terraform; Terraform last applied "` + mirrorGit + `". This plan sets it to "` + mirrorGit + `" again.`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("drift plan lacks %q:\n%s", want, out)
+		}
+	}
+	if n := count(out, "Image override drifted"); n != 2 || count(out, "Taking over") != 0 {
+		t.Errorf("drift plan: %d drift warnings, want 2 (mongo_tag did not drift), and no take-over:\n%s", n, out)
+	}
+	c.mustRun("apply", "-auto-approve")
+	if out := c.mustRun("plan"); strings.Contains(out, "Warning") {
+		t.Errorf("a plan after the repair warns:\n%s", out)
+	}
+}
+
+// Two image configs that set one field would undo each other on every apply: the plan
+// says so once, naming the field and the other value, whatever order Terraform plans
+// them in; a field set by one resource only, and a lone resource, get no warning. An
+// exclusive resource next to another one is the same conflict.
+func TestAccImageConfigResource_twoOnOneField(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	c := newTFCLI(t)
+	c.write(map[string]string{"main.tf": cliProvider(srv) + `
+resource "harness_dbops_image_config" "a" {
+  default_tag = "` + mirrorLiquibase + `"
+}
+resource "harness_dbops_image_config" "b" {
+  default_tag = "` + pinnedDigest + `"
+  mongo_tag   = "` + mirrorMongo + `"
+}
+`})
+	for range 3 { // the order of the two plans varies: the warning must not
+		out := flat(c.mustRun("plan", "-parallelism=2"))
+		if n := strings.Count(out, "Warning: Two image configs manage the same field"); n != 1 {
+			t.Fatalf("%d warnings, want 1:\n%s", n, out)
+		}
+		thisA := `This harness_dbops_image_config sets default_tag (defaultTag), and another one in this configuration sets it to "` + pinnedDigest + `".`
+		thisB := `This harness_dbops_image_config sets default_tag (defaultTag), and another one in this configuration sets it to "` + mirrorLiquibase + `".`
+		if !strings.Contains(out, thisA) && !strings.Contains(out, thisB) {
+			t.Fatalf("the warning does not name the field and the other value:\n%s", out)
+		}
+		if strings.Contains(out, "sets mongo_tag") {
+			t.Fatalf("mongo_tag is set by one resource only, yet it warns:\n%s", out)
+		}
+	}
+	c.write(map[string]string{"main.tf": cliProvider(srv) + `
+resource "harness_dbops_image_config" "all" {
+  exclusive = true
+}
+resource "harness_dbops_image_config" "b" {
+  mongo_tag = "` + mirrorMongo + `"
+}
+`})
+	if out := flat(c.mustRun("plan")); strings.Count(out, "Warning: Two image configs manage the same field") != 1 ||
+		!strings.Contains(out, "owns the whole execution config (exclusive = true)") {
+		t.Fatalf("an exclusive config next to another one:\n%s", out)
+	}
+}
+
+// When the Harness defaults cannot be read, the plan does without its "equals the
+// default" check, and says so in a warning with the reason (never only in a debug log).
+func TestAccImageConfigResource_defaultsUnreadable(t *testing.T) {
+	t.Parallel()
+	srv := newAccTestServer(t)
+	srv.AddFault(mockserver.Fault{Route: mockserver.RouteGetDefaultConfig, Status: 503, Message: "defaults are being updated"})
+	c := newTFCLI(t)
+	c.write(map[string]string{"main.tf": providerBlock(srv, "max_retries = 0\nskip_credentials_validation = true") +
+		imageConfigBody(hcl("default_tag", mirrorLiquibase))})
+	out := flat(c.mustRun("plan"))
+	for _, want := range []string{
+		"Warning: Could not compare the overrides with the Harness defaults",
+		"503 Service Unavailable: defaults are being updated",
+		"The plan is complete without this check.",
+		"Plan: 1 to add",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, out)
+		}
+	}
+}
