@@ -143,6 +143,22 @@ func instanceNotFound(sk scope, schema, id string) string {
 	return fmt.Sprintf("database instance %q not found in schema %q (org %q, project %q)", id, schema, sk.org, sk.project)
 }
 
+// lookupInstance is the stored instance id of a schema and that schema (lookupSchema),
+// or nils once it has answered 404 for the schema or the instance. The caller holds
+// s.mu.
+func (s *Server) lookupInstance(w http.ResponseWriter, sk scope, schema, id string) (*schemaRec, *Instance) {
+	rec := s.lookupSchema(w, sk, schema)
+	if rec == nil {
+		return nil, nil
+	}
+	in := rec.instances[id]
+	if in == nil {
+		writeError(w, http.StatusNotFound, instanceNotFound(sk, schema, id))
+		return nil, nil
+	}
+	return rec, in
+}
+
 func (s *Server) handleCreateInstance(w http.ResponseWriter, r *http.Request) {
 	sk, schema := pathScope(r), r.PathValue("dbschema")
 	var in instanceIn
@@ -157,9 +173,8 @@ func (s *Server) handleCreateInstance(w http.ResponseWriter, r *http.Request) {
 	in.applyTo(&inst)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec := s.st.schema(sk.org, sk.project, schema)
+	rec := s.lookupSchema(w, sk, schema)
 	if rec == nil {
-		writeError(w, http.StatusNotFound, schemaNotFound(sk, schema))
 		return
 	}
 	if p = append(p, checkInstanceBody(&inst, sourceType(&rec.sc))...); len(p) > 0 {
@@ -181,17 +196,9 @@ func (s *Server) handleGetInstance(w http.ResponseWriter, r *http.Request) {
 	sk, schema, id := pathScope(r), r.PathValue("dbschema"), r.PathValue("dbinstance")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec := s.st.schema(sk.org, sk.project, schema)
-	if rec == nil {
-		writeError(w, http.StatusNotFound, schemaNotFound(sk, schema))
-		return
+	if rec, in := s.lookupInstance(w, sk, schema, id); in != nil {
+		writeJSON(w, http.StatusOK, s.instanceOut(sk, rec, in))
 	}
-	in := rec.instances[id]
-	if in == nil {
-		writeError(w, http.StatusNotFound, instanceNotFound(sk, schema, id))
-		return
-	}
-	writeJSON(w, http.StatusOK, s.instanceOut(sk, rec, in))
 }
 
 // handleUpdateInstance merges the body onto the stored instance (instanceFields), or
@@ -204,14 +211,8 @@ func (s *Server) handleUpdateInstance(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec := s.st.schema(sk.org, sk.project, schema)
-	if rec == nil {
-		writeError(w, http.StatusNotFound, schemaNotFound(sk, schema))
-		return
-	}
-	old := rec.instances[id]
+	rec, old := s.lookupInstance(w, sk, schema, id)
 	if old == nil {
-		writeError(w, http.StatusNotFound, instanceNotFound(sk, schema, id))
 		return
 	}
 	var p []string
@@ -237,13 +238,8 @@ func (s *Server) handleDeleteInstance(w http.ResponseWriter, r *http.Request) {
 	sk, schema, id := pathScope(r), r.PathValue("dbschema"), r.PathValue("dbinstance")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec := s.st.schema(sk.org, sk.project, schema)
-	if rec == nil {
-		writeError(w, http.StatusNotFound, schemaNotFound(sk, schema))
-		return
-	}
-	if rec.instances[id] == nil {
-		writeError(w, http.StatusNotFound, instanceNotFound(sk, schema, id))
+	rec, in := s.lookupInstance(w, sk, schema, id)
+	if in == nil {
 		return
 	}
 	delete(rec.instances, id)
@@ -304,7 +300,7 @@ func (s *Server) handleListInstances(w http.ResponseWriter, r *http.Request) {
 	}
 	var items []Instance
 	s.mu.Lock()
-	rec := s.st.schema(sk.org, sk.project, schema)
+	rec := s.lookupSchema(w, sk, schema)
 	if rec != nil {
 		for _, in := range rec.instances {
 			if f.match(in.Tags) && lq.matches(in.Identifier, in.Name) {
@@ -314,7 +310,6 @@ func (s *Server) handleListInstances(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	if rec == nil {
-		writeError(w, http.StatusNotFound, schemaNotFound(sk, schema))
 		return
 	}
 	page := sortAndPage(items, lq, func(in Instance) listKeys { return listKeys{in.Name, in.Created, in.Updated, in.Identifier} })

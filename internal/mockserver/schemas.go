@@ -393,6 +393,17 @@ func schemaNotFound(sk scope, id string) string {
 	return fmt.Sprintf("database schema %q not found in org %q, project %q", id, sk.org, sk.project)
 }
 
+// lookupSchema is the stored schema id of scope sk, or nil once it has answered 404.
+// The caller holds s.mu. Every handler under .../dbschema/{dbschema} finds its schema
+// here, so that all answer a missing one alike.
+func (s *Server) lookupSchema(w http.ResponseWriter, sk scope, id string) *schemaRec {
+	rec := s.st.schema(sk.org, sk.project, id)
+	if rec == nil {
+		writeError(w, http.StatusNotFound, schemaNotFound(sk, id))
+	}
+	return rec
+}
+
 func (s *Server) handleCreateSchema(w http.ResponseWriter, r *http.Request) {
 	sk := pathScope(r)
 	var in schemaIn
@@ -439,17 +450,10 @@ func (s *Server) handleCreateSchema(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleGetSchema(w http.ResponseWriter, r *http.Request) {
 	sk, id := pathScope(r), r.PathValue("dbschema")
 	s.mu.Lock()
-	rec := s.st.schema(sk.org, sk.project, id)
-	var out Schema
-	if rec != nil {
-		out = s.schemaOut(sk, rec)
+	defer s.mu.Unlock()
+	if rec := s.lookupSchema(w, sk, id); rec != nil {
+		writeJSON(w, http.StatusOK, s.schemaOut(sk, rec))
 	}
-	s.mu.Unlock()
-	if rec == nil {
-		writeError(w, http.StatusNotFound, schemaNotFound(sk, id))
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 // handleUpdateSchema merges the body onto the stored schema (schemaFields), or replaces
@@ -462,9 +466,8 @@ func (s *Server) handleUpdateSchema(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec := s.st.schema(sk.org, sk.project, id)
+	rec := s.lookupSchema(w, sk, id)
 	if rec == nil {
-		writeError(w, http.StatusNotFound, schemaNotFound(sk, id))
 		return
 	}
 	var p []string

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
@@ -29,34 +29,34 @@ var permissionText = []string{
 // (401) still fails every plan at the credentials check.
 func TestAccAuth_projectKey(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	schemas := ordersConfig(srv, "", "harness_dbops_db_schema.orders.identifier", "")
+	schemas := acctest.OrdersConfig(srv, "", "harness_dbops_db_schema.orders.identifier", "")
 	imageConfig := `
 resource "harness_dbops_image_config" "this" {
-  git_clone_tag = "` + mirrorGit + `"
+  git_clone_tag = "` + acctest.MirrorGit + `"
 }
 `
 
 	// A schema-only configuration with a project's key.
 	srv.SetKeyScope(mockserver.KeyScopeProject)
-	c.write(map[string]string{"main.tf": schemas})
-	out := c.mustRun("plan")
+	c.Write(map[string]string{"main.tf": schemas})
+	out := c.MustRun("plan")
 	if !strings.Contains(out, "Plan: 2 to add, 0 to change, 0 to destroy.") || strings.Contains(out, "Warning") {
 		t.Errorf("the plan of a schema-only configuration with a project's key:\n%s", out)
 	}
-	c.mustRun("apply", "-auto-approve")
+	c.MustRun("apply", "-auto-approve")
 	if _, ok := srv.Instance("default", "p", "orders", "dev"); !ok {
 		t.Fatal("the apply did not create the instance")
 	}
 
 	// The image config, applied while the key could use the execution config...
 	srv.SetKeyScope(mockserver.KeyScopeAccount)
-	c.write(map[string]string{"main.tf": schemas + imageConfig})
-	c.mustRun("apply", "-auto-approve")
+	c.Write(map[string]string{"main.tf": schemas + imageConfig})
+	c.MustRun("apply", "-auto-approve")
 	// ...then planned with a project's key, next to a new image config and both data sources.
 	srv.SetKeyScope(mockserver.KeyScopeProject)
-	c.write(map[string]string{"main.tf": schemas + imageConfig + `
+	c.Write(map[string]string{"main.tf": schemas + imageConfig + `
 resource "harness_dbops_image_config" "more" {
   mongo_tag = "registry.example.com/mirror/drone-liquibase:1.18.0-4.33-mongo"
 }
@@ -66,7 +66,7 @@ data "harness_dbops_default_images" "d" {}
 data "harness_dbops_image_config" "c" {}
 `})
 	srv.ResetRequests()
-	diags := c.planDiagnostics()
+	diags := c.PlanDiagnostics()
 	var failed []string
 	for _, d := range diags {
 		if d.Severity != "error" {
@@ -74,7 +74,7 @@ data "harness_dbops_image_config" "c" {}
 			continue
 		}
 		failed = append(failed, d.Address)
-		detail := flat(d.Detail)
+		detail := acctest.Flat(d.Detail)
 		for _, want := range permissionText {
 			if !strings.Contains(detail, want) {
 				t.Errorf("the error at %s lacks %q: %s: %s", d.Address, want, d.Summary, detail)
@@ -95,8 +95,8 @@ data "harness_dbops_image_config" "c" {}
 
 	// A key Harness does not know fails the plan of schemas alone at the check.
 	srv.SetKeyScope(mockserver.KeyScopeAccount)
-	c.write(map[string]string{"main.tf": strings.Replace(schemas, srv.APIKey, "pat."+srv.AccountID+".unknown.key", 1)})
-	out = flat(c.mustFail("plan"))
+	c.Write(map[string]string{"main.tf": strings.Replace(schemas, srv.APIKey, "pat."+srv.AccountID+".unknown.key", 1)})
+	out = acctest.Flat(c.MustFail("plan"))
 	for _, want := range []string{"Error: Cannot use Harness with these settings", "401 Unauthorized", "Check api_key, or the HARNESS_PLATFORM_API_KEY environment variable."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the plan with an unknown key lacks %q:\n%s", want, out)
@@ -108,15 +108,15 @@ data "harness_dbops_image_config" "c" {}
 // the provider drops it, so the plan reaches Harness with the key itself.
 func TestAccAuth_keyFromAFile(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	c.write(map[string]string{
+	c.Write(map[string]string{
 		"key.txt": srv.APIKey + "\n",
-		"main.tf": strings.Replace(cliProvider(srv), fmt.Sprintf("api_key    = %q", srv.APIKey), `api_key = file("key.txt")`, 1) + `
+		"main.tf": strings.Replace(acctest.CLIProvider(srv), fmt.Sprintf("api_key    = %q", srv.APIKey), `api_key = file("key.txt")`, 1) + `
 data "harness_dbops_default_images" "d" {}
 `,
 	})
-	if out := c.mustRun("plan"); !strings.Contains(out, "No changes.") {
+	if out := c.MustRun("plan"); !strings.Contains(out, "No changes.") {
 		t.Errorf("the plan with the key from a file:\n%s", out)
 	}
 	if n := srv.RouteCount(mockserver.RouteGetDefaultConfig); n != 1 {
@@ -128,7 +128,7 @@ data "harness_dbops_default_images" "d" {}
 // the key or the account ID is dropped.
 func TestConfigureTrimsTheEnvironment(t *testing.T) {
 	t.Setenv(envSkipCheck, "")
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	t.Setenv(envAPIKey, srv.APIKey+"\r\n")
 	t.Setenv(envAccountID, srv.AccountID+"\n")
 	if resp := configure(t, map[string]tftypes.Value{"endpoint": str(srv.URL + "/gateway")}); resp.Diagnostics.HasError() {
@@ -146,7 +146,7 @@ func TestConfigureTrimsTheEnvironment(t *testing.T) {
 // now.
 func TestConfigureProjectKey(t *testing.T) {
 	t.Setenv(envSkipCheck, "")
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	srv.SetKeyScope(mockserver.KeyScopeProject)
 	settings := map[string]tftypes.Value{"endpoint": str(srv.URL + "/gateway"), "account_id": str(srv.AccountID), "api_key": str(srv.APIKey)}
 	p := New("test")()
@@ -175,25 +175,4 @@ func TestConfigureProjectKey(t *testing.T) {
 	if n := srv.RouteCount(mockserver.RouteGetDefaultConfig); n != 2 {
 		t.Errorf("%d calls, want the check and the later run's read", n)
 	}
-}
-
-// planDiagnostics runs terraform plan -json, which fails or not, and returns its
-// diagnostics.
-func (c *tfCLI) planDiagnostics() []tfDiagnostic {
-	c.t.Helper()
-	stdout, stderr, _ := c.run("plan", "-json")
-	var diags []tfDiagnostic
-	for _, line := range strings.Split(stdout, "\n") {
-		var msg struct {
-			Type       string       `json:"type"`
-			Diagnostic tfDiagnostic `json:"diagnostic"`
-		}
-		if json.Unmarshal([]byte(line), &msg) == nil && msg.Type == "diagnostic" {
-			diags = append(diags, msg.Diagnostic)
-		}
-	}
-	if len(diags) == 0 && stderr != "" {
-		c.t.Fatalf("terraform plan -json: %s", stderr)
-	}
-	return diags
 }

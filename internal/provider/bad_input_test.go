@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -63,27 +64,27 @@ var long129 = "a" + strings.Repeat("b", 128)
 
 var badConfigRows = []badConfigRow{
 	// Identifiers.
-	{"schema identifier starts with a digit", schemaBlock(`identifier = "1bad"` + "\n  name = \"x\"" + okSource), "identifier",
+	{"schema identifier starts with a digit", schemaBlock(`identifier = "1bad"` + "\n  name = \"x\"" + acctest.OKSource), "identifier",
 		"Invalid Attribute Value Match", []string{"must start with a letter", `got: 1bad`}},
 	{"instance identifier with a dash", instanceBlock(`schema = "main"` + "\n  identifier = \"has-dash\"\n  name = \"x\"\n  connector = \"c\""), "identifier",
 		"Invalid Attribute Value Match", []string{`contain only letters, digits, "_" and "$"`, "got: has-dash"}},
-	{"129-character schema identifier", schemaBlock(`identifier = "` + long129 + `"` + "\n  name = \"x\"" + okSource), "identifier",
+	{"129-character schema identifier", schemaBlock(`identifier = "` + long129 + `"` + "\n  name = \"x\"" + acctest.OKSource), "identifier",
 		"Invalid Attribute Value Match", []string{"at most 128 characters long"}},
-	{"unicode schema identifier", schemaBlock(`identifier = "schéma"` + "\n  name = \"x\"" + okSource), "identifier",
+	{"unicode schema identifier", schemaBlock(`identifier = "schéma"` + "\n  name = \"x\"" + acctest.OKSource), "identifier",
 		"Invalid Attribute Value Match", []string{"contain only letters, digits", "got: schéma"}},
-	{"empty schema identifier", schemaBlock(`identifier = ""` + "\n  name = \"x\"" + okSource), "identifier",
+	{"empty schema identifier", schemaBlock(`identifier = ""` + "\n  name = \"x\"" + acctest.OKSource), "identifier",
 		"Invalid Attribute Value Match", []string{"must start with a letter"}},
-	{"org_id with a dot", "resource \"harness_dbops_db_schema\" %q {\n  org_id = \"my.org\"\n  project_id = \"p\"\n  identifier = \"ok\"\n  name = \"x\"" + okSource + "\n}\n", "org_id",
+	{"org_id with a dot", "resource \"harness_dbops_db_schema\" %q {\n  org_id = \"my.org\"\n  project_id = \"p\"\n  identifier = \"ok\"\n  name = \"x\"" + acctest.OKSource + "\n}\n", "org_id",
 		"Invalid Attribute Value Match", []string{"got: my.org"}},
 	{"unicode project_id", "resource \"harness_dbops_db_instance\" %q {\n  org_id = \"default\"\n  project_id = \"projet_été\"\n  schema = \"main\"\n  identifier = \"pg\"\n  name = \"x\"\n  connector = \"c\"\n}\n", "project_id",
 		"Invalid Attribute Value Match", []string{"got: projet_été"}},
 	// Reserved names.
-	{"reserved schema identifier", schemaBlock(`identifier = "overview"` + "\n  name = \"x\"" + okSource), "identifier",
+	{"reserved schema identifier", schemaBlock(`identifier = "overview"` + "\n  name = \"x\"" + acctest.OKSource), "identifier",
 		"Reserved identifier", []string{`"overview" cannot be used`, "reserved by the Harness API", "Choose another identifier"}},
 	{"reserved schema of an instance", instanceBlock(`schema = "overview"` + "\n  identifier = \"pg\"\n  name = \"x\"\n  connector = \"c\""), "schema",
 		"Reserved identifier", []string{`"overview" cannot be used`}},
 	// Names.
-	{"129-character schema name", schemaBlock(`identifier = "ok"` + "\n  name = \"" + long129 + "\"" + okSource), "name",
+	{"129-character schema name", schemaBlock(`identifier = "ok"` + "\n  name = \"" + long129 + "\"" + acctest.OKSource), "name",
 		"Invalid Attribute Value Length", []string{"UTF-8 character count must be between 1 and 128, got: 129"}},
 	{"129-character instance name", instanceBlock(`schema = "main"` + "\n  identifier = \"pg\"\n  name = \"" + long129 + "\"\n  connector = \"c\""), "name",
 		"Invalid Attribute Value Length", []string{"between 1 and 128, got: 129"}},
@@ -94,9 +95,9 @@ var badConfigRows = []badConfigRow{
 		"Invalid Attribute Value Match", []string{"must be a connector identifier"}},
 	{"empty branch", instanceBlock(`schema = "main"` + "\n  identifier = \"pg\"\n  name = \"x\"\n  connector = \"c\"\n  branch = \"\""), "branch",
 		"Invalid Attribute Value Length", []string{"at least 1"}},
-	{"empty service", schemaBlock(`identifier = "ok"` + "\n  name = \"x\"\n  service = \"\"" + okSource), "service",
+	{"empty service", schemaBlock(`identifier = "ok"` + "\n  name = \"x\"\n  service = \"\"" + acctest.OKSource), "service",
 		"Invalid Attribute Value Length", []string{"at least 1"}},
-	{"empty tag key", schemaBlock(`identifier = "ok"` + "\n  name = \"x\"\n  tags = { \"\" = \"v\" }" + okSource), "tags",
+	{"empty tag key", schemaBlock(`identifier = "ok"` + "\n  name = \"x\"\n  tags = { \"\" = \"v\" }" + acctest.OKSource), "tags",
 		"Invalid Attribute Value Length", []string{"at least 1"}},
 	{"empty image", imageBlock(`  git_clone_tag = ""`), "git_clone_tag",
 		"Invalid image reference", []string{"an empty string is not an image", "remove the attribute instead"}},
@@ -121,11 +122,11 @@ var badConfigRows = []badConfigRow{
 	{"unicode image", imageBlock(`  default_tag = "plugins/drône:1"`), "default_tag",
 		"Invalid image reference", []string{"not a valid image reference"}},
 	// Unknown fields and invalid combinations.
-	{"unknown schema field", schemaBlock(`identifier = "ok"` + "\n  name = \"x\"\n  colour = \"red\"" + okSource), "colour",
+	{"unknown schema field", schemaBlock(`identifier = "ok"` + "\n  name = \"x\"\n  colour = \"red\"" + acctest.OKSource), "colour",
 		"Unsupported argument", []string{`An argument named "colour" is not expected here`}},
 	{"unknown image field", imageBlock(`  latest_tag = "plugins/x:1"`), "latest_tag",
 		"Unsupported argument", []string{`An argument named "latest_tag" is not expected here`}},
-	{"unknown migration type", schemaBlock(`identifier = "ok"` + "\n  name = \"x\"\n  migration_type = \"Sqitch\"" + okSource), "migration_type",
+	{"unknown migration type", schemaBlock(`identifier = "ok"` + "\n  name = \"x\"\n  migration_type = \"Sqitch\"" + acctest.OKSource), "migration_type",
 		"Invalid Attribute Value Match", []string{`value must be one of: ["Liquibase" "Flyway"]`}},
 	{"no schema source", schemaBlock(`identifier = "ok"` + "\n  name = \"x\""), "",
 		"Missing Attribute Configuration", []string{"Exactly one of these attributes must be configured: [schema_source,changelog_script]"}},
@@ -151,35 +152,35 @@ var badConfigRows = []badConfigRow{
 
 func TestAccBadInput_config(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
 	// Each row's block, with the line range it occupies.
 	type span struct{ first, last int }
 	spans := make([]span, len(badConfigRows))
 	var cfg strings.Builder
-	cfg.WriteString(cliProvider(srv))
+	cfg.WriteString(acctest.CLIProvider(srv))
 	for i, row := range badConfigRows {
 		block := fmt.Sprintf(row.block, fmt.Sprintf("row_%d", i))
 		first := strings.Count(cfg.String(), "\n") + 1
 		cfg.WriteString(block)
 		spans[i] = span{first, strings.Count(cfg.String(), "\n")}
 	}
-	c.write(map[string]string{"main.tf": cfg.String()})
-	c.mustRun("init", "-input=false")
-	stdout, stderr, err := c.run("validate", "-json")
+	c.Write(map[string]string{"main.tf": cfg.String()})
+	c.MustRun("init", "-input=false")
+	stdout, stderr, err := c.Run("validate", "-json")
 	noCrash(t, stdout+stderr)
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) {
 		t.Fatalf("validate: err = %v, want a failure", err)
 	}
 	var res struct {
-		Valid       bool           `json:"valid"`
-		Diagnostics []tfDiagnostic `json:"diagnostics"`
+		Valid       bool                   `json:"valid"`
+		Diagnostics []acctest.TFDiagnostic `json:"diagnostics"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
 		t.Fatalf("validate -json: %v\n%s", err, stdout)
 	}
-	byRow := make([][]tfDiagnostic, len(badConfigRows))
+	byRow := make([][]acctest.TFDiagnostic, len(badConfigRows))
 	for _, d := range res.Diagnostics {
 		if d.Range == nil {
 			t.Errorf("a diagnostic without a source range: %+v", d)
@@ -248,25 +249,25 @@ func TestAccBadInput_importIDs(t *testing.T) {
 		{"harness_dbops_image_config", "EXCLUSIVE", "Invalid import ID", `unknown field "EXCLUSIVE" in import ID "EXCLUSIVE". Use a comma-separated list`},
 		{"harness_dbops_image_config", "futureTag", "Invalid import ID", `add "images" to manage them in the images map (any field name, even one this provider version does not know)`},
 	}
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
 	var cfg strings.Builder
-	cfg.WriteString(cliProvider(srv))
+	cfg.WriteString(acctest.CLIProvider(srv))
 	for i, r := range rows {
 		body := "  default_tag = \"plugins/x:1\"\n"
 		switch r.resource {
 		case "harness_dbops_db_schema":
-			body = "  org_id = \"a\"\n  project_id = \"b\"\n  identifier = \"c\"\n  name = \"x\"" + okSource + "\n"
+			body = "  org_id = \"a\"\n  project_id = \"b\"\n  identifier = \"c\"\n  name = \"x\"" + acctest.OKSource + "\n"
 		case "harness_dbops_db_instance":
 			body = "  org_id = \"a\"\n  project_id = \"b\"\n  schema = \"c\"\n  identifier = \"d\"\n  name = \"x\"\n  connector = \"c\"\n"
 		}
 		fmt.Fprintf(&cfg, "resource %q \"row_%d\" {\n%s}\n\nimport {\n  to = %s.row_%d\n  id = %q\n}\n\n", r.resource, i, body, r.resource, i, r.id)
 	}
-	c.write(map[string]string{"main.tf": cfg.String()})
-	c.mustRun("init", "-input=false")
-	out := c.mustFail("plan", "-input=false")
+	c.Write(map[string]string{"main.tf": cfg.String()})
+	c.MustRun("init", "-input=false")
+	out := c.MustFail("plan", "-input=false")
 	noCrash(t, out)
-	flatOut := flat(out)
+	flatOut := acctest.Flat(out)
 	for _, r := range rows {
 		t.Run(r.resource+" "+r.id, func(t *testing.T) {
 			if !strings.Contains(flatOut, "Error: "+r.summary) || !strings.Contains(flatOut, r.detail) {
@@ -324,15 +325,15 @@ func withFields(v any, extra map[string]any) map[string]any {
 // the rest fail the plan with the call and a hint, never a crash.
 func TestAccBadInput_serverAnswers(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": cliProvider(srv) + `
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + `
 resource "harness_dbops_db_schema" "main" {
   org_id     = "default"
   project_id = "p"
   identifier = "main"
   name       = "Données clients – 🙂 ` + strings.Repeat("é", 100) + `"
-  tags       = { équipe = "données" }` + okSource + `
+  tags       = { équipe = "données" }` + acctest.OKSource + `
 }
 
 resource "harness_dbops_db_instance" "pg" {
@@ -346,11 +347,11 @@ resource "harness_dbops_db_instance" "pg" {
 }
 
 resource "harness_dbops_image_config" "this" {
-  default_tag = "` + mirrorLiquibase + `"
+  default_tag = "` + acctest.MirrorLiquibase + `"
 }
 `})
-	c.mustRun("init", "-input=false")
-	c.mustRun("apply", "-input=false", "-auto-approve")
+	c.MustRun("init", "-input=false")
+	c.MustRun("apply", "-input=false", "-auto-approve")
 	schema := func() mockserver.Schema { s, _ := srv.Schema("default", "p", "main"); return s }
 	instance := func() mockserver.Instance { i, _ := srv.Instance("default", "p", "main", "pg"); return i }
 	rows := []serverRow{
@@ -359,13 +360,13 @@ resource "harness_dbops_image_config" "this" {
 			return []mockserver.Fault{
 				jsonAnswer(mockserver.RouteGetSchema, withFields(schema(), map[string]any{"futureField": map[string]any{"x": []int{1}}, "gitOpsEnabled": true})),
 				jsonAnswer(mockserver.RouteGetInstance, withFields(instance(), map[string]any{"deploymentStatus": "IN_SYNC"})),
-				jsonAnswer(mockserver.RouteGetCustomerConfig, map[string]any{"defaultTag": mirrorLiquibase, "liquibaseProTag": "plugins/pro:1"}),
+				jsonAnswer(mockserver.RouteGetCustomerConfig, map[string]any{"defaultTag": acctest.MirrorLiquibase, "liquibaseProTag": "plugins/pro:1"}),
 			}
 		}, 0, []string{"No changes."}},
 		{"null maps and null values", func(*mockserver.TestServer) []mockserver.Fault {
 			return []mockserver.Fault{
 				jsonAnswer(mockserver.RouteGetInstance, withFields(instance(), map[string]any{"tags": nil, "substituteProperties": nil})),
-				jsonAnswer(mockserver.RouteGetCustomerConfig, map[string]any{"defaultTag": mirrorLiquibase, "mongoTag": nil, "gitCloneTag": ""}),
+				jsonAnswer(mockserver.RouteGetCustomerConfig, map[string]any{"defaultTag": acctest.MirrorLiquibase, "mongoTag": nil, "gitCloneTag": ""}),
 			}
 		}, 0, []string{"No changes."}},
 		{"missing optional fields read as empty", func(*mockserver.TestServer) []mockserver.Fault {
@@ -383,7 +384,7 @@ resource "harness_dbops_image_config" "this" {
 			return []mockserver.Fault{{Route: mockserver.RouteGetCustomerConfig, Status: 200, Body: `["defaultTag"]`, ContentType: "application/json"}}
 		}, 1, []string{"Error: Unable to read the execution config overrides", "GET /v1/dbops/execution-config/get-customer-config: unexpected answer (status 200): invalid JSON: json: cannot unmarshal array"}},
 		{"HTML error page from a proxy", func(*mockserver.TestServer) []mockserver.Fault {
-			return []mockserver.Fault{{Route: mockserver.RouteGetSchema, Status: 502, Body: proxyPage}}
+			return []mockserver.Fault{{Route: mockserver.RouteGetSchema, Status: 502, Body: acctest.ProxyPage}}
 		}, 1, []string{"Error: Unable to read DB schema", "GET /v1/orgs/default/projects/p/dbschema/main: 502 Bad Gateway: 502 Bad Gateway: nginx; the answer is not JSON",
 			"check that the provider's endpoint points at the Harness gateway", "gave up after 2 attempts"}},
 		{"HTML login page with 200", func(*mockserver.TestServer) []mockserver.Fault {
@@ -405,7 +406,7 @@ resource "harness_dbops_image_config" "this" {
 				}
 			}
 			defer srv.ClearFaults()
-			stdout, stderr, err := c.run("plan", "-input=false", "-detailed-exitcode")
+			stdout, stderr, err := c.Run("plan", "-input=false", "-detailed-exitcode")
 			out := stdout + stderr
 			noCrash(t, out)
 			exit := 0
@@ -420,7 +421,7 @@ resource "harness_dbops_image_config" "this" {
 			}
 			parts := make([]string, len(r.want))
 			for i, w := range r.want {
-				parts[i] = errorText(w).String()
+				parts[i] = acctest.ErrorText(w).String()
 			}
 			if re := regexp.MustCompile(`(?s)` + strings.Join(parts, ".*")); !re.MatchString(strings.ReplaceAll(out, "│", " ")) {
 				t.Errorf("the output lacks, in order, %q:\n%s", r.want, out)

@@ -1,10 +1,7 @@
 package provider
 
 import (
-	"context"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -44,11 +42,11 @@ func budgetConfig(srv *mockserver.TestServer) string {
 	var many []string
 	for _, f := range imageFields {
 		if f.attr != "default_tag" {
-			many = append(many, hcl(f.attr, "registry.example.com/mirror/"+strings.ReplaceAll(f.attr, "_", "-")+":1.0.0"))
+			many = append(many, acctest.HCL(f.attr, "registry.example.com/mirror/"+strings.ReplaceAll(f.attr, "_", "-")+":1.0.0"))
 		}
 	}
 	// The credentials check of Configure is left out of the budget: TestAccBudget_configure counts it.
-	return providerBlock(srv, "max_retries = 2\nskip_credentials_validation = true") + fmt.Sprintf(`
+	return acctest.ProviderBlock(srv, "max_retries = 2\nskip_credentials_validation = true") + fmt.Sprintf(`
 resource "harness_dbops_db_schema" "s" {
   count      = %[3]d
   org_id     = %[1]q
@@ -80,46 +78,7 @@ resource "harness_dbops_image_config" "one" {
 resource "harness_dbops_image_config" "many" {
   %[6]s
 }
-`, dbTestOrg, dbTestProject, budgetSchemas, budgetInstances, hcl("default_tag", mirrorLiquibase), strings.Join(many, "\n  "))
-}
-
-// budgetIs asserts that the requests since the last ResetRequests are exactly want.
-func budgetIs(srv *mockserver.TestServer, want map[string]int) error {
-	for _, r := range srv.Requests() {
-		if r.Route == "" {
-			return fmt.Errorf("request to no API route: %s %s", r.Method, r.Path)
-		}
-	}
-	if got := srv.RouteCounts(); !maps.Equal(got, want) {
-		return fmt.Errorf("API calls:\n%s\nwant:\n%s", budgetString(got), budgetString(want))
-	}
-	return nil
-}
-
-func budgetString(m map[string]int) string {
-	if len(m) == 0 {
-		return "  none"
-	}
-	var lines []string
-	for _, route := range slices.Sorted(maps.Keys(m)) {
-		lines = append(lines, fmt.Sprintf("  %3d %s", m[route], route))
-	}
-	return strings.Join(lines, "\n")
-}
-
-// budgetCheck asserts the budget in a plan check, that is right after a plan, and then
-// optionally starts a new count, so the next check sees only what follows.
-type budgetCheck struct {
-	srv   *mockserver.TestServer
-	want  map[string]int
-	reset bool
-}
-
-func (c budgetCheck) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	resp.Error = budgetIs(c.srv, c.want)
-	if c.reset {
-		c.srv.ResetRequests()
-	}
+`, acctest.DBTestOrg, acctest.DBTestProject, budgetSchemas, budgetInstances, acctest.HCL("default_tag", acctest.MirrorLiquibase), strings.Join(many, "\n  "))
 }
 
 // budgetDefaults is the one read of the defaults of a plan.
@@ -145,13 +104,13 @@ var budgetRefresh = map[string]int{
 }
 
 func TestAccBudget_lifecycle(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	cfg := budgetConfig(srv)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		// Set up by the last step's check: only the destroy's own calls are counted.
 		CheckDestroy: func(*terraform.State) error {
-			return budgetIs(srv, map[string]int{
+			return acctest.BudgetIs(srv, map[string]int{
 				mockserver.RouteListInstances:     budgetSchemas, // the destroy plan's cascade check
 				mockserver.RouteDeleteInstance:    budgetInstances,
 				mockserver.RouteDeleteSchema:      budgetSchemas,
@@ -166,14 +125,14 @@ func TestAccBudget_lifecycle(t *testing.T) {
 				// read would be the check's).
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					budgetCheck{srv: srv, want: map[string]int{mockserver.RouteGetDefaultConfig: 1}, reset: true},
+					acctest.BudgetCheck{Server: srv, Want: map[string]int{mockserver.RouteGetDefaultConfig: 1}, Reset: true},
 				}},
 				// The apply: one POST per schema and instance and no read-back. An image
 				// config reads the overrides once before writing its own (to warn when it
 				// takes one over) and, as Terraform plans each resource again at apply in
 				// a new provider process, reads the defaults once more (Configure).
 				Check: func(*terraform.State) error {
-					return budgetIs(srv, map[string]int{
+					return acctest.BudgetIs(srv, map[string]int{
 						mockserver.RouteCreateSchema:      budgetSchemas,
 						mockserver.RouteCreateInstance:    budgetInstances,
 						mockserver.RouteGetCustomerConfig: 2,
@@ -190,25 +149,25 @@ func TestAccBudget_lifecycle(t *testing.T) {
 				Config:    cfg,
 				PlanOnly:  true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPreRefresh: []plancheck.PlanCheck{budgetCheck{srv: srv, want: budgetDefaults, reset: true}},
-					PostApplyPostRefresh: []plancheck.PlanCheck{budgetCheck{srv: srv,
-						want: mergeCounts(budgetRefresh, budgetDefaults)}},
+					PostApplyPreRefresh: []plancheck.PlanCheck{acctest.BudgetCheck{Server: srv, Want: budgetDefaults, Reset: true}},
+					PostApplyPostRefresh: []plancheck.PlanCheck{acctest.BudgetCheck{Server: srv,
+						Want: mergeCounts(budgetRefresh, budgetDefaults)}},
 				},
 			},
 			{
 				PreConfig:    srv.ResetRequests,
 				RefreshState: true,
-				Check:        func(*terraform.State) error { return budgetIs(srv, mergeCounts(budgetRefresh, budgetDefaults)) },
+				Check:        func(*terraform.State) error { return acctest.BudgetIs(srv, mergeCounts(budgetRefresh, budgetDefaults)) },
 				// A refresh-only run plans too, so it reads the defaults once. The plan
 				// that follows the refresh refreshes again: reads only. Then the
 				// count starts afresh for CheckDestroy.
 				RefreshPlanChecks: resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{
-					budgetCheck{srv: srv, want: map[string]int{
+					acctest.BudgetCheck{Server: srv, Want: map[string]int{
 						mockserver.RouteGetSchema:         2 * budgetSchemas,
 						mockserver.RouteGetInstance:       2 * budgetInstances,
 						mockserver.RouteGetCustomerConfig: 4,
 						mockserver.RouteGetDefaultConfig:  2,
-					}, reset: true},
+					}, Reset: true},
 				}},
 			},
 		},
@@ -229,11 +188,11 @@ func TestAccBudget_configure(t *testing.T) {
 		{"skipped", "skip_credentials_validation = true", map[string]int{}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newAccTestServer(t)
+			srv := acctest.NewServer(t)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config: providerBlock(srv, tt.settings) + `
+					Config: acctest.ProviderBlock(srv, tt.settings) + `
 resource "harness_dbops_db_schema" "new" {
   org_id     = "default"
   project_id = "p"
@@ -249,8 +208,8 @@ resource "harness_dbops_db_schema" "new" {
 					ExpectNonEmptyPlan: true,
 					ConfigPlanChecks: resource.ConfigPlanChecks{
 						// Each plan configures the provider once.
-						PostApplyPreRefresh:  []plancheck.PlanCheck{budgetCheck{srv: srv, want: tt.calls, reset: true}},
-						PostApplyPostRefresh: []plancheck.PlanCheck{budgetCheck{srv: srv, want: tt.calls}},
+						PostApplyPreRefresh:  []plancheck.PlanCheck{acctest.BudgetCheck{Server: srv, Want: tt.calls, Reset: true}},
+						PostApplyPostRefresh: []plancheck.PlanCheck{acctest.BudgetCheck{Server: srv, Want: tt.calls}},
 					},
 				}},
 			})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -47,35 +48,35 @@ func TestAccConcurrency_hundredInstances(t *testing.T) {
 	ts := httptest.NewServer(counter)
 	t.Cleanup(ts.Close)
 
-	f := fleet{schemas: 4, perSchema: 25, generation: 1}
-	vars, err := json.Marshal(f.vars(ts.URL, mockserver.TestAccountID, mockserver.TestAPIKey, map[string]config.Variable{}))
+	f := acctest.Fleet{Schemas: 4, PerSchema: 25, Generation: 1}
+	vars, err := json.Marshal(f.Vars(ts.URL, mockserver.TestAccountID, mockserver.TestAPIKey, map[string]config.Variable{}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := newTFCLI(t)
-	c.copyDir("testdata/fleet")
-	c.write(map[string]string{"fleet.auto.tfvars.json": string(vars)})
-	c.mustRun("init", "-input=false")
+	c.CopyDir("testdata/fleet")
+	c.Write(map[string]string{"fleet.auto.tfvars.json": string(vars)})
+	c.MustRun("init", "-input=false")
 
 	start := time.Now()
-	c.mustRun("apply", "-input=false", "-auto-approve", "-parallelism=20")
+	c.MustRun("apply", "-input=false", "-auto-approve", "-parallelism=20")
 	applied := time.Since(start)
 	applyTop := counter.top.Load()
 
-	if err := f.checkMock(srv); err != nil {
+	if err := f.CheckMock(srv); err != nil {
 		t.Error(err)
 	}
-	if err := f.checkState(flatFromJSON(c.showState()), srv); err != nil {
+	if err := f.CheckState(acctest.FlatFromJSON(c.ShowState()), srv); err != nil {
 		t.Error(err)
 	}
-	stored, dups := creates(srv)
-	if err := createdOnce(srv); err != nil || len(stored) != 104 {
+	stored, dups := acctest.Creates(srv)
+	if err := acctest.CreatedOnce(srv); err != nil || len(stored) != 104 {
 		t.Errorf("%d entities created (want 104): %v", len(stored), err)
 	}
 	if n := srv.RouteCount(mockserver.RouteCreateInstance); n != 100 {
 		t.Errorf("%d instance creates sent, want 100: a lost answer must be read back, not sent again", n)
 	}
-	_, byKind := faultTally(srv)
+	_, byKind := acctest.FaultTally(srv)
 	lost := byKind["drop-after"]
 	if lost == 0 {
 		t.Error("no create answer was lost: the test did not exercise create-once under concurrency")
@@ -83,17 +84,17 @@ func TestAccConcurrency_hundredInstances(t *testing.T) {
 	if applyTop <= 10 {
 		t.Errorf("at most %d requests in flight: -parallelism=20 did not take effect", applyTop)
 	}
-	if stdout, stderr, err := c.run("plan", "-input=false", "-detailed-exitcode", "-parallelism=20"); err != nil {
+	if stdout, stderr, err := c.Run("plan", "-input=false", "-detailed-exitcode", "-parallelism=20"); err != nil {
 		t.Errorf("the plan after the apply is not empty (%v):\n%s%s", err, stdout, stderr)
 	}
 
 	counter.top.Store(0)
 	start = time.Now()
-	c.mustRun("destroy", "-input=false", "-auto-approve", "-parallelism=20")
+	c.MustRun("destroy", "-input=false", "-auto-approve", "-parallelism=20")
 	destroyed := time.Since(start)
 	if st := srv.Snapshot(); len(st.Schemas)+len(st.Instances) != 0 {
 		t.Errorf("left after destroy: %d schemas, %d instances", len(st.Schemas), len(st.Instances))
 	}
 	t.Logf("FIGURES %s: apply of %d resources in %v with up to %d requests in flight (%d create answers lost, %d duplicate creates); destroy in %v with up to %d in flight",
-		t.Name(), f.resources(), applied.Round(time.Millisecond), applyTop, lost, sum(dups), destroyed.Round(time.Millisecond), counter.top.Load())
+		t.Name(), f.Resources(), applied.Round(time.Millisecond), applyTop, lost, acctest.Sum(dups), destroyed.Round(time.Millisecond), counter.top.Load())
 }

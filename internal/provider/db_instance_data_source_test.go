@@ -10,14 +10,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
 // The data source shows an instance made outside Terraform, including what pipelines set.
 func TestAccDBInstanceDataSource_basic(t *testing.T) {
-	srv := newAccTestServer(t)
-	srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "main", Name: "Main", Changelog: &mockserver.Changelog{Connector: "gh", Location: "c.yaml"}})
-	if err := srv.PutInstance(dbTestOrg, dbTestProject, "main", mockserver.Instance{
+	srv := acctest.NewServer(t)
+	srv.PutSchema(acctest.DBTestOrg, acctest.DBTestProject, mockserver.Schema{Identifier: "main", Name: "Main", Changelog: &mockserver.Changelog{Connector: "gh", Location: "c.yaml"}})
+	if err := srv.PutInstance(acctest.DBTestOrg, acctest.DBTestProject, "main", mockserver.Instance{
 		Identifier: "pg", Name: "Postgres", Connector: "account.jdbc", GitTag: "v2", Context: "prod",
 		Tags: map[string]string{"env": "prod"}, SubstituteProperties: map[string]string{"DB": "orders"},
 		Created: 1700000000, Updated: 1700000500, LastAppliedTag: "v2", LastDeployedChangeSetTag: "cs-9",
@@ -28,7 +29,7 @@ func TestAccDBInstanceDataSource_basic(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerConfig(srv) + `
+			Config: acctest.ProviderConfig(srv) + `
 data "harness_dbops_db_instance" "test" {
   org_id     = "default"
   project_id = "default_project"
@@ -44,8 +45,8 @@ data "harness_dbops_db_instance" "test" {
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("branch"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("commit_sha"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("context"), knownvalue.StringExact("prod")),
-				statecheck.ExpectKnownValue(ds, tfjsonpath.New("tags"), knownStringMap("env", "prod")),
-				statecheck.ExpectKnownValue(ds, tfjsonpath.New("substitute_properties"), knownStringMap("DB", "orders")),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("tags"), acctest.KnownStringMap("env", "prod")),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("substitute_properties"), acctest.KnownStringMap("DB", "orders")),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("created"), knownvalue.Int64Exact(1700000000)),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("updated"), knownvalue.Int64Exact(1700000500)),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("last_applied_tag"), knownvalue.StringExact("v2")),
@@ -57,19 +58,19 @@ data "harness_dbops_db_instance" "test" {
 
 // The data source agrees with the resource on every attribute of an instance it manages.
 func TestAccDBInstanceDataSource_matchesResource(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	const ds = "data.harness_dbops_db_instance.test"
 	var checks []statecheck.StateCheck
 	for _, attr := range []string{"id", "org_id", "project_id", "schema", "identifier", "name", "tags", "connector", "context",
 		"substitute_properties", "branch", "commit_sha", "git_tag", "created", "updated", "last_applied_tag", "last_deployed_change_set_tag"} {
-		checks = append(checks, statecheck.CompareValuePairs(dbInstanceAddr, tfjsonpath.New(attr), ds, tfjsonpath.New(attr), compare.ValuesSame()))
+		checks = append(checks, statecheck.CompareValuePairs(acctest.DBInstanceAddr, tfjsonpath.New(attr), ds, tfjsonpath.New(attr), compare.ValuesSame()))
 	}
 	checks = append(checks, statecheck.ExpectKnownValue(ds, tfjsonpath.New("commit_sha"), knownvalue.StringExact("<+trigger.commitSha>")))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBInstancesDestroyed(srv),
 		Steps: []resource.TestStep{{
-			Config: dbInstanceConfig(srv, `
+			Config: acctest.DBInstanceConfig(srv, `
   schema     = harness_dbops_db_schema.main.identifier
   identifier = "pg"
   name       = "Postgres"
@@ -90,13 +91,13 @@ data "harness_dbops_db_instance" "test" {
 }
 
 func TestAccDBInstanceDataSource_notFound(t *testing.T) {
-	srv := newAccTestServer(t)
-	srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "main", Name: "Main", Changelog: &mockserver.Changelog{Connector: "gh", Location: "c.yaml"}})
+	srv := acctest.NewServer(t)
+	srv.PutSchema(acctest.DBTestOrg, acctest.DBTestProject, mockserver.Schema{Identifier: "main", Name: "Main", Changelog: &mockserver.Changelog{Connector: "gh", Location: "c.yaml"}})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: providerConfig(srv) + `
+				Config: acctest.ProviderConfig(srv) + `
 data "harness_dbops_db_instance" "test" {
   org_id     = "default"
   project_id = "default_project"
@@ -105,10 +106,10 @@ data "harness_dbops_db_instance" "test" {
 }
 `,
 				ExpectError: regexp.MustCompile(`(?s)DB instance not found.*` +
-					wrappedText(`The DB instance "missing" of schema "main" in org "default", project "default_project" does not exist in Harness`)),
+					acctest.WrappedText(`The DB instance "missing" of schema "main" in org "default", project "default_project" does not exist in Harness`)),
 			},
 			{
-				Config: providerConfig(srv) + `
+				Config: acctest.ProviderConfig(srv) + `
 data "harness_dbops_db_instance" "test" {
   org_id     = "default"
   project_id = "default_project"
@@ -116,7 +117,7 @@ data "harness_dbops_db_instance" "test" {
   identifier = "pg"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)DB instance not found.*` + wrappedText(`of schema "no_such_schema" in org "default", project "default_project" does not exist`)),
+				ExpectError: regexp.MustCompile(`(?s)DB instance not found.*` + acctest.WrappedText(`of schema "no_such_schema" in org "default", project "default_project" does not exist`)),
 			},
 		},
 	})

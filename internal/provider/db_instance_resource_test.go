@@ -16,13 +16,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
 // checkMockInstance runs fn on the mock's copy of an instance; a missing one fails.
 func checkMockInstance(srv *mockserver.TestServer, schema, id string, fn func(mockserver.Instance) error) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		in, ok := srv.Instance(dbTestOrg, dbTestProject, schema, id)
+		in, ok := srv.Instance(acctest.DBTestOrg, acctest.DBTestProject, schema, id)
 		if !ok {
 			return fmt.Errorf("DB instance %q of %q is not in the mock", id, schema)
 		}
@@ -42,14 +43,14 @@ func revisionIs(srv *mockserver.TestServer, branch, commit, tag string) resource
 }
 
 func TestAccDBInstanceResource_lifecycle(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	sameCreated := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBInstancesDestroyed(srv),
 		Steps: []resource.TestStep{
 			{
-				Config: dbInstanceConfig(srv, `
+				Config: acctest.DBInstanceConfig(srv, `
   schema     = harness_dbops_db_schema.main.identifier
   identifier = "pg"
   name       = "Postgres"
@@ -60,26 +61,26 @@ func TestAccDBInstanceResource_lifecycle(t *testing.T) {
   substitute_properties = { DB_NAME = "orders" }
 `),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(acctest.DBInstanceAddr, plancheck.ResourceActionCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					sameCreated.AddStateValue(dbInstanceAddr, tfjsonpath.New("created")),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/main/pg")),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("schema"), knownvalue.StringExact("main")),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("name"), knownvalue.StringExact("Postgres")),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("connector"), knownvalue.StringExact("org.jdbc_pg")),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("branch"), knownvalue.StringExact("main")),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("commit_sha"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("git_tag"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("context"), knownvalue.StringExact("dev")),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("tags"), knownStringMap("env", "dev")),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("substitute_properties"), knownStringMap("DB_NAME", "orders")),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("last_applied_tag"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("last_deployed_change_set_tag"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("created"), knownvalue.NotNull()),
+					sameCreated.AddStateValue(acctest.DBInstanceAddr, tfjsonpath.New("created")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/main/pg")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("schema"), knownvalue.StringExact("main")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("name"), knownvalue.StringExact("Postgres")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("connector"), knownvalue.StringExact("org.jdbc_pg")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("branch"), knownvalue.StringExact("main")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("commit_sha"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("git_tag"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("context"), knownvalue.StringExact("dev")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("tags"), acctest.KnownStringMap("env", "dev")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("substitute_properties"), acctest.KnownStringMap("DB_NAME", "orders")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("last_applied_tag"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("last_deployed_change_set_tag"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("created"), knownvalue.NotNull()),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRouteCounts(srv, map[string]int{mockserver.RouteCreateInstance: 1, mockserver.RouteGetInstance: 0}),
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteCreateInstance: 1, mockserver.RouteGetInstance: 0}),
 					checkMockInstance(srv, "main", "pg", func(in mockserver.Instance) error {
 						if in.Name != "Postgres" || in.Connector != "org.jdbc_pg" || in.Branch != "main" || in.Context != "dev" ||
 							in.Tags["env"] != "dev" || in.SubstituteProperties["DB_NAME"] != "orders" {
@@ -91,7 +92,7 @@ func TestAccDBInstanceResource_lifecycle(t *testing.T) {
 			},
 			{
 				PreConfig: srv.ResetRequests,
-				Config: dbInstanceConfig(srv, `
+				Config: acctest.DBInstanceConfig(srv, `
   schema     = harness_dbops_db_schema.main.identifier
   identifier = "pg"
   name       = "Postgres primary"
@@ -102,21 +103,21 @@ func TestAccDBInstanceResource_lifecycle(t *testing.T) {
   substitute_properties = { DB_NAME = "orders", SCHEMA = "public" }
 `),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(acctest.DBInstanceAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction("harness_dbops_db_schema.main", plancheck.ResourceActionNoop),
-					plancheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("created"), knownvalue.NotNull()),
+					plancheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("created"), knownvalue.NotNull()),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					sameCreated.AddStateValue(dbInstanceAddr, tfjsonpath.New("created")),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("name"), knownvalue.StringExact("Postgres primary")),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("connector"), knownvalue.StringExact("account.jdbc_pg")),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("tags"), knownStringMap("env", "prod", "tier", "1")),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("substitute_properties"), knownStringMap("DB_NAME", "orders", "SCHEMA", "public")),
+					sameCreated.AddStateValue(acctest.DBInstanceAddr, tfjsonpath.New("created")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("name"), knownvalue.StringExact("Postgres primary")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("connector"), knownvalue.StringExact("account.jdbc_pg")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("tags"), acctest.KnownStringMap("env", "prod", "tier", "1")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("substitute_properties"), acctest.KnownStringMap("DB_NAME", "orders", "SCHEMA", "public")),
 					// The parent's instance_count moved from 0 to 1 on the server; refresh shows it without a diff.
 					statecheck.ExpectKnownValue("harness_dbops_db_schema.main", tfjsonpath.New("instance_count"), knownvalue.Int64Exact(1)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRouteCounts(srv, map[string]int{mockserver.RouteGetInstance: 1, mockserver.RouteUpdateInstance: 1, mockserver.RouteCreateInstance: 0}),
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteGetInstance: 1, mockserver.RouteUpdateInstance: 1, mockserver.RouteCreateInstance: 0}),
 					checkMockInstance(srv, "main", "pg", func(in mockserver.Instance) error {
 						if in.Name != "Postgres primary" || in.Connector != "account.jdbc_pg" || in.Branch != "release" || in.Context != "prod" ||
 							!maps.Equal(in.Tags, map[string]string{"env": "prod", "tier": "1"}) || in.SubstituteProperties["SCHEMA"] != "public" {
@@ -127,17 +128,17 @@ func TestAccDBInstanceResource_lifecycle(t *testing.T) {
 				),
 			},
 			{
-				ResourceName:      dbInstanceAddr,
+				ResourceName:      acctest.DBInstanceAddr,
 				ImportState:       true,
 				ImportStateKind:   resource.ImportCommandWithID,
 				ImportStateVerify: true,
 			},
 			{
-				ResourceName:    dbInstanceAddr,
+				ResourceName:    acctest.DBInstanceAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(acctest.DBInstanceAddr, plancheck.ResourceActionNoop),
 				}},
 			},
 		},
@@ -147,9 +148,9 @@ func TestAccDBInstanceResource_lifecycle(t *testing.T) {
 // Switching between branch, commit_sha and git_tag clears the previous one on the
 // server, and each shape imports with an empty plan.
 func TestAccDBInstanceResource_revisionSwitch(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	cfg := func(revision string) string {
-		return dbInstanceConfig(srv, `
+		return acctest.DBInstanceConfig(srv, `
   schema     = harness_dbops_db_schema.main.identifier
   identifier = "pg"
   name       = "Postgres"
@@ -161,15 +162,15 @@ func TestAccDBInstanceResource_revisionSwitch(t *testing.T) {
 			{
 				Config: cfg(revision),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New(attr), want),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New(attr), want),
 				},
 				Check: check,
 			},
-			{ResourceName: dbInstanceAddr, ImportState: true, ImportStateKind: resource.ImportCommandWithID, ImportStateVerify: true},
+			{ResourceName: acctest.DBInstanceAddr, ImportState: true, ImportStateKind: resource.ImportCommandWithID, ImportStateVerify: true},
 			{
-				ResourceName: dbInstanceAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
+				ResourceName: acctest.DBInstanceAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(acctest.DBInstanceAddr, plancheck.ResourceActionNoop),
 				}},
 			},
 		}
@@ -177,10 +178,10 @@ func TestAccDBInstanceResource_revisionSwitch(t *testing.T) {
 	var steps []resource.TestStep
 	// Each switch sends only the revision it sets (Harness clears the other two).
 	body := func(rev string) resource.TestCheckFunc {
-		return lastBodyIs(srv, mockserver.RouteUpdateInstance, `{"identifier":"pg","name":"Postgres",`+rev+`"connector":"jdbc_pg"}`)
+		return acctest.LastBodyIs(srv, mockserver.RouteUpdateInstance, `{"identifier":"pg","name":"Postgres",`+rev+`"connector":"jdbc_pg"}`)
 	}
 	steps = append(steps, step(`commit_sha = "0a1b2c3d"`, resource.ComposeAggregateTestCheckFunc(revisionIs(srv, "", "0a1b2c3d", ""),
-		lastBodyIs(srv, mockserver.RouteCreateInstance, `{"identifier":"pg","name":"Postgres","commitSha":"0a1b2c3d","connector":"jdbc_pg"}`)),
+		acctest.LastBodyIs(srv, mockserver.RouteCreateInstance, `{"identifier":"pg","name":"Postgres","commitSha":"0a1b2c3d","connector":"jdbc_pg"}`)),
 		"commit_sha", knownvalue.StringExact("0a1b2c3d"))...)
 	steps = append(steps, step(`branch = "main"`, resource.ComposeAggregateTestCheckFunc(revisionIs(srv, "main", "", ""), body(`"branch":"main",`)),
 		"commit_sha", knownvalue.Null())...)
@@ -191,14 +192,14 @@ func TestAccDBInstanceResource_revisionSwitch(t *testing.T) {
 	// cases); the state keeps the git tag.
 	steps = append(steps, resource.TestStep{
 		Config:      cfg(``),
-		ExpectError: errorText(`Missing changelog revision`),
+		ExpectError: acctest.ErrorText(`Missing changelog revision`),
 	}, resource.TestStep{
 		Config:   cfg(`git_tag = "<+trigger.tag>"`),
 		PlanOnly: true,
 	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBInstancesDestroyed(srv),
 		Steps:                    steps,
 	})
 }
@@ -206,13 +207,13 @@ func TestAccDBInstanceResource_revisionSwitch(t *testing.T) {
 // Removing tags, context, substitute_properties and the revision clears them on the
 // server: the PUT sends each as empty (so that merging and replacing servers clear it).
 func TestAccDBInstanceResource_clearValues(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBInstancesDestroyed(srv),
 		Steps: []resource.TestStep{
 			{
-				Config: dbInstanceConfig(srv, `
+				Config: acctest.DBInstanceConfig(srv, `
   schema     = harness_dbops_db_schema.other.identifier
   identifier = "pg"
   name       = "Postgres"
@@ -222,27 +223,27 @@ func TestAccDBInstanceResource_clearValues(t *testing.T) {
   tags       = { env = "dev" }
   substitute_properties = { A = "1" }
 `),
-				Check: lastBodyIs(srv, mockserver.RouteCreateInstance,
+				Check: acctest.LastBodyIs(srv, mockserver.RouteCreateInstance,
 					`{"identifier":"pg","name":"Postgres","tags":{"env":"dev"},"branch":"main","connector":"jdbc_pg","context":"dev","substituteProperties":{"A":"1"}}`),
 			},
 			{
-				Config: dbInstanceConfig(srv, `
+				Config: acctest.DBInstanceConfig(srv, `
   schema     = harness_dbops_db_schema.other.identifier
   identifier = "pg"
   name       = "Postgres"
   connector  = "jdbc_pg"
 `),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(acctest.DBInstanceAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("context"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("branch"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("substitute_properties"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("context"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("branch"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("substitute_properties"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					lastBodyIs(srv, mockserver.RouteUpdateInstance,
+					acctest.LastBodyIs(srv, mockserver.RouteUpdateInstance,
 						`{"identifier":"pg","name":"Postgres","tags":{},"branch":"","connector":"jdbc_pg","context":"","substituteProperties":{}}`),
 					checkMockInstance(srv, "other", "pg", func(in mockserver.Instance) error {
 						if in.Context != "" || in.Branch != "" || len(in.Tags) != 0 || len(in.SubstituteProperties) != 0 {
@@ -257,9 +258,9 @@ func TestAccDBInstanceResource_clearValues(t *testing.T) {
 
 // identifier and schema force a new instance; the old one is deleted.
 func TestAccDBInstanceResource_replace(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	cfg := func(schema, id string) string {
-		return dbInstanceConfig(srv, fmt.Sprintf(`
+		return acctest.DBInstanceConfig(srv, fmt.Sprintf(`
   schema     = harness_dbops_db_schema.%s.identifier
   identifier = %q
   name       = "Postgres"
@@ -269,7 +270,7 @@ func TestAccDBInstanceResource_replace(t *testing.T) {
 	}
 	gone := func(schema, id string) resource.TestCheckFunc {
 		return func(*terraform.State) error {
-			if _, ok := srv.Instance(dbTestOrg, dbTestProject, schema, id); ok {
+			if _, ok := srv.Instance(acctest.DBTestOrg, acctest.DBTestProject, schema, id); ok {
 				return fmt.Errorf("the replaced instance %s/%s is still in the mock", schema, id)
 			}
 			return nil
@@ -277,16 +278,16 @@ func TestAccDBInstanceResource_replace(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBInstancesDestroyed(srv),
 		Steps: []resource.TestStep{
 			{Config: cfg("main", "pg")},
 			{
 				Config: cfg("main", "pg2"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction(acctest.DBInstanceAddr, plancheck.ResourceActionReplace),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/main/pg2")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/main/pg2")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(gone("main", "pg"),
 					checkMockInstance(srv, "main", "pg2", func(mockserver.Instance) error { return nil })),
@@ -294,10 +295,10 @@ func TestAccDBInstanceResource_replace(t *testing.T) {
 			{
 				Config: cfg("other", "pg2"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction(acctest.DBInstanceAddr, plancheck.ResourceActionReplace),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/other/pg2")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/other/pg2")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(gone("main", "pg2"),
 					checkMockInstance(srv, "other", "pg2", func(mockserver.Instance) error { return nil })),
@@ -316,16 +317,16 @@ const pgInstance = `
 `
 
 func TestAccDBInstanceResource_disappears(t *testing.T) {
-	srv := newAccTestServer(t)
-	cfg := dbInstanceConfig(srv, pgInstance)
+	srv := acctest.NewServer(t)
+	cfg := acctest.DBInstanceConfig(srv, pgInstance)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBInstancesDestroyed(srv),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
 				PreConfig: func() {
-					if !srv.DeleteInstance(dbTestOrg, dbTestProject, "main", "pg") {
+					if !srv.DeleteInstance(acctest.DBTestOrg, acctest.DBTestProject, "main", "pg") {
 						t.Fatal("the instance was not in the mock")
 					}
 				},
@@ -336,7 +337,7 @@ func TestAccDBInstanceResource_disappears(t *testing.T) {
 			{
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(acctest.DBInstanceAddr, plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction("harness_dbops_db_schema.main", plancheck.ResourceActionNoop),
 				}},
 				Check: revisionIs(srv, "main", "", ""),
@@ -348,8 +349,8 @@ func TestAccDBInstanceResource_disappears(t *testing.T) {
 // Changes made in Harness to configured values show as a diff and the apply restores
 // them; what pipelines change (last applied tags, updated) never shows a diff.
 func TestAccDBInstanceResource_drift(t *testing.T) {
-	srv := newAccTestServer(t)
-	cfg := dbInstanceConfig(srv, `
+	srv := acctest.NewServer(t)
+	cfg := acctest.DBInstanceConfig(srv, `
   schema     = harness_dbops_db_schema.main.identifier
   identifier = "pg"
   name       = "Postgres"
@@ -359,7 +360,7 @@ func TestAccDBInstanceResource_drift(t *testing.T) {
 `)
 	update := func(fn func(*mockserver.Instance)) func() {
 		return func() {
-			if err := srv.UpdateInstance(dbTestOrg, dbTestProject, "main", "pg", fn); err != nil {
+			if err := srv.UpdateInstance(acctest.DBTestOrg, acctest.DBTestProject, "main", "pg", fn); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -375,15 +376,15 @@ func TestAccDBInstanceResource_drift(t *testing.T) {
 			PreConfig: update(fn),
 			Config:    cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(dbInstanceAddr, plancheck.ResourceActionUpdate),
-				expectBefore{dbInstanceAddr, attr, before},
+				plancheck.ExpectResourceAction(acctest.DBInstanceAddr, plancheck.ResourceActionUpdate),
+				acctest.ExpectBefore(acctest.DBInstanceAddr, attr, before),
 			}},
 			Check: restored,
 		}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBInstancesDestroyed(srv),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			driftStep(func(in *mockserver.Instance) { in.Name = "Renamed" }, "name", "Renamed"),
@@ -401,8 +402,8 @@ func TestAccDBInstanceResource_drift(t *testing.T) {
 					plancheck.ExpectEmptyPlan(),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("last_applied_tag"), knownvalue.StringExact("v7")),
-					statecheck.ExpectKnownValue(dbInstanceAddr, tfjsonpath.New("last_deployed_change_set_tag"), knownvalue.StringExact("changeset-42")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("last_applied_tag"), knownvalue.StringExact("v7")),
+					statecheck.ExpectKnownValue(acctest.DBInstanceAddr, tfjsonpath.New("last_deployed_change_set_tag"), knownvalue.StringExact("changeset-42")),
 				},
 			},
 		},
@@ -410,7 +411,7 @@ func TestAccDBInstanceResource_drift(t *testing.T) {
 }
 
 func TestAccDBInstanceResource_conflictingRevisions(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	var steps []resource.TestStep
 	for _, revs := range []string{
 		`branch = "main"` + "\n" + `commit_sha = "abc"`,
@@ -419,14 +420,14 @@ func TestAccDBInstanceResource_conflictingRevisions(t *testing.T) {
 		`branch = "main"` + "\n" + `commit_sha = "abc"` + "\n" + `git_tag = "v1"`,
 	} {
 		steps = append(steps, resource.TestStep{
-			Config: dbInstanceConfig(srv, `
+			Config: acctest.DBInstanceConfig(srv, `
   schema     = "main"
   identifier = "pg"
   name       = "Postgres"
   connector  = "jdbc_pg"
 `+revs),
 			ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*` +
-				wrappedText("These attributes cannot be configured together: [branch,commit_sha,git_tag]")),
+				acctest.WrappedText("These attributes cannot be configured together: [branch,commit_sha,git_tag]")),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -439,21 +440,21 @@ func TestAccDBInstanceResource_conflictingRevisions(t *testing.T) {
 }
 
 func TestAccDBInstanceResource_invalidConfig(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	tests := []struct {
 		body string
 		want string
 	}{
 		{`schema = "main"` + "\n" + `identifier = "9pg"` + "\n" + `name = "x"` + "\n" + `connector = "c"`, `(?s)identifier.*must start with a letter`},
 		{`schema = "overview"` + "\n" + `identifier = "pg"` + "\n" + `name = "x"` + "\n" + `connector = "c"`, `(?s)"overview" cannot be used`},
-		{`schema = "main"` + "\n" + `identifier = "pg"` + "\n" + `name = "x"` + "\n" + `connector = "proj.c"`, `(?s)connector.*` + wrappedText(`prefixed with "org." or "account."`)},
+		{`schema = "main"` + "\n" + `identifier = "pg"` + "\n" + `name = "x"` + "\n" + `connector = "proj.c"`, `(?s)connector.*` + acctest.WrappedText(`prefixed with "org." or "account."`)},
 		{`schema = "main"` + "\n" + `identifier = "pg"` + "\n" + `name = "x"` + "\n" + `connector = ""`, `(?s)connector.*must be a connector identifier`},
 		{`schema = "main"` + "\n" + `identifier = "pg"` + "\n" + `name = "x"` + "\n" + `connector = "c"` + "\n" + `branch = ""`, `(?s)branch.*at least 1`},
 		{`schema = "main"` + "\n" + `identifier = "pg"` + "\n" + `name = ""` + "\n" + `connector = "c"`, `(?s)name.*between 1 and 128`},
 	}
 	steps := make([]resource.TestStep, len(tests))
 	for i, tt := range tests {
-		steps[i] = resource.TestStep{Config: dbInstanceConfig(srv, tt.body), ExpectError: regexp.MustCompile(tt.want)}
+		steps[i] = resource.TestStep{Config: acctest.DBInstanceConfig(srv, tt.body), ExpectError: regexp.MustCompile(tt.want)}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -462,8 +463,8 @@ func TestAccDBInstanceResource_invalidConfig(t *testing.T) {
 }
 
 func TestAccDBInstanceResource_badImportID(t *testing.T) {
-	srv := newAccTestServer(t)
-	cfg := dbInstanceConfig(srv, `
+	srv := acctest.NewServer(t)
+	cfg := acctest.DBInstanceConfig(srv, `
   schema     = "main"
   identifier = "pg"
   name       = "Postgres"
@@ -478,11 +479,11 @@ func TestAccDBInstanceResource_badImportID(t *testing.T) {
 	} {
 		steps = append(steps, resource.TestStep{
 			Config:          cfg,
-			ResourceName:    dbInstanceAddr,
+			ResourceName:    acctest.DBInstanceAddr,
 			ImportState:     true,
 			ImportStateKind: resource.ImportCommandWithID,
 			ImportStateId:   id,
-			ExpectError:     regexp.MustCompile(`(?s)Invalid DB instance import ID.*` + wrappedText(want)),
+			ExpectError:     regexp.MustCompile(`(?s)Invalid DB instance import ID.*` + acctest.WrappedText(want)),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -494,11 +495,11 @@ func TestAccDBInstanceResource_badImportID(t *testing.T) {
 // A DELETE whose answer is lost after Harness deleted the instance is sent again, gets
 // 404, and counts as done: the destroy succeeds, with exactly those two requests.
 func TestAccDBInstanceResource_deleteAnswerLost(t *testing.T) {
-	srv := newAccTestServer(t)
-	cfg := dbInstanceConfig(srv, pgInstance)
+	srv := acctest.NewServer(t)
+	cfg := acctest.DBInstanceConfig(srv, pgInstance)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBInstancesDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBInstancesDestroyed(srv),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
@@ -531,15 +532,15 @@ func TestAccDBInstanceResource_deleteAnswerLost(t *testing.T) {
 // "inconsistent result"), and the next refresh reads the new values without a diff.
 func TestAccDBInstanceResource_quietUpdatePlan(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": ordersConfig(srv, "", "harness_dbops_db_schema.orders.identifier", `context = "dev"`)})
-	c.mustRun("apply", "-auto-approve")
+	c.Write(map[string]string{"main.tf": acctest.OrdersConfig(srv, "", "harness_dbops_db_schema.orders.identifier", `context = "dev"`)})
+	c.MustRun("apply", "-auto-approve")
 	if err := srv.UpdateInstance("default", "p", "orders", "dev", func(in *mockserver.Instance) { in.LastAppliedTag = "v1" }); err != nil {
 		t.Fatal(err)
 	}
-	c.write(map[string]string{"main.tf": ordersConfig(srv, `tags = { team = "db" }`, "harness_dbops_db_schema.orders.identifier", `context = "prod"`)})
-	out := c.mustRun("plan", "-out=tfplan")
+	c.Write(map[string]string{"main.tf": acctest.OrdersConfig(srv, `tags = { team = "db" }`, "harness_dbops_db_schema.orders.identifier", `context = "prod"`)})
+	out := c.MustRun("plan", "-out=tfplan")
 	var unknown []string
 	for _, line := range strings.Split(out, "\n") {
 		if strings.Contains(line, "(known after apply)") {
@@ -556,12 +557,12 @@ func TestAccDBInstanceResource_quietUpdatePlan(t *testing.T) {
 	if err := srv.PutInstance("default", "p", "orders", mockserver.Instance{Identifier: "qa", Name: "QA", Connector: "jdbc_qa", Branch: "main"}); err != nil {
 		t.Fatal(err)
 	}
-	c.mustRun("apply", "tfplan")
-	if out := c.mustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
+	c.MustRun("apply", "tfplan")
+	if out := c.MustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
 		t.Fatalf("plan after the apply:\n%s", out)
 	}
-	c.mustRun("apply", "-refresh-only", "-auto-approve")
-	st := c.showState()
+	c.MustRun("apply", "-refresh-only", "-auto-approve")
+	st := c.ShowState()
 	if got := st["harness_dbops_db_instance.dev"].Values["last_applied_tag"]; got != "v2" {
 		t.Errorf("last_applied_tag after a refresh = %v, want v2", got)
 	}

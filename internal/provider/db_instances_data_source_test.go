@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -21,9 +22,9 @@ import (
 // another order than their identifiers', so the API answers them out of identifier
 // order: the data source sorts.
 func TestAccDBInstancesDataSource_pagesAndFilters(t *testing.T) {
-	srv := newAccTestServer(t)
-	srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "main", Name: "Main", Changelog: &mockserver.Changelog{Connector: "gh", Location: "c.yaml"}})
-	srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "other", Name: "Other", Changelog: &mockserver.Changelog{Connector: "gh", Location: "c.yaml"}})
+	srv := acctest.NewServer(t)
+	srv.PutSchema(acctest.DBTestOrg, acctest.DBTestProject, mockserver.Schema{Identifier: "main", Name: "Main", Changelog: &mockserver.Changelog{Connector: "gh", Location: "c.yaml"}})
+	srv.PutSchema(acctest.DBTestOrg, acctest.DBTestProject, mockserver.Schema{Identifier: "other", Name: "Other", Changelog: &mockserver.Changelog{Connector: "gh", Location: "c.yaml"}})
 	for i := range 120 {
 		in := mockserver.Instance{Identifier: fmt.Sprintf("pg_%03d", i), Name: fmt.Sprintf("PG %d", i), Connector: "jdbc", Branch: "main",
 			Tags: map[string]string{}, Created: int64(1700000000 + i*7%120), Updated: 1700000000}
@@ -33,12 +34,12 @@ func TestAccDBInstancesDataSource_pagesAndFilters(t *testing.T) {
 		if i%3 == 0 {
 			in.Tags["tier"] = "1"
 		}
-		if err := srv.PutInstance(dbTestOrg, dbTestProject, "main", in); err != nil {
+		if err := srv.PutInstance(acctest.DBTestOrg, acctest.DBTestProject, "main", in); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// An instance of another schema must not show.
-	if err := srv.PutInstance(dbTestOrg, dbTestProject, "other", mockserver.Instance{Identifier: "pg_000", Name: "x", Connector: "jdbc"}); err != nil {
+	if err := srv.PutInstance(acctest.DBTestOrg, acctest.DBTestProject, "other", mockserver.Instance{Identifier: "pg_000", Name: "x", Connector: "jdbc"}); err != nil {
 		t.Fatal(err)
 	}
 	const all, tagged, search = "data.harness_dbops_db_instances.all", "data.harness_dbops_db_instances.tagged", "data.harness_dbops_db_instances.search"
@@ -46,7 +47,7 @@ func TestAccDBInstancesDataSource_pagesAndFilters(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: providerConfig(srv) + `
+				Config: acctest.ProviderConfig(srv) + `
 data "harness_dbops_db_instances" "all" {
   org_id     = "default"
   project_id = "default_project"
@@ -60,13 +61,13 @@ data "harness_dbops_db_instances" "all" {
 					statecheck.ExpectKnownValue(all, tfjsonpath.New("instances").AtSliceIndex(119).AtMapKey("schema"), knownvalue.StringExact("main")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					listPagesFollowed(srv, mockserver.RouteListInstances, 2),
-					serverOrderIsNotIdentifiers(srv, mockserver.RouteListInstances),
+					acctest.ListPagesFollowed(srv, mockserver.RouteListInstances, 2),
+					acctest.ServerOrderIsNotIdentifiers(srv, mockserver.RouteListInstances),
 				),
 			},
 			{
 				PreConfig: srv.ResetRequests,
-				Config: providerConfig(srv) + `
+				Config: acctest.ProviderConfig(srv) + `
 data "harness_dbops_db_instances" "tagged" {
   org_id     = "default"
   project_id = "default_project"
@@ -85,7 +86,7 @@ data "harness_dbops_db_instances" "search" {
 					// Multiples of 6 below 120.
 					statecheck.ExpectKnownValue(tagged, tfjsonpath.New("instances"), knownvalue.ListSizeExact(20)),
 					statecheck.ExpectKnownValue(tagged, tfjsonpath.New("instances").AtSliceIndex(1).AtMapKey("identifier"), knownvalue.StringExact("pg_006")),
-					statecheck.ExpectKnownValue(tagged, tfjsonpath.New("instances").AtSliceIndex(1).AtMapKey("tags"), knownStringMap("env", "prod", "tier", "1")),
+					statecheck.ExpectKnownValue(tagged, tfjsonpath.New("instances").AtSliceIndex(1).AtMapKey("tags"), acctest.KnownStringMap("env", "prod", "tier", "1")),
 					statecheck.ExpectKnownValue(search, tfjsonpath.New("instances"), knownvalue.ListSizeExact(10)),
 					statecheck.ExpectKnownValue(search, tfjsonpath.New("instances").AtSliceIndex(3), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"id":                           knownvalue.StringExact("default/default_project/main/pg_003"),
@@ -94,7 +95,7 @@ data "harness_dbops_db_instances" "search" {
 						"schema":                       knownvalue.StringExact("main"),
 						"identifier":                   knownvalue.StringExact("pg_003"),
 						"name":                         knownvalue.StringExact("PG 3"),
-						"tags":                         knownStringMap("tier", "1"),
+						"tags":                         acctest.KnownStringMap("tier", "1"),
 						"connector":                    knownvalue.StringExact("jdbc"),
 						"context":                      knownvalue.Null(),
 						"substitute_properties":        knownvalue.MapExact(map[string]knownvalue.Check{}),
@@ -108,7 +109,7 @@ data "harness_dbops_db_instances" "search" {
 					})),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					listPagesFollowed(srv, mockserver.RouteListInstances, 1),
+					acctest.ListPagesFollowed(srv, mockserver.RouteListInstances, 1),
 					tagFilterSent(srv),
 				),
 			},
@@ -145,11 +146,11 @@ func tagFilterSent(srv *mockserver.TestServer) resource.TestCheckFunc {
 }
 
 func TestAccDBInstancesDataSource_missingSchema(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerConfig(srv) + `
+			Config: acctest.ProviderConfig(srv) + `
 data "harness_dbops_db_instances" "none" {
   org_id     = "default"
   project_id = "default_project"
@@ -157,7 +158,7 @@ data "harness_dbops_db_instances" "none" {
 }
 `,
 			ExpectError: regexp.MustCompile(`(?s)DB schema not found.*` +
-				wrappedText(`Cannot list the instances of DB schema "missing": it does not exist in org "default", project "default_project"`)),
+				acctest.WrappedText(`Cannot list the instances of DB schema "missing": it does not exist in org "default", project "default_project"`)),
 		}},
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -28,16 +29,16 @@ import (
 // Harness holds at plan time, and name the instances.
 func TestAccDBSchemaResource_removedBlockWarns(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": cliProvider(srv) + ordersSchema("")})
-	c.mustRun("apply", "-auto-approve")
-	addUIInstances(t, srv, "default", "p", "orders", "ui_b", "ui_a")
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.OrdersSchema("")})
+	c.MustRun("apply", "-auto-approve")
+	acctest.AddUIInstances(t, srv, "default", "p", "orders", "ui_b", "ui_a")
 
-	c.write(map[string]string{"main.tf": cliProvider(srv)})
-	out := c.mustRun("plan", "-out=tfplan")
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv)})
+	out := c.MustRun("plan", "-out=tfplan")
 	t.Log(out)
-	if !inOrder("# harness_dbops_db_schema.orders will be destroyed",
+	if !acctest.InOrder("# harness_dbops_db_schema.orders will be destroyed",
 		"(because harness_dbops_db_schema.orders is not in configuration)",
 		"Plan: 0 to add, 0 to change, 1 to destroy.",
 		`Warning: Destroying DB schema "orders" deletes 2 DB instances`,
@@ -45,11 +46,11 @@ func TestAccDBSchemaResource_removedBlockWarns(t *testing.T) {
 		"The databases themselves are not touched.").MatchString(out) {
 		t.Fatalf("the plan does not warn that the instances Harness holds go with the schema:\n%s", out)
 	}
-	c.mustRun("apply", "tfplan")
+	c.MustRun("apply", "tfplan")
 	if _, ok := srv.Schema("default", "p", "orders"); ok {
 		t.Fatal("the schema is still in the mock")
 	}
-	if ids := mockInstanceIDs(srv, "default", "p", "orders"); len(ids) != 0 {
+	if ids := acctest.MockInstanceIDs(srv, "default", "p", "orders"); len(ids) != 0 {
 		t.Fatalf("instances left in the mock: %v", ids)
 	}
 }
@@ -61,26 +62,26 @@ func TestAccDBSchemaResource_removedBlockWarns(t *testing.T) {
 // the plan.
 func TestAccDBSchemaResource_replaceReplacesInstances(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	example := readExample(t, "resources/harness_dbops_db_instance/resource.tf")
-	c.write(map[string]string{"main.tf": cliProvider(srv) + example})
-	c.mustRun("apply", "-auto-approve")
-	addUIInstances(t, srv, dbTestOrg, dbTestProject, "orders", "ui_only")
+	example := acctest.ReadExample(t, "resources/harness_dbops_db_instance/resource.tf")
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + example})
+	c.MustRun("apply", "-auto-approve")
+	acctest.AddUIInstances(t, srv, acctest.DBTestOrg, acctest.DBTestProject, "orders", "ui_only")
 
 	flyway := strings.Replace(example, `name       = "Orders"`, `name           = "Orders"
   migration_type = "Flyway"`, 1)
 	if flyway == example {
 		t.Fatal("the example has no schema named Orders to change")
 	}
-	c.write(map[string]string{"main.tf": cliProvider(srv) + flyway})
-	out := c.mustRun("plan", "-out=tfplan")
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + flyway})
+	out := c.MustRun("plan", "-out=tfplan")
 	t.Log(out)
-	c.wantActions(map[string]string{
+	c.WantActions(map[string]string{
 		"harness_dbops_db_schema.orders":        "delete,create",
 		"harness_dbops_db_instance.orders_prod": "delete,create",
 	})
-	if !inOrder("# harness_dbops_db_instance.orders_prod will be replaced due to changes in replace_triggered_by",
+	if !acctest.InOrder("# harness_dbops_db_instance.orders_prod will be replaced due to changes in replace_triggered_by",
 		"# harness_dbops_db_schema.orders must be replaced",
 		`~ migration_type = "Liquibase" -> "Flyway" # forces replacement`,
 		"Plan: 2 to add, 0 to change, 2 to destroy.",
@@ -89,17 +90,17 @@ func TestAccDBSchemaResource_replaceReplacesInstances(t *testing.T) {
 		"This apply re-creates only the instances whose resource names harness_dbops_db_schema.<name>.created in lifecycle.replace_triggered_by").MatchString(out) {
 		t.Fatalf("the plan does not show the instance replaced with its schema:\n%s", out)
 	}
-	c.mustRun("apply", "tfplan")
-	if sc, ok := srv.Schema(dbTestOrg, dbTestProject, "orders"); !ok || sc.MigrationType != "Flyway" {
+	c.MustRun("apply", "tfplan")
+	if sc, ok := srv.Schema(acctest.DBTestOrg, acctest.DBTestProject, "orders"); !ok || sc.MigrationType != "Flyway" {
 		t.Fatalf("the mock holds schema %+v (found %v), want a Flyway schema", sc, ok)
 	}
-	if in, ok := srv.Instance(dbTestOrg, dbTestProject, "orders", "orders_prod"); !ok || in.Branch != "main" || in.Context != "prod" {
+	if in, ok := srv.Instance(acctest.DBTestOrg, acctest.DBTestProject, "orders", "orders_prod"); !ok || in.Branch != "main" || in.Context != "prod" {
 		t.Fatalf("after one apply the mock holds instance %+v (found %v), want orders_prod again", in, ok)
 	}
-	if ids := mockInstanceIDs(srv, dbTestOrg, dbTestProject, "orders"); !slices.Equal(ids, []string{"orders_prod"}) {
+	if ids := acctest.MockInstanceIDs(srv, acctest.DBTestOrg, acctest.DBTestProject, "orders"); !slices.Equal(ids, []string{"orders_prod"}) {
 		t.Fatalf("instances of the new schema = %v, want [orders_prod] (the UI's went with the old one)", ids)
 	}
-	if out := c.mustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes.") {
+	if out := c.MustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes.") {
 		t.Fatalf("one apply did not converge:\n%s", out)
 	}
 }
@@ -108,25 +109,25 @@ func TestAccDBSchemaResource_replaceReplacesInstances(t *testing.T) {
 // goes with it; an update in place does not.
 func TestAccDBInstanceResource_replaceWarns(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": cliProvider(srv) + ordersSchema("") + ordersInstance("dev", "dev", "")})
-	c.mustRun("apply", "-auto-approve")
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.OrdersSchema("") + acctest.OrdersInstance("dev", "dev", "")})
+	c.MustRun("apply", "-auto-approve")
 
-	c.write(map[string]string{"main.tf": cliProvider(srv) + ordersSchema("") + ordersInstance("dev", "dev", `context = "dev"`)})
-	if out := c.mustRun("plan"); strings.Contains(out, "Warning") {
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.OrdersSchema("") + acctest.OrdersInstance("dev", "dev", `context = "dev"`)})
+	if out := c.MustRun("plan"); strings.Contains(out, "Warning") {
 		t.Fatalf("an update in place warns:\n%s", out)
 	}
-	c.write(map[string]string{"main.tf": cliProvider(srv) + ordersSchema("") + ordersInstance("dev", "dev2", "")})
-	out := c.mustRun("plan", "-out=tfplan")
-	c.wantActions(map[string]string{"harness_dbops_db_instance.dev": "delete,create"})
-	if ws := warnings(out); len(ws) != 1 || !inOrder(`Replacing DB instance "dev" deletes its migration history`,
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.OrdersSchema("") + acctest.OrdersInstance("dev", "dev2", "")})
+	out := c.MustRun("plan", "-out=tfplan")
+	c.WantActions(map[string]string{"harness_dbops_db_instance.dev": "delete,create"})
+	if ws := acctest.Warnings(out); len(ws) != 1 || !acctest.InOrder(`Replacing DB instance "dev" deletes its migration history`,
 		`A change of identifier replaces the DB instance: Harness deletes the DB instance "dev" of schema "orders" in org "default", project "p" and its migration history,`,
 		"and the apply creates a new instance with none. The database itself is not touched.").MatchString(ws[0]) {
 		t.Fatalf("the plan does not warn once that the instance's history goes:\n%s", out)
 	}
-	c.mustRun("apply", "tfplan")
-	if ids := mockInstanceIDs(srv, "default", "p", "orders"); !slices.Equal(ids, []string{"dev2"}) {
+	c.MustRun("apply", "tfplan")
+	if ids := acctest.MockInstanceIDs(srv, "default", "p", "orders"); !slices.Equal(ids, []string{"dev2"}) {
 		t.Fatalf("instances in the mock = %v, want [dev2]", ids)
 	}
 }
@@ -137,26 +138,26 @@ func TestAccDBInstanceResource_replaceWarns(t *testing.T) {
 // and `terraform destroy`, whatever the parallelism.
 func TestAccDBSchemaResource_destroyWarnsPrecisely(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": cliProvider(srv) + ordersSchema("") + ordersInstance("dev", "dev", "") + ordersInstance("prod", "prod", "")})
-	c.mustRun("apply", "-auto-approve")
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.OrdersSchema("") + acctest.OrdersInstance("dev", "dev", "") + acctest.OrdersInstance("prod", "prod", "")})
+	c.MustRun("apply", "-auto-approve")
 
-	if out := c.mustRun("plan", "-destroy"); strings.Contains(out, "Warning") {
+	if out := c.MustRun("plan", "-destroy"); strings.Contains(out, "Warning") {
 		t.Fatalf("a destroy plan that destroys every instance of the schema warns:\n%s", out)
 	}
-	addUIInstances(t, srv, "default", "p", "orders", "ui_only")
-	out := c.mustRun("plan", "-destroy", "-out=tfplan")
-	c.wantActions(map[string]string{
+	acctest.AddUIInstances(t, srv, "default", "p", "orders", "ui_only")
+	out := c.MustRun("plan", "-destroy", "-out=tfplan")
+	c.WantActions(map[string]string{
 		"harness_dbops_db_schema.orders": "delete", "harness_dbops_db_instance.dev": "delete", "harness_dbops_db_instance.prod": "delete",
 	})
-	if ws := warnings(out); len(ws) != 1 || !inOrder(`Destroying DB schema "orders" deletes 1 DB instance`,
+	if ws := acctest.Warnings(out); len(ws) != 1 || !acctest.InOrder(`Destroying DB schema "orders" deletes 1 DB instance`,
 		"deletes 1 DB instance that Harness holds now: ui_only. (2 more, which this plan destroys on their own, are not counted.)").MatchString(ws[0]) {
 		t.Fatalf("the destroy plan does not name exactly the instance created in the UI:\n%s", out)
 	}
 	// terraform destroy plans the same way.
-	out = c.mustRun("destroy", "-auto-approve")
-	if ws := warnings(out); len(ws) != 1 || !strings.Contains(ws[0], "that Harness holds now: ui_only.") {
+	out = c.MustRun("destroy", "-auto-approve")
+	if ws := acctest.Warnings(out); len(ws) != 1 || !strings.Contains(ws[0], "that Harness holds now: ui_only.") {
 		t.Fatalf("terraform destroy does not name exactly the instance created in the UI:\n%s", out)
 	}
 	if n := len(srv.Schemas("default", "p")); n != 0 {
@@ -168,15 +169,15 @@ func TestAccDBSchemaResource_destroyWarnsPrecisely(t *testing.T) {
 // depend on it), it cannot know what becomes of them and names them all.
 func TestAccDBSchemaResource_replaceWarnsConservatively(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
 	trigger := "lifecycle {\n    replace_triggered_by = [harness_dbops_db_schema.orders.created]\n  }"
-	c.write(map[string]string{"main.tf": cliProvider(srv) + ordersSchema("") + ordersInstance("dev", "dev", trigger)})
-	c.mustRun("apply", "-auto-approve")
-	c.write(map[string]string{"main.tf": cliProvider(srv) + ordersSchema(`migration_type = "Flyway"`) + ordersInstance("dev", "dev", trigger)})
-	out := c.mustRun("plan", "-out=tfplan")
-	c.wantActions(map[string]string{"harness_dbops_db_schema.orders": "delete,create", "harness_dbops_db_instance.dev": "delete,create"})
-	if ws := warnings(out); len(ws) != 1 || !inOrder(`Replacing DB schema "orders" deletes 1 DB instance`,
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.OrdersSchema("") + acctest.OrdersInstance("dev", "dev", trigger)})
+	c.MustRun("apply", "-auto-approve")
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.OrdersSchema(`migration_type = "Flyway"`) + acctest.OrdersInstance("dev", "dev", trigger)})
+	out := c.MustRun("plan", "-out=tfplan")
+	c.WantActions(map[string]string{"harness_dbops_db_schema.orders": "delete,create", "harness_dbops_db_instance.dev": "delete,create"})
+	if ws := acctest.Warnings(out); len(ws) != 1 || !acctest.InOrder(`Replacing DB schema "orders" deletes 1 DB instance`,
 		"deletes 1 DB instance that Harness holds now: dev.").MatchString(ws[0]) {
 		t.Fatalf("the replacement does not name the instance it cannot see re-created:\n%s", out)
 	}
@@ -205,50 +206,50 @@ resource "harness_dbops_db_instance" "dev" {
 		fails        string             // the plan's error, "" when the plan passes
 		applyFails   string             // the apply's error when the plan cannot know
 	}{
-		{name: "git in the configuration", config: ordersSchema("") + fmt.Sprintf(noRevision, "harness_dbops_db_schema.orders.identifier"),
+		{name: "git in the configuration", config: acctest.OrdersSchema("") + fmt.Sprintf(noRevision, "harness_dbops_db_schema.orders.identifier"),
 			fails: `The changelog of DB schema "orders" is in Git`},
-		{name: "harness code in the configuration", config: strings.Replace(ordersSchema(""), `connector = "github"`, `repo      = "db"`, 1) +
+		{name: "harness code in the configuration", config: strings.Replace(acctest.OrdersSchema(""), `connector = "github"`, `repo      = "db"`, 1) +
 			fmt.Sprintf(noRevision, "harness_dbops_db_schema.orders.identifier"),
 			fails: `The changelog of DB schema "orders" is in Harness Code Repository`},
 		{name: "git in Harness", config: fmt.Sprintf(noRevision, `"orders"`),
 			seed:  &mockserver.Schema{Identifier: "orders", Name: "Orders", Changelog: &mockserver.Changelog{Connector: "github", Location: "c.yaml"}},
 			fails: `The changelog of DB schema "orders" is in Git`},
-		{name: "artifactory in the configuration", config: strings.Replace(ordersSchema(""), `location  = "changelog.yaml"`,
+		{name: "artifactory in the configuration", config: strings.Replace(acctest.OrdersSchema(""), `location  = "changelog.yaml"`,
 			`location  = "changelog.yaml"
     archive_path = "db.zip"`, 1) + fmt.Sprintf(noRevision, "harness_dbops_db_schema.orders.identifier")},
 		{name: "script in Harness", config: fmt.Sprintf(noRevision, `"orders"`),
 			seed: &mockserver.Schema{Identifier: "orders", Name: "Orders", ChangeLogScript: &mockserver.ChangeLogScript{Image: "alpine", Command: "true", Location: "c.yaml"}}},
 		{name: "nowhere", config: fmt.Sprintf(noRevision, `"orders"`), applyFails: `database schema "orders" not found`},
 		{name: "connector known after apply", config: "resource \"terraform_data\" \"c\" {\n  input = \"github\"\n}\n" +
-			strings.Replace(ordersSchema(""), `connector = "github"`, `connector = terraform_data.c.output`, 1) +
+			strings.Replace(acctest.OrdersSchema(""), `connector = "github"`, `connector = terraform_data.c.output`, 1) +
 			fmt.Sprintf(noRevision, "harness_dbops_db_schema.orders.identifier"),
 			applyFails: `Error: Missing changelog revision`}, // the apply plans the instance again, knowing the schema
 
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newAccTestServer(t)
+			srv := acctest.NewServer(t)
 			if tt.seed != nil {
 				srv.PutSchema("default", "p", *tt.seed)
 			}
 			c := newTFCLI(t)
-			c.write(map[string]string{"main.tf": cliProvider(srv) + tt.config})
+			c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + tt.config})
 			switch {
 			case tt.applyFails != "": // the plan passes; the apply fails
-				c.mustRun("plan")
-				if out := c.mustFail("apply", "-auto-approve"); !errorText(tt.applyFails).MatchString(out) {
+				c.MustRun("plan")
+				if out := c.MustFail("apply", "-auto-approve"); !acctest.ErrorText(tt.applyFails).MatchString(out) {
 					t.Fatalf("apply output:\n%s", out)
 				}
 				return
 			case tt.fails == "":
-				c.mustRun("apply", "-auto-approve")
+				c.MustRun("apply", "-auto-approve")
 				if _, ok := srv.Instance("default", "p", "orders", "dev"); !ok {
 					t.Fatal("the instance is not in the mock")
 				}
 				return
 			}
-			out := c.mustFail("plan")
-			if !inOrder("Error: Missing changelog revision", tt.fails, "so Harness needs to know which revision of it to apply,",
+			out := c.MustFail("plan")
+			if !acctest.InOrder("Error: Missing changelog revision", tt.fails, "so Harness needs to know which revision of it to apply,",
 				`and refuses the DB instance "dev" of schema "orders" in org "default", project "p" without one. Set branch, commit_sha or git_tag.`).MatchString(out) {
 				t.Fatalf("the plan does not fail on the missing revision:\n%s", out)
 			}
@@ -265,19 +266,19 @@ func TestAccDBResources_declaredTwice(t *testing.T) {
 	t.Parallel()
 	twin := regexp.MustCompile(`resource "harness_dbops_db_schema" "orders"`)
 	for _, tt := range []struct{ name, config, want string }{
-		{"schema", ordersSchema("") + twin.ReplaceAllString(ordersSchema(""), `resource "harness_dbops_db_schema" "orders_again"`),
+		{"schema", acctest.OrdersSchema("") + twin.ReplaceAllString(acctest.OrdersSchema(""), `resource "harness_dbops_db_schema" "orders_again"`),
 			`Error: DB schema declared twice`},
-		{"instance", ordersSchema("") + ordersInstance("dev", "dev", "") + ordersInstance("dev_again", "dev", ""),
+		{"instance", acctest.OrdersSchema("") + acctest.OrdersInstance("dev", "dev", "") + acctest.OrdersInstance("dev_again", "dev", ""),
 			`Error: DB instance declared twice`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newAccTestServer(t)
+			srv := acctest.NewServer(t)
 			c := newTFCLI(t)
-			c.write(map[string]string{"main.tf": cliProvider(srv) + tt.config})
-			out := c.mustFail("plan")
+			c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + tt.config})
+			out := c.MustFail("plan")
 			what := strings.TrimSuffix(strings.TrimPrefix(tt.want, "Error: "), " declared twice")
-			if !inOrder(tt.want, "Another resource of this configuration creates the "+what,
+			if !acctest.InOrder(tt.want, "Another resource of this configuration creates the "+what,
 				"Give each resource its own identifier, or remove one of them.").MatchString(out) || strings.Count(out, "Error:") != 1 {
 				t.Fatalf("the plan does not fail once on the duplicate:\n%s", out)
 			}
@@ -288,10 +289,10 @@ func TestAccDBResources_declaredTwice(t *testing.T) {
 	}
 	t.Run("schema and instance", func(t *testing.T) {
 		t.Parallel()
-		srv := newAccTestServer(t)
+		srv := acctest.NewServer(t)
 		c := newTFCLI(t)
-		c.write(map[string]string{"main.tf": cliProvider(srv) + ordersSchema("") + ordersInstance("dev", "orders", "")})
-		c.mustRun("apply", "-auto-approve")
+		c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.OrdersSchema("") + acctest.OrdersInstance("dev", "orders", "")})
+		c.MustRun("apply", "-auto-approve")
 		if _, ok := srv.Instance("default", "p", "orders", "orders"); !ok {
 			t.Fatal("the instance is not in the mock")
 		}
@@ -301,15 +302,15 @@ func TestAccDBResources_declaredTwice(t *testing.T) {
 // The revision check reads a schema that is only in Harness once per schema per plan,
 // however many of its instances ask: 2 schemas of 10 instances each, 2 reads.
 func TestAccBudget_revisionCheck(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	for _, id := range []string{"art_0", "art_1"} {
-		srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: id, Name: id,
+		srv.PutSchema(acctest.DBTestOrg, acctest.DBTestProject, mockserver.Schema{Identifier: id, Name: id,
 			Changelog: &mockserver.Changelog{Connector: "artifactory", ArchivePath: "db.zip", Location: "changelog.yaml"}})
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerBlock(srv, "skip_credentials_validation = true") + fmt.Sprintf(`
+			Config: acctest.ProviderBlock(srv, "skip_credentials_validation = true") + fmt.Sprintf(`
 resource "harness_dbops_db_instance" "i" {
   count      = 20
   org_id     = %q
@@ -319,13 +320,13 @@ resource "harness_dbops_db_instance" "i" {
   name       = "DB ${count.index}"
   connector  = "jdbc"
 }
-`, dbTestOrg, dbTestProject),
+`, acctest.DBTestOrg, acctest.DBTestProject),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				budgetCheck{srv: srv, want: map[string]int{mockserver.RouteGetSchema: 2}, reset: true},
+				acctest.BudgetCheck{Server: srv, Want: map[string]int{mockserver.RouteGetSchema: 2}, Reset: true},
 			}},
 			// The apply plans each create again, in a new Configure: two reads more.
 			Check: func(*terraform.State) error {
-				return budgetIs(srv, map[string]int{mockserver.RouteGetSchema: 2, mockserver.RouteCreateInstance: 20})
+				return acctest.BudgetIs(srv, map[string]int{mockserver.RouteGetSchema: 2, mockserver.RouteCreateInstance: 20})
 			},
 		}},
 	})

@@ -10,13 +10,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
 // The data source shows a schema made outside Terraform, script type included.
 func TestAccDBSchemaDataSource_script(t *testing.T) {
-	srv := newAccTestServer(t)
-	srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{
+	srv := acctest.NewServer(t)
+	srv.PutSchema(acctest.DBTestOrg, acctest.DBTestProject, mockserver.Schema{
 		Identifier: "scripted", Name: "Scripted", MigrationType: "Flyway", Type: "Script", Service: "svc", UsePercona: true,
 		Tags: map[string]string{"team": "data"}, Created: 1700000000, Updated: 1700000100,
 		ChangeLogScript: &mockserver.ChangeLogScript{Image: "alpine:3", Command: "wget x", Shell: "Bash", Location: "x.sql", TOML: "f.toml"},
@@ -25,7 +26,7 @@ func TestAccDBSchemaDataSource_script(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerConfig(srv) + `
+			Config: acctest.ProviderConfig(srv) + `
 data "harness_dbops_db_schema" "test" {
   org_id     = "default"
   project_id = "default_project"
@@ -39,7 +40,7 @@ data "harness_dbops_db_schema" "test" {
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("type"), knownvalue.StringExact("Script")),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("service"), knownvalue.StringExact("svc")),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("use_percona"), knownvalue.Bool(true)),
-				statecheck.ExpectKnownValue(ds, tfjsonpath.New("tags"), knownStringMap("team", "data")),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("tags"), acctest.KnownStringMap("team", "data")),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("created"), knownvalue.Int64Exact(1700000000)),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("updated"), knownvalue.Int64Exact(1700000100)),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("instance_count"), knownvalue.Int64Exact(0)),
@@ -60,19 +61,19 @@ data "harness_dbops_db_schema" "test" {
 
 // The data source agrees with the resource on every attribute of a schema it manages.
 func TestAccDBSchemaDataSource_matchesResource(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	const ds = "data.harness_dbops_db_schema.test"
 	var checks []statecheck.StateCheck
 	for _, attr := range []string{"id", "org_id", "project_id", "identifier", "name", "tags", "service", "migration_type", "use_percona",
 		"type", "schema_source", "changelog_script", "created", "updated", "instance_count", "schema_source_type", "parent_id"} {
-		checks = append(checks, statecheck.CompareValuePairs(dbSchemaAddr, tfjsonpath.New(attr), ds, tfjsonpath.New(attr), compare.ValuesSame()))
+		checks = append(checks, statecheck.CompareValuePairs(acctest.DBSchemaAddr, tfjsonpath.New(attr), ds, tfjsonpath.New(attr), compare.ValuesSame()))
 	}
 	checks = append(checks, statecheck.ExpectKnownValue(ds, tfjsonpath.New("schema_source").AtMapKey("archive_path"), knownvalue.StringExact("a/b.zip")))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBSchemasDestroyed(srv),
 		Steps: []resource.TestStep{{
-			Config: dbSchemaConfig(srv, `
+			Config: acctest.DBSchemaConfig(srv, `
   identifier = "managed"
   name       = "Managed"
   tags       = { a = "1" }
@@ -94,11 +95,11 @@ data "harness_dbops_db_schema" "test" {
 }
 
 func TestAccDBSchemaDataSource_notFound(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerConfig(srv) + `
+			Config: acctest.ProviderConfig(srv) + `
 data "harness_dbops_db_schema" "test" {
   org_id     = "default"
   project_id = "default_project"
@@ -106,7 +107,7 @@ data "harness_dbops_db_schema" "test" {
 }
 `,
 			ExpectError: regexp.MustCompile(`(?s)DB schema not found.*` +
-				wrappedText(`The DB schema "missing" in org "default", project "default_project" does not exist in Harness`)),
+				acctest.WrappedText(`The DB schema "missing" in org "default", project "default_project" does not exist in Harness`)),
 		}},
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -46,7 +47,7 @@ func TestReplacedBy(t *testing.T) {
 
 // cascadeConfig is the orders schema with its instance, as users write it.
 func cascadeConfig(srv *mockserver.TestServer, migration string) string {
-	return ordersConfig(srv, `migration_type = "`+migration+`"`, "harness_dbops_db_schema.orders.identifier", "")
+	return acctest.OrdersConfig(srv, `migration_type = "`+migration+`"`, "harness_dbops_db_schema.orders.identifier", "")
 }
 
 // A plan that replaces a schema with instances warns that Harness deletes them with it
@@ -55,25 +56,25 @@ func cascadeConfig(srv *mockserver.TestServer, migration string) string {
 // instances, the warning falls back on the last refresh's count and says why.
 func TestAccDBSchemaResource_cascadeWarning(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": cascadeConfig(srv, "Liquibase")})
-	c.mustRun("apply", "-auto-approve")
+	c.Write(map[string]string{"main.tf": cascadeConfig(srv, "Liquibase")})
+	c.MustRun("apply", "-auto-approve")
 
-	if out := c.mustRun("plan"); strings.Contains(out, "Warning") {
+	if out := c.MustRun("plan"); strings.Contains(out, "Warning") {
 		t.Errorf("a plan that keeps the schema warns:\n%s", out)
 	}
 	// Its only instance is destroyed first, on its own (TestAccDBSchemaResource_destroyWarnsPrecisely).
-	if out := c.mustRun("plan", "-destroy"); strings.Contains(out, "Warning") {
+	if out := c.MustRun("plan", "-destroy"); strings.Contains(out, "Warning") {
 		t.Errorf("plan -destroy of a schema and all its instances warns:\n%s", out)
 	}
-	c.write(map[string]string{"main.tf": cascadeConfig(srv, "Flyway")})
-	out := c.mustRun("plan")
-	if !strings.Contains(out, `Warning: Replacing DB schema "orders" deletes 1 DB instance`) || !strings.Contains(flat(out), "holds now: dev.") {
+	c.Write(map[string]string{"main.tf": cascadeConfig(srv, "Flyway")})
+	out := c.MustRun("plan")
+	if !strings.Contains(out, `Warning: Replacing DB schema "orders" deletes 1 DB instance`) || !strings.Contains(acctest.Flat(out), "holds now: dev.") {
 		t.Errorf("a plan that replaces a schema with an instance has no cascade warning:\n%s", out)
 	}
 	srv.AddFault(mockserver.Fault{Route: mockserver.RouteListInstances, Status: 500, Message: "list is down"})
-	out = flat(c.mustRun("plan"))
+	out = acctest.Flat(c.MustRun("plan"))
 	if !strings.Contains(out, `Warning: Replacing DB schema "orders" deletes its DB instances`) ||
 		!strings.Contains(out, "Listing the DB instances of the DB schema \"orders\" in org \"default\", project \"p\" failed:") ||
 		!strings.Contains(out, "list is down") || !strings.Contains(out, "At the last refresh the schema had 1 DB instance.") {
@@ -82,12 +83,12 @@ func TestAccDBSchemaResource_cascadeWarning(t *testing.T) {
 	srv.ClearFaults()
 
 	// The instance gone: the schema's destroy is silent.
-	c.write(map[string]string{"main.tf": cascadeConfig(srv, "Liquibase")})
-	c.mustRun("destroy", "-auto-approve", "-target=harness_dbops_db_instance.dev")
-	if out := c.mustRun("plan", "-destroy"); strings.Contains(out, "Warning") {
+	c.Write(map[string]string{"main.tf": cascadeConfig(srv, "Liquibase")})
+	c.MustRun("destroy", "-auto-approve", "-target=harness_dbops_db_instance.dev")
+	if out := c.MustRun("plan", "-destroy"); strings.Contains(out, "Warning") {
 		t.Errorf("plan -destroy of a schema without instances warns:\n%s", out)
 	}
-	c.mustRun("destroy", "-auto-approve")
+	c.MustRun("destroy", "-auto-approve")
 	if n := len(srv.Schemas("default", "p")); n != 0 {
 		t.Fatalf("%d schemas left after destroy", n)
 	}
@@ -102,14 +103,14 @@ func TestAccDBSchemaResource_generatedConfigDestroys(t *testing.T) {
 	for _, first := range []string{"harness_dbops_db_schema.orders", "harness_dbops_db_instance.dev"} {
 		t.Run(first, func(t *testing.T) {
 			t.Parallel()
-			srv := newAccTestServer(t)
+			srv := acctest.NewServer(t)
 			srv.PutSchema("default", "p", mockserver.Schema{Identifier: "orders", Name: "Orders",
 				Changelog: &mockserver.Changelog{Connector: "github", Location: "changelog.yaml"}})
 			if err := srv.PutInstance("default", "p", "orders", mockserver.Instance{Identifier: "dev", Name: "Dev", Connector: "jdbc_dev", Branch: "main"}); err != nil {
 				t.Fatal(err)
 			}
 			c := newTFCLI(t)
-			c.write(map[string]string{"main.tf": cliProvider(srv) + `
+			c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + `
 import {
   to = harness_dbops_db_schema.orders
   id = "default/p/orders"
@@ -120,27 +121,27 @@ import {
   id = "default/p/orders/dev"
 }
 `})
-			c.mustRun("plan", "-generate-config-out=generated.tf")
-			gen, err := os.ReadFile(filepath.Join(c.dir, "generated.tf"))
+			c.MustRun("plan", "-generate-config-out=generated.tf")
+			gen, err := os.ReadFile(filepath.Join(c.Dir(), "generated.tf"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !strings.Contains(string(gen), `schema                = "orders"`) {
 				t.Fatalf("the generated instance does not name its schema as a string:\n%s", gen)
 			}
-			c.mustRun("apply", "-auto-approve")
-			if out := c.mustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
+			c.MustRun("apply", "-auto-approve")
+			if out := c.MustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
 				t.Fatalf("the generated configuration is not stable:\n%s", out)
 			}
 			// One first, on its own; then the other without a refresh, so that its
 			// delete reaches Harness after the first one's (and 404s if it was the
 			// instance whose schema went first).
-			c.mustRun("destroy", "-auto-approve", "-target="+first)
-			c.mustRun("destroy", "-auto-approve", "-refresh=false")
+			c.MustRun("destroy", "-auto-approve", "-target="+first)
+			c.MustRun("destroy", "-auto-approve", "-refresh=false")
 			if n := len(srv.Schemas("default", "p")); n != 0 {
 				t.Fatalf("%d schemas left after destroy", n)
 			}
-			if st := c.showState(); len(st) != 0 {
+			if st := c.ShowState(); len(st) != 0 {
 				t.Fatalf("resources left in state: %v", st)
 			}
 			var deletes []int

@@ -15,13 +15,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
 // checkMockSchema runs fn on the mock's copy of a schema; a missing one fails.
 func checkMockSchema(srv *mockserver.TestServer, id string, fn func(mockserver.Schema) error) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		s, ok := srv.Schema(dbTestOrg, dbTestProject, id)
+		s, ok := srv.Schema(acctest.DBTestOrg, acctest.DBTestProject, id)
 		if !ok {
 			return fmt.Errorf("DB schema %q is not in the mock", id)
 		}
@@ -30,15 +31,15 @@ func checkMockSchema(srv *mockserver.TestServer, id string, fn func(mockserver.S
 }
 
 func TestAccDBSchemaResource_lifecycle(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	sameCreated := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBSchemasDestroyed(srv),
 		Steps: []resource.TestStep{
 			{
-				Config: dbSchemaConfig(srv, `
+				Config: acctest.DBSchemaConfig(srv, `
   identifier  = "orders"
   name        = "Orders"
   service     = "orders_svc"
@@ -51,27 +52,27 @@ func TestAccDBSchemaResource_lifecycle(t *testing.T) {
   }
 `),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(acctest.DBSchemaAddr, plancheck.ResourceActionCreate),
 					// type is computed from the block at plan time, not "known after apply".
-					plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Repository")),
-					plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("migration_type"), knownvalue.StringExact("Liquibase")),
+					plancheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Repository")),
+					plancheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("migration_type"), knownvalue.StringExact("Liquibase")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(dbSchemaAddr, tfjsonpath.New("id")),
-					sameCreated.AddStateValue(dbSchemaAddr, tfjsonpath.New("created")),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/orders")),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("name"), knownvalue.StringExact("Orders")),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("service"), knownvalue.StringExact("orders_svc")),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("use_percona"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("tags"), knownStringMap("team", "payments", "env", "dev")),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Repository")),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("connector"), knownvalue.StringExact("account.github")),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("archive_path"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("changelog_script"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("Git")),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("instance_count"), knownvalue.Int64Exact(0)),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("parent_id"), knownvalue.StringRegexp(regexp.MustCompile(`^\S{22}$`))),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("created"), knownvalue.Int64Func(func(v int64) error {
+					sameID.AddStateValue(acctest.DBSchemaAddr, tfjsonpath.New("id")),
+					sameCreated.AddStateValue(acctest.DBSchemaAddr, tfjsonpath.New("created")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/orders")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("name"), knownvalue.StringExact("Orders")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("service"), knownvalue.StringExact("orders_svc")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("use_percona"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("tags"), acctest.KnownStringMap("team", "payments", "env", "dev")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Repository")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("connector"), knownvalue.StringExact("account.github")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("archive_path"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("changelog_script"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("Git")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("instance_count"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("parent_id"), knownvalue.StringRegexp(regexp.MustCompile(`^\S{22}$`))),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("created"), knownvalue.Int64Func(func(v int64) error {
 						if v <= 0 {
 							return fmt.Errorf("created = %d, want epoch seconds", v)
 						}
@@ -80,7 +81,7 @@ func TestAccDBSchemaResource_lifecycle(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					// One POST and no follow-up GET: state comes from the create answer.
-					checkRouteCounts(srv, map[string]int{mockserver.RouteCreateSchema: 1, mockserver.RouteGetSchema: 0}),
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteCreateSchema: 1, mockserver.RouteGetSchema: 0}),
 					checkMockSchema(srv, "orders", func(s mockserver.Schema) error {
 						if s.Changelog == nil || s.Changelog.Connector != "account.github" || s.Changelog.Repo != "db-changelogs" ||
 							s.Service != "orders_svc" || !s.UsePercona || s.Tags["team"] != "payments" || s.Type != "Repository" {
@@ -92,7 +93,7 @@ func TestAccDBSchemaResource_lifecycle(t *testing.T) {
 			},
 			{
 				PreConfig: srv.ResetRequests,
-				Config: dbSchemaConfig(srv, `
+				Config: acctest.DBSchemaConfig(srv, `
   identifier  = "orders"
   name        = "Orders v2"
   service     = "orders_svc"
@@ -106,25 +107,25 @@ func TestAccDBSchemaResource_lifecycle(t *testing.T) {
   }
 `),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(acctest.DBSchemaAddr, plancheck.ResourceActionUpdate),
 					// created and parent_id cannot change: they stay known in the plan.
-					plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("parent_id"), knownvalue.NotNull()),
-					plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("created"), knownvalue.NotNull()),
-					plancheck.ExpectUnknownValue(dbSchemaAddr, tfjsonpath.New("schema_source_type")),
+					plancheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("parent_id"), knownvalue.NotNull()),
+					plancheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("created"), knownvalue.NotNull()),
+					plancheck.ExpectUnknownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source_type")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(dbSchemaAddr, tfjsonpath.New("id")),
-					sameCreated.AddStateValue(dbSchemaAddr, tfjsonpath.New("created")),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("name"), knownvalue.StringExact("Orders v2")),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("tags"), knownStringMap("team", "payments", "env", "prod")),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("repo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("archive_path"), knownvalue.StringExact("libs/orders.zip")),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("toml"), knownvalue.StringExact("flyway.toml")),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("Artifactory")),
+					sameID.AddStateValue(acctest.DBSchemaAddr, tfjsonpath.New("id")),
+					sameCreated.AddStateValue(acctest.DBSchemaAddr, tfjsonpath.New("created")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("name"), knownvalue.StringExact("Orders v2")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("tags"), acctest.KnownStringMap("team", "payments", "env", "prod")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("repo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("archive_path"), knownvalue.StringExact("libs/orders.zip")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("toml"), knownvalue.StringExact("flyway.toml")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("Artifactory")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					// The refresh of the plan, one PUT, and no follow-up GET.
-					checkRouteCounts(srv, map[string]int{mockserver.RouteGetSchema: 1, mockserver.RouteUpdateSchema: 1, mockserver.RouteCreateSchema: 0}),
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteGetSchema: 1, mockserver.RouteUpdateSchema: 1, mockserver.RouteCreateSchema: 0}),
 					checkMockSchema(srv, "orders", func(s mockserver.Schema) error {
 						if s.Name != "Orders v2" || s.Tags["env"] != "prod" || s.Changelog.Repo != "" || s.Changelog.ArchivePath != "libs/orders.zip" {
 							return fmt.Errorf("mock holds %+v (changelog %+v)", s, s.Changelog)
@@ -134,17 +135,17 @@ func TestAccDBSchemaResource_lifecycle(t *testing.T) {
 				),
 			},
 			{
-				ResourceName:      dbSchemaAddr,
+				ResourceName:      acctest.DBSchemaAddr,
 				ImportState:       true,
 				ImportStateKind:   resource.ImportCommandWithID,
 				ImportStateVerify: true,
 			},
 			{
-				ResourceName:    dbSchemaAddr,
+				ResourceName:    acctest.DBSchemaAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(acctest.DBSchemaAddr, plancheck.ResourceActionNoop),
 				}},
 			},
 		},
@@ -155,7 +156,7 @@ func TestAccDBSchemaResource_lifecycle(t *testing.T) {
 // switching it to Harness Code Repository is an in-place update that imports cleanly
 // with connector omitted.
 func TestAccDBSchemaResource_scriptAndHarnessCode(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	script := `
   identifier     = "scripted"
   name           = "Scripted"
@@ -179,54 +180,54 @@ func TestAccDBSchemaResource_scriptAndHarnessCode(t *testing.T) {
 `
 	importSteps := func() []resource.TestStep {
 		return []resource.TestStep{
-			{ResourceName: dbSchemaAddr, ImportState: true, ImportStateKind: resource.ImportCommandWithID, ImportStateVerify: true},
+			{ResourceName: acctest.DBSchemaAddr, ImportState: true, ImportStateKind: resource.ImportCommandWithID, ImportStateVerify: true},
 			{
-				ResourceName: dbSchemaAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
+				ResourceName: acctest.DBSchemaAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(acctest.DBSchemaAddr, plancheck.ResourceActionNoop),
 				}},
 			},
 		}
 	}
 	steps := []resource.TestStep{{
-		Config: dbSchemaConfig(srv, script),
+		Config: acctest.DBSchemaConfig(srv, script),
 		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-			plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Script")),
+			plancheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Script")),
 		}},
 		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Script")),
-			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("migration_type"), knownvalue.StringExact("Flyway")),
-			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("changelog_script"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Script")),
+			statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("migration_type"), knownvalue.StringExact("Flyway")),
+			statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("changelog_script"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 				"image":    knownvalue.StringExact("plugins/image:latest"),
 				"command":  knownvalue.StringExact("curl -sO https://example.com/changelog.sql"),
 				"shell":    knownvalue.StringExact("Sh"),
 				"location": knownvalue.StringExact("changelog.sql"),
 				"toml":     knownvalue.StringExact("flyway.toml"),
 			})),
-			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source"), knownvalue.Null()),
-			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("Custom")),
-			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("service"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("Custom")),
+			statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+			statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("service"), knownvalue.Null()),
 		},
-		Check: lastBodyIs(srv, mockserver.RouteCreateSchema, `{"identifier":"scripted","name":"Scripted","changeLogScript":`+
+		Check: acctest.LastBodyIs(srv, mockserver.RouteCreateSchema, `{"identifier":"scripted","name":"Scripted","changeLogScript":`+
 			`{"image":"plugins/image:latest","command":"curl -sO https://example.com/changelog.sql","shell":"Sh","location":"changelog.sql","toml":"flyway.toml"},`+
 			`"type":"Script","migrationType":"Flyway"}`),
 	}}
 	steps = append(steps, importSteps()...)
 	steps = append(steps, resource.TestStep{
-		Config: dbSchemaConfig(srv, hcr),
+		Config: acctest.DBSchemaConfig(srv, hcr),
 		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-			plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionUpdate),
-			plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Repository")),
+			plancheck.ExpectResourceAction(acctest.DBSchemaAddr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Repository")),
 		}},
 		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("changelog_script"), knownvalue.Null()),
-			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("connector"), knownvalue.Null()),
-			statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("HarnessCode")),
+			statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("changelog_script"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("connector"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("HarnessCode")),
 		},
 		Check: resource.ComposeAggregateTestCheckFunc(
 			// Harness Code: an empty connector; the stored migrationType is sent again.
-			lastBodyIs(srv, mockserver.RouteUpdateSchema, `{"identifier":"scripted","name":"Scripted",`+
+			acctest.LastBodyIs(srv, mockserver.RouteUpdateSchema, `{"identifier":"scripted","name":"Scripted",`+
 				`"changelog":{"connector":"","location":"db/changelog.sql","repo":"changelogs"},"type":"Repository","migrationType":"Flyway"}`),
 			checkMockSchema(srv, "scripted", func(s mockserver.Schema) error {
 				if s.Type != "Repository" || s.ChangeLogScript != nil || s.Changelog == nil || s.Changelog.Connector != "" || s.Changelog.Repo != "changelogs" {
@@ -238,7 +239,7 @@ func TestAccDBSchemaResource_scriptAndHarnessCode(t *testing.T) {
 	steps = append(steps, importSteps()...)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBSchemasDestroyed(srv),
 		Steps:                    steps,
 	})
 }
@@ -246,9 +247,9 @@ func TestAccDBSchemaResource_scriptAndHarnessCode(t *testing.T) {
 // connector = "" (the official provider's way to say Harness Code Repository) is as
 // stable as an omitted connector, and switching between them and a connector works.
 func TestAccDBSchemaResource_emptyConnector(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	cfg := func(connector string) string {
-		return dbSchemaConfig(srv, `
+		return acctest.DBSchemaConfig(srv, `
   identifier = "hcr"
   name       = "HCR"
   schema_source = {
@@ -260,19 +261,19 @@ func TestAccDBSchemaResource_emptyConnector(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBSchemasDestroyed(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg(`connector = ""`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("connector"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("connector"), knownvalue.StringExact("")),
 				},
 			},
 			{Config: cfg(`connector = ""`), PlanOnly: true},
 			{
 				Config: cfg(`connector = "github"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(acctest.DBSchemaAddr, plancheck.ResourceActionUpdate),
 				}},
 				Check: checkMockSchema(srv, "hcr", func(s mockserver.Schema) error {
 					if s.Changelog.Connector != "github" {
@@ -285,7 +286,7 @@ func TestAccDBSchemaResource_emptyConnector(t *testing.T) {
 				// Back to Harness Code Repository by omitting the connector: it is cleared.
 				Config: cfg(``),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("connector"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("connector"), knownvalue.Null()),
 				},
 				Check: checkMockSchema(srv, "hcr", func(s mockserver.Schema) error {
 					if s.Changelog.Connector != "" {
@@ -301,13 +302,13 @@ func TestAccDBSchemaResource_emptyConnector(t *testing.T) {
 // Removing tags, service, use_percona and toml from the configuration clears them on
 // the server, not just in state.
 func TestAccDBSchemaResource_clearValues(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBSchemasDestroyed(srv),
 		Steps: []resource.TestStep{
 			{
-				Config: dbSchemaConfig(srv, `
+				Config: acctest.DBSchemaConfig(srv, `
   identifier  = "full"
   name        = "Full"
   service     = "svc"
@@ -320,12 +321,12 @@ func TestAccDBSchemaResource_clearValues(t *testing.T) {
     toml      = "x.toml"
   }
 `),
-				Check: lastBodyIs(srv, mockserver.RouteCreateSchema, `{"identifier":"full","name":"Full","tags":{"a":"1"},`+
+				Check: acctest.LastBodyIs(srv, mockserver.RouteCreateSchema, `{"identifier":"full","name":"Full","tags":{"a":"1"},`+
 					`"changelog":{"connector":"github","location":"changelog.yaml","repo":"r","toml":"x.toml"},"service":"svc",`+
 					`"type":"Repository","migrationType":"Liquibase","usePercona":true}`),
 			},
 			{
-				Config: dbSchemaConfig(srv, `
+				Config: acctest.DBSchemaConfig(srv, `
   identifier = "full"
   name       = "Full"
   schema_source = {
@@ -334,18 +335,18 @@ func TestAccDBSchemaResource_clearValues(t *testing.T) {
   }
 `),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(acctest.DBSchemaAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("service"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("use_percona"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("repo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("toml"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("service"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("use_percona"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("repo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source").AtMapKey("toml"), knownvalue.Null()),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					// Each removed value is sent empty, so that Harness clears it whether it merges or replaces a PUT.
-					lastBodyIs(srv, mockserver.RouteUpdateSchema, `{"identifier":"full","name":"Full","tags":{},`+
+					acctest.LastBodyIs(srv, mockserver.RouteUpdateSchema, `{"identifier":"full","name":"Full","tags":{},`+
 						`"changelog":{"connector":"github","location":"changelog.yaml","repo":"","toml":""},"service":"",`+
 						`"type":"Repository","migrationType":"Liquibase","usePercona":false}`),
 					checkMockSchema(srv, "full", func(s mockserver.Schema) error {
@@ -358,7 +359,7 @@ func TestAccDBSchemaResource_clearValues(t *testing.T) {
 			},
 			{
 				// An explicit empty map is the same as no tags: no diff.
-				Config: dbSchemaConfig(srv, `
+				Config: acctest.DBSchemaConfig(srv, `
   identifier = "full"
   name       = "Full"
   tags       = {}
@@ -375,9 +376,9 @@ func TestAccDBSchemaResource_clearValues(t *testing.T) {
 
 // identifier and migration_type force a new resource; the old schema is deleted.
 func TestAccDBSchemaResource_replace(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	cfg := func(id, migration string) string {
-		return dbSchemaConfig(srv, fmt.Sprintf(`
+		return acctest.DBSchemaConfig(srv, fmt.Sprintf(`
   identifier     = %q
   name           = "Replace me"
   migration_type = %q
@@ -389,23 +390,23 @@ func TestAccDBSchemaResource_replace(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBSchemasDestroyed(srv),
 		Steps: []resource.TestStep{
 			{Config: cfg("first", "Liquibase")},
 			{
 				Config: cfg("second", "Liquibase"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionReplace),
-					plancheck.ExpectUnknownValue(dbSchemaAddr, tfjsonpath.New("id")),
+					plancheck.ExpectResourceAction(acctest.DBSchemaAddr, plancheck.ResourceActionReplace),
+					plancheck.ExpectUnknownValue(acctest.DBSchemaAddr, tfjsonpath.New("id")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/second")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/second")),
 				},
 				Check: func(*terraform.State) error {
-					if _, ok := srv.Schema(dbTestOrg, dbTestProject, "first"); ok {
+					if _, ok := srv.Schema(acctest.DBTestOrg, acctest.DBTestProject, "first"); ok {
 						return fmt.Errorf("the replaced schema %q is still in the mock", "first")
 					}
-					if _, ok := srv.Schema(dbTestOrg, dbTestProject, "second"); !ok {
+					if _, ok := srv.Schema(acctest.DBTestOrg, acctest.DBTestProject, "second"); !ok {
 						return fmt.Errorf("the new schema %q is not in the mock", "second")
 					}
 					return nil
@@ -415,13 +416,13 @@ func TestAccDBSchemaResource_replace(t *testing.T) {
 				PreConfig: srv.ResetRequests,
 				Config:    cfg("second", "Flyway"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction(acctest.DBSchemaAddr, plancheck.ResourceActionReplace),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("migration_type"), knownvalue.StringExact("Flyway")),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("migration_type"), knownvalue.StringExact("Flyway")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRouteCounts(srv, map[string]int{mockserver.RouteDeleteSchema: 1, mockserver.RouteCreateSchema: 1, mockserver.RouteUpdateSchema: 0}),
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteDeleteSchema: 1, mockserver.RouteCreateSchema: 1, mockserver.RouteUpdateSchema: 0}),
 					checkMockSchema(srv, "second", func(s mockserver.Schema) error {
 						if s.MigrationType != "Flyway" {
 							return fmt.Errorf("mock migrationType = %q, want Flyway", s.MigrationType)
@@ -437,8 +438,8 @@ func TestAccDBSchemaResource_replace(t *testing.T) {
 // A schema deleted behind Terraform's back leaves state with a warning, plans a
 // create, and the next apply creates it again.
 func TestAccDBSchemaResource_disappears(t *testing.T) {
-	srv := newAccTestServer(t)
-	cfg := dbSchemaConfig(srv, `
+	srv := acctest.NewServer(t)
+	cfg := acctest.DBSchemaConfig(srv, `
   identifier = "ghost"
   name       = "Ghost"
   schema_source = {
@@ -448,12 +449,12 @@ func TestAccDBSchemaResource_disappears(t *testing.T) {
 `)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBSchemasDestroyed(srv),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
 				PreConfig: func() {
-					if !srv.DeleteSchema(dbTestOrg, dbTestProject, "ghost") {
+					if !srv.DeleteSchema(acctest.DBTestOrg, acctest.DBTestProject, "ghost") {
 						t.Fatal("the schema was not in the mock")
 					}
 				},
@@ -464,7 +465,7 @@ func TestAccDBSchemaResource_disappears(t *testing.T) {
 			{
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(acctest.DBSchemaAddr, plancheck.ResourceActionCreate),
 				}},
 				Check: checkMockSchema(srv, "ghost", func(s mockserver.Schema) error {
 					if s.Name != "Ghost" {
@@ -480,8 +481,8 @@ func TestAccDBSchemaResource_disappears(t *testing.T) {
 // Changes made in Harness to configured values show as a diff and the apply restores
 // them; changes to computed values only (pipelines, instances) never show a diff.
 func TestAccDBSchemaResource_drift(t *testing.T) {
-	srv := newAccTestServer(t)
-	cfg := dbSchemaConfig(srv, `
+	srv := acctest.NewServer(t)
+	cfg := acctest.DBSchemaConfig(srv, `
   identifier = "drifty"
   name       = "Drifty"
   tags       = { env = "dev" }
@@ -492,7 +493,7 @@ func TestAccDBSchemaResource_drift(t *testing.T) {
 `)
 	update := func(fn func(*mockserver.Schema)) func() {
 		return func() {
-			if err := srv.UpdateSchema(dbTestOrg, dbTestProject, "drifty", fn); err != nil {
+			if err := srv.UpdateSchema(acctest.DBTestOrg, acctest.DBTestProject, "drifty", fn); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -508,22 +509,22 @@ func TestAccDBSchemaResource_drift(t *testing.T) {
 			PreConfig: update(fn),
 			Config:    cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append([]plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(dbSchemaAddr, plancheck.ResourceActionUpdate),
-				expectBefore{dbSchemaAddr, attr, before},
+				plancheck.ExpectResourceAction(acctest.DBSchemaAddr, plancheck.ResourceActionUpdate),
+				acctest.ExpectBefore(acctest.DBSchemaAddr, attr, before),
 			}, more...)},
 			Check: restored,
 		}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBSchemasDestroyed(srv),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			driftStep(func(s *mockserver.Schema) { s.Name = "Renamed in the UI" }, "name", "Renamed in the UI",
 				// The source is unchanged, so its classification stays known in the plan.
-				plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("Git")),
-				plancheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Repository")),
-				plancheck.ExpectUnknownValue(dbSchemaAddr, tfjsonpath.New("updated"))),
+				plancheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("schema_source_type"), knownvalue.StringExact("Git")),
+				plancheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("type"), knownvalue.StringExact("Repository")),
+				plancheck.ExpectUnknownValue(acctest.DBSchemaAddr, tfjsonpath.New("updated"))),
 			driftStep(func(s *mockserver.Schema) { s.Tags = map[string]string{"env": "prod", "x": "y"} }, "tags", map[string]any{"env": "prod", "x": "y"}),
 			driftStep(func(s *mockserver.Schema) { s.Changelog.Connector = "gitlab" }, "schema_source",
 				map[string]any{"connector": "gitlab", "repo": nil, "location": "changelog.yaml", "archive_path": nil, "toml": nil}),
@@ -531,7 +532,7 @@ func TestAccDBSchemaResource_drift(t *testing.T) {
 				// A pipeline-side change: updated moves and an instance appears.
 				PreConfig: func() {
 					update(func(s *mockserver.Schema) { s.Updated += 1000 })()
-					if err := srv.PutInstance(dbTestOrg, dbTestProject, "drifty", mockserver.Instance{Identifier: "i1", Name: "i1", Connector: "jdbc"}); err != nil {
+					if err := srv.PutInstance(acctest.DBTestOrg, acctest.DBTestProject, "drifty", mockserver.Instance{Identifier: "i1", Name: "i1", Connector: "jdbc"}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -540,17 +541,17 @@ func TestAccDBSchemaResource_drift(t *testing.T) {
 					plancheck.ExpectEmptyPlan(),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("instance_count"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("instance_count"), knownvalue.Int64Exact(1)),
 				},
 			},
 			{
-				PreConfig: func() { srv.DeleteInstance(dbTestOrg, dbTestProject, "drifty", "i1") },
+				PreConfig: func() { srv.DeleteInstance(acctest.DBTestOrg, acctest.DBTestProject, "drifty", "i1") },
 				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dbSchemaAddr, tfjsonpath.New("instance_count"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(acctest.DBSchemaAddr, tfjsonpath.New("instance_count"), knownvalue.Int64Exact(0)),
 				},
 			},
 		},
@@ -560,8 +561,8 @@ func TestAccDBSchemaResource_drift(t *testing.T) {
 // An API error other than 404 keeps the resource in state and shows the server's
 // message; once the error is gone the plan is empty again.
 func TestAccDBSchemaResource_readErrorKeepsState(t *testing.T) {
-	srv := newAccTestServer(t)
-	cfg := dbSchemaConfig(srv, `
+	srv := acctest.NewServer(t)
+	cfg := acctest.DBSchemaConfig(srv, `
   identifier = "guarded"
   name       = "Guarded"
   schema_source = {
@@ -571,7 +572,7 @@ func TestAccDBSchemaResource_readErrorKeepsState(t *testing.T) {
 `)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDBSchemasDestroyed(srv),
+		CheckDestroy:             acctest.CheckDBSchemasDestroyed(srv),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
@@ -594,8 +595,8 @@ func TestAccDBSchemaResource_readErrorKeepsState(t *testing.T) {
 // A failed delete keeps the schema in state and shows the server's message; a delete
 // answered 404 (already gone) succeeds.
 func TestAccDBSchemaResource_deleteErrors(t *testing.T) {
-	srv := newAccTestServer(t)
-	cfg := dbSchemaConfig(srv, `
+	srv := acctest.NewServer(t)
+	cfg := acctest.DBSchemaConfig(srv, `
   identifier = "sticky"
   name       = "Sticky"
   schema_source = {
@@ -611,7 +612,7 @@ func TestAccDBSchemaResource_deleteErrors(t *testing.T) {
 			if n := srv.RouteCount(mockserver.RouteDeleteSchema); n != 2 {
 				return fmt.Errorf("%d deletes, want 2 (refused, then already gone)", n)
 			}
-			if !srv.DeleteSchema(dbTestOrg, dbTestProject, "sticky") {
+			if !srv.DeleteSchema(acctest.DBTestOrg, acctest.DBTestProject, "sticky") {
 				return fmt.Errorf("the schema should still be in the mock (the 404 was injected)")
 			}
 			return nil
@@ -624,7 +625,7 @@ func TestAccDBSchemaResource_deleteErrors(t *testing.T) {
 				},
 				Config:      cfg,
 				Destroy:     true,
-				ExpectError: regexp.MustCompile(`(?s)Unable to delete DB schema.*"sticky".*` + wrappedText("schema is locked by pipeline run 42")),
+				ExpectError: regexp.MustCompile(`(?s)Unable to delete DB schema.*"sticky".*` + acctest.WrappedText("schema is locked by pipeline run 42")),
 			},
 			{
 				// Still in state after the refused delete: an empty plan.
@@ -643,7 +644,7 @@ func TestAccDBSchemaResource_deleteErrors(t *testing.T) {
 }
 
 func TestAccDBSchemaResource_invalidConfig(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	source := `
   schema_source = {
     connector = "github"
@@ -655,16 +656,16 @@ func TestAccDBSchemaResource_invalidConfig(t *testing.T) {
 		want string
 	}{
 		{`identifier = "1bad"` + "\n" + `name = "x"` + source, `(?s)identifier.*must start with a letter`},
-		{`identifier = "has-dash"` + "\n" + `name = "x"` + source, `(?s)identifier.*` + wrappedText("(pattern ^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$), got: has-dash")},
+		{`identifier = "has-dash"` + "\n" + `name = "x"` + source, `(?s)identifier.*` + acctest.WrappedText("(pattern ^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$), got: has-dash")},
 		{`identifier = "overview"` + "\n" + `name = "x"` + source, `(?s)"overview" cannot be used.*reserved by the Harness API`},
-		{`identifier = "ok"` + "\n" + `name = "x"`, `(?s)Missing Attribute Configuration.*` + wrappedText("Exactly one of these attributes must be configured: [schema_source,changelog_script]")},
+		{`identifier = "ok"` + "\n" + `name = "x"`, `(?s)Missing Attribute Configuration.*` + acctest.WrappedText("Exactly one of these attributes must be configured: [schema_source,changelog_script]")},
 		{`identifier = "ok"` + "\n" + `name = "x"` + source + `
   changelog_script = {
     image    = "i"
     command  = "c"
     shell    = "Sh"
     location = "l"
-  }`, `(?s)Invalid Attribute Combination.*` + wrappedText("Exactly one of these attributes must be configured: [schema_source,changelog_script]")},
+  }`, `(?s)Invalid Attribute Combination.*` + acctest.WrappedText("Exactly one of these attributes must be configured: [schema_source,changelog_script]")},
 		{`identifier = "ok"` + "\n" + `name = "x"` + "\n" + `migration_type = "Sqitch"` + source, `(?s)migration_type.*value must be one of`},
 		{`identifier = "ok"` + "\n" + `name = "x"` + "\n" + `service = ""` + source, `(?s)service.*at least 1`},
 		{`identifier = "ok"` + "\n" + fmt.Sprintf("name = %q", strings.Repeat("n", 129)) + source, `(?s)name.*between 1 and 128`},
@@ -678,20 +679,20 @@ func TestAccDBSchemaResource_invalidConfig(t *testing.T) {
     image    = "i"
     command  = "c"
     location = "l"
-  }`, wrappedText(`Inappropriate value for attribute "changelog_script": attribute "shell" is required.`)},
+  }`, acctest.WrappedText(`Inappropriate value for attribute "changelog_script": attribute "shell" is required.`)},
 		{`identifier = "ok"` + "\n" + `name = "x"` + `
   schema_source = {
     location = "changelog.yaml"
-  }`, `(?s)Missing repository for Harness Code.*` + wrappedText("schema_source has no connector, which means Harness Code Repository")},
+  }`, `(?s)Missing repository for Harness Code.*` + acctest.WrappedText("schema_source has no connector, which means Harness Code Repository")},
 		{`identifier = "ok"` + "\n" + `name = "x"` + `
   schema_source = {
     connector = ""
     location  = "changelog.yaml"
-  }`, `(?s)Missing repository for Harness Code.*` + wrappedText("Set schema_source.repo")},
+  }`, `(?s)Missing repository for Harness Code.*` + acctest.WrappedText("Set schema_source.repo")},
 	}
 	steps := make([]resource.TestStep, len(tests))
 	for i, tt := range tests {
-		steps[i] = resource.TestStep{Config: dbSchemaConfig(srv, tt.body), ExpectError: regexp.MustCompile(tt.want)}
+		steps[i] = resource.TestStep{Config: acctest.DBSchemaConfig(srv, tt.body), ExpectError: regexp.MustCompile(tt.want)}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -703,8 +704,8 @@ func TestAccDBSchemaResource_invalidConfig(t *testing.T) {
 }
 
 func TestAccDBSchemaResource_badImportID(t *testing.T) {
-	srv := newAccTestServer(t)
-	cfg := dbSchemaConfig(srv, `
+	srv := acctest.NewServer(t)
+	cfg := acctest.DBSchemaConfig(srv, `
   identifier = "imported"
   name       = "Imported"
   schema_source = {
@@ -721,11 +722,11 @@ func TestAccDBSchemaResource_badImportID(t *testing.T) {
 	} {
 		steps = append(steps, resource.TestStep{
 			Config:          cfg,
-			ResourceName:    dbSchemaAddr,
+			ResourceName:    acctest.DBSchemaAddr,
 			ImportState:     true,
 			ImportStateKind: resource.ImportCommandWithID,
 			ImportStateId:   id,
-			ExpectError:     regexp.MustCompile(`(?s)Invalid DB schema import ID.*` + wrappedText(want)),
+			ExpectError:     regexp.MustCompile(`(?s)Invalid DB schema import ID.*` + acctest.WrappedText(want)),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -736,18 +737,18 @@ func TestAccDBSchemaResource_badImportID(t *testing.T) {
 
 // Importing an ID that does not exist is an error, not an empty resource.
 func TestAccDBSchemaResource_importMissing(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: dbSchemaConfig(srv, `
+			Config: acctest.DBSchemaConfig(srv, `
   identifier = "nope"
   name       = "Nope"
   schema_source = {
     location = "changelog.yaml"
   }
 `),
-			ResourceName:    dbSchemaAddr,
+			ResourceName:    acctest.DBSchemaAddr,
 			ImportState:     true,
 			ImportStateKind: resource.ImportCommandWithID,
 			ImportStateId:   "default/default_project/nope",
@@ -760,13 +761,13 @@ func TestAccDBSchemaResource_importMissing(t *testing.T) {
 // another resource may manage it (then importing is wrong) and how to import it, with
 // its exact import ID.
 func TestAccDBSchemaResource_alreadyExists(t *testing.T) {
-	srv := newAccTestServer(t)
-	srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "taken", Name: "Taken",
+	srv := acctest.NewServer(t)
+	srv.PutSchema(acctest.DBTestOrg, acctest.DBTestProject, mockserver.Schema{Identifier: "taken", Name: "Taken",
 		Changelog: &mockserver.Changelog{Connector: "github", Location: "changelog.yaml"}})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: dbSchemaConfig(srv, `
+			Config: acctest.DBSchemaConfig(srv, `
   identifier = "taken"
   name       = "Taken"
   schema_source = {
@@ -774,7 +775,7 @@ func TestAccDBSchemaResource_alreadyExists(t *testing.T) {
     location  = "changelog.yaml"
   }
 `),
-			ExpectError: inOrder(`database schema "taken" already exists`,
+			ExpectError: acctest.InOrder(`database schema "taken" already exists`,
 				"It exists in Harness already: it was created outside Terraform, or another resource manages it",
 				"If another resource manages it, give this one its own identifier or remove it.",
 				"Otherwise, to manage it with Terraform, import it: terraform import harness_dbops_db_schema.<name> default/default_project/taken,",

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -15,18 +16,18 @@ import (
 // destroys, and creates the schema again as it was.
 func TestAccDBSchemaResource_importEmptyShell(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	srv.PutSchema("default", "p", mockserver.Schema{Identifier: "fetched", Name: "Fetched",
 		ChangeLogScript: &mockserver.ChangeLogScript{Image: "alpine:3", Command: "./fetch.sh"}})
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": cliProvider(srv) + `
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + `
 import {
   to = harness_dbops_db_schema.fetched
   id = "default/p/fetched"
 }
 `})
-	c.mustRun("plan", "-generate-config-out=generated.tf")
-	gen, err := os.ReadFile(filepath.Join(c.dir, "generated.tf"))
+	c.MustRun("plan", "-generate-config-out=generated.tf")
+	gen, err := os.ReadFile(filepath.Join(c.Dir(), "generated.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,23 +36,23 @@ import {
 			t.Fatalf("the generated configuration lacks %s:\n%s", want, gen)
 		}
 	}
-	c.mustRun("apply", "-auto-approve")
-	if out := c.mustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
+	c.MustRun("apply", "-auto-approve")
+	if out := c.MustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
 		t.Fatalf("the imported schema does not plan clean:\n%s", out)
 	}
-	c.mustRun("destroy", "-auto-approve")
+	c.MustRun("destroy", "-auto-approve")
 	if _, ok := srv.Schema("default", "p", "fetched"); ok {
 		t.Fatal("the schema is still in Harness after destroy")
 	}
 
 	// The same configuration, without the import, creates it again as it was.
-	c.write(map[string]string{"main.tf": cliProvider(srv)})
-	c.mustRun("apply", "-auto-approve")
-	if err := lastBodyIs(srv, mockserver.RouteCreateSchema, `{"identifier":"fetched","name":"Fetched",`+
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv)})
+	c.MustRun("apply", "-auto-approve")
+	if err := acctest.LastBodyIs(srv, mockserver.RouteCreateSchema, `{"identifier":"fetched","name":"Fetched",`+
 		`"changeLogScript":{"image":"alpine:3","command":"./fetch.sh","shell":"","location":""},"type":"Script","migrationType":"Liquibase"}`)(nil); err != nil {
 		t.Error(err)
 	}
-	if out := c.mustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
+	if out := c.MustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
 		t.Fatalf("the created schema does not plan clean:\n%s", out)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -17,7 +18,7 @@ import (
 // migration type on the server. The schemas were created in another order than their
 // identifiers', so the API answers them out of identifier order: the data source sorts.
 func TestAccDBSchemasDataSource_pagesAndFilters(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	for i := range 130 {
 		sc := mockserver.Schema{
 			Identifier: fmt.Sprintf("s%03d", i), Name: fmt.Sprintf("Schema %d", i), MigrationType: "Liquibase",
@@ -32,17 +33,17 @@ func TestAccDBSchemasDataSource_pagesAndFilters(t *testing.T) {
 			sc.ChangeLogScript = &mockserver.ChangeLogScript{Image: "alpine", Command: "get", Shell: "Sh", Location: "x.sql"}
 			sc.Tags = map[string]string{"k": "v"}
 		}
-		srv.PutSchema(dbTestOrg, dbTestProject, sc)
+		srv.PutSchema(acctest.DBTestOrg, acctest.DBTestProject, sc)
 	}
 	// Another project's schema must not show.
-	srv.PutSchema(dbTestOrg, "elsewhere", mockserver.Schema{Identifier: "s999", Name: "x", Changelog: &mockserver.Changelog{Location: "l"}})
+	srv.PutSchema(acctest.DBTestOrg, "elsewhere", mockserver.Schema{Identifier: "s999", Name: "x", Changelog: &mockserver.Changelog{Location: "l"}})
 
 	const all, flyway, search = "data.harness_dbops_db_schemas.all", "data.harness_dbops_db_schemas.flyway", "data.harness_dbops_db_schemas.search"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: providerConfig(srv) + `
+				Config: acctest.ProviderConfig(srv) + `
 data "harness_dbops_db_schemas" "all" {
   org_id     = "default"
   project_id = "default_project"
@@ -57,13 +58,13 @@ data "harness_dbops_db_schemas" "all" {
 					statecheck.ExpectKnownValue(all, tfjsonpath.New("search_term"), knownvalue.Null()),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					listPagesFollowed(srv, mockserver.RouteListSchemas, 2),
-					serverOrderIsNotIdentifiers(srv, mockserver.RouteListSchemas),
+					acctest.ListPagesFollowed(srv, mockserver.RouteListSchemas, 2),
+					acctest.ServerOrderIsNotIdentifiers(srv, mockserver.RouteListSchemas),
 				),
 			},
 			{
 				PreConfig: srv.ResetRequests,
-				Config: providerConfig(srv) + `
+				Config: acctest.ProviderConfig(srv) + `
 data "harness_dbops_db_schemas" "flyway" {
   org_id         = "default"
   project_id     = "default_project"
@@ -88,7 +89,7 @@ data "harness_dbops_db_schemas" "search" {
 						"project_id":         knownvalue.StringExact("default_project"),
 						"identifier":         knownvalue.StringExact("s007"),
 						"name":               knownvalue.StringExact("Schema 7"),
-						"tags":               knownStringMap("k", "v"),
+						"tags":               acctest.KnownStringMap("k", "v"),
 						"service":            knownvalue.Null(),
 						"migration_type":     knownvalue.StringExact("Liquibase"),
 						"use_percona":        knownvalue.Bool(false),
@@ -103,20 +104,20 @@ data "harness_dbops_db_schemas" "search" {
 					})),
 				},
 				// Each filtered read fits in one page.
-				Check: listPagesFollowed(srv, mockserver.RouteListSchemas, 1),
+				Check: acctest.ListPagesFollowed(srv, mockserver.RouteListSchemas, 1),
 			},
 		},
 	})
 }
 
 func TestAccDBSchemasDataSource_emptyAndInvalid(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	const ds = "data.harness_dbops_db_schemas.none"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: providerConfig(srv) + `
+				Config: acctest.ProviderConfig(srv) + `
 data "harness_dbops_db_schemas" "none" {
   org_id         = "default"
   project_id     = "default_project"
@@ -126,7 +127,7 @@ data "harness_dbops_db_schemas" "none" {
 				ExpectError: regexp.MustCompile(`(?s)migration_type.*value must be one of`),
 			},
 			{
-				Config: providerConfig(srv) + `
+				Config: acctest.ProviderConfig(srv) + `
 data "harness_dbops_db_schemas" "none" {
   org_id     = "default"
   project_id = "default_project"

@@ -8,10 +8,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 )
 
 func TestAccDefaultImagesDataSource_basic(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	// A changed default and a field this provider does not know prove that the values
 	// come from the server and that the map carries every field it returns.
 	if err := srv.SetDefault("gitCloneTag", "harness/drone-git:1.7.0-rootless"); err != nil {
@@ -24,7 +26,7 @@ func TestAccDefaultImagesDataSource_basic(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerConfig(srv) + `data "harness_dbops_default_images" "this" {}`,
+			Config: acctest.ProviderConfig(srv) + `data "harness_dbops_default_images" "this" {}`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("default_tag"), knownvalue.StringExact("plugins/drone-liquibase:1.18.0-4.33")),
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("artifactory_tag"), knownvalue.StringExact("plugins/download-artifactory:1.0.0")),
@@ -49,18 +51,18 @@ func TestAccDefaultImagesDataSource_basic(t *testing.T) {
 // some day) keeps its value in images, has null parts, and says so in a warning.
 func TestAccDefaultImagesDataSource_unparsable(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	if err := srv.SetDefault("oddTag", "Not An Image"); err != nil {
 		t.Fatal(err)
 	}
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": cliProvider(srv) + `
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + `
 data "harness_dbops_default_images" "this" {}
 output "odd" { value = data.harness_dbops_default_images.this.images["oddTag"] }
 output "odd_tag" { value = data.harness_dbops_default_images.this.parsed["oddTag"].tag }
 `})
-	c.mustRun("init", "-input=false")
-	out := flat(c.mustRun("apply", "-auto-approve"))
+	c.MustRun("init", "-input=false")
+	out := acctest.Flat(c.MustRun("apply", "-auto-approve"))
 	for _, want := range []string{
 		`Warning: A Harness default image does not parse`,
 		`The default of oddTag is "Not An Image", which this provider cannot take apart`,

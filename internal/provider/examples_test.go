@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"maps"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -20,19 +19,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
-
-const examplesDir = "../../examples"
-
-func readExample(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(examplesDir, path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
 
 // exampleChecks holds what each example must produce beyond applying and destroying
 // cleanly; an example missing here is still applied.
@@ -83,7 +72,7 @@ var exampleMock = map[string]struct {
 }{
 	"resources/harness_dbops_image_config/resource.tf": {check: func(srv *mockserver.TestServer) error {
 		// Pins the Liquibase and git-clone images; every other field keeps the default.
-		return sameMap("overrides", srv.Overrides(), map[string]string{
+		return acctest.SameMap("overrides", srv.Overrides(), map[string]string{
 			"defaultTag": "plugins/drone-liquibase:1.17.0-4.33", "gitCloneTag": "harness/drone-git:1.6.3-rootless",
 		})
 	}},
@@ -93,7 +82,7 @@ var exampleMock = map[string]struct {
 		for f, img := range srv.Defaults() {
 			want[f] = "registry.example.com/harness-mirror/" + img
 		}
-		return sameMap("overrides", srv.Overrides(), want)
+		return acctest.SameMap("overrides", srv.Overrides(), want)
 	}},
 	"resources/harness_dbops_image_config/resource-exclusive.tf": {
 		// An override made in the UI on another field is reset on apply.
@@ -101,22 +90,22 @@ var exampleMock = map[string]struct {
 			return srv.SetOverride("mongoTag", "registry.example.com/ui/mongo:1")
 		},
 		check: func(srv *mockserver.TestServer) error {
-			return sameMap("overrides", srv.Overrides(), map[string]string{"defaultTag": "registry.example.com/harness-mirror/drone-liquibase:1.18.0-4.33"})
+			return acctest.SameMap("overrides", srv.Overrides(), map[string]string{"defaultTag": "registry.example.com/harness-mirror/drone-liquibase:1.18.0-4.33"})
 		},
 	},
 	"resources/harness_dbops_db_schema/resource.tf": {check: func(srv *mockserver.TestServer) error {
 		// A Liquibase Git schema with a service, a Flyway Harness Code schema, a script schema.
 		got := map[string]string{}
-		for _, sc := range srv.Schemas(dbTestOrg, dbTestProject) {
+		for _, sc := range srv.Schemas(acctest.DBTestOrg, acctest.DBTestProject) {
 			got[sc.Identifier] = sc.MigrationType + " " + sc.SchemaSourceType + " " + sc.Service
 		}
-		return sameMap("schemas (migration type, source type, service)", got, map[string]string{
+		return acctest.SameMap("schemas (migration type, source type, service)", got, map[string]string{
 			"orders": "Liquibase Git orders_service", "billing": "Flyway HarnessCode ", "inventory": "Liquibase Custom ",
 		})
 	}},
 	"resources/harness_dbops_db_instance/resource.tf": {check: func(srv *mockserver.TestServer) error {
 		// The production database of the orders schema, migrated from main, context prod.
-		in, ok := srv.Instance(dbTestOrg, dbTestProject, "orders", "orders_prod")
+		in, ok := srv.Instance(acctest.DBTestOrg, acctest.DBTestProject, "orders", "orders_prod")
 		if !ok || in.Branch != "main" || in.Context != "prod" || in.Connector != "org.orders_prod_jdbc" ||
 			in.Tags["env"] != "prod" || in.SubstituteProperties["DB_NAME"] != "orders" {
 			return fmt.Errorf("the mock holds %+v (found: %v)", in, ok)
@@ -125,19 +114,12 @@ var exampleMock = map[string]struct {
 	}},
 }
 
-func sameMap(what string, got, want map[string]string) error {
-	if !maps.Equal(got, want) {
-		return fmt.Errorf("the mock holds %s %v, want %v", what, got, want)
-	}
-	return nil
-}
-
 // seedForDataSources gives the data-source examples something to read.
 func seedForDataSources(t *testing.T, srv *mockserver.TestServer) {
 	t.Helper()
-	srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "orders", Name: "Orders", Changelog: &mockserver.Changelog{Connector: "gh", Location: "c.yaml"}})
-	srv.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{Identifier: "billing", Name: "Billing", MigrationType: "Flyway", Changelog: &mockserver.Changelog{Location: "sql"}})
-	if err := srv.PutInstance(dbTestOrg, dbTestProject, "orders", mockserver.Instance{Identifier: "orders_prod", Name: "Orders", Connector: "jdbc",
+	srv.PutSchema(acctest.DBTestOrg, acctest.DBTestProject, mockserver.Schema{Identifier: "orders", Name: "Orders", Changelog: &mockserver.Changelog{Connector: "gh", Location: "c.yaml"}})
+	srv.PutSchema(acctest.DBTestOrg, acctest.DBTestProject, mockserver.Schema{Identifier: "billing", Name: "Billing", MigrationType: "Flyway", Changelog: &mockserver.Changelog{Location: "sql"}})
+	if err := srv.PutInstance(acctest.DBTestOrg, acctest.DBTestProject, "orders", mockserver.Instance{Identifier: "orders_prod", Name: "Orders", Connector: "jdbc",
 		Tags: map[string]string{"env": "prod"}, LastDeployedChangeSetTag: "cs-1"}); err != nil {
 		t.Fatal(err)
 	}
@@ -151,9 +133,9 @@ func exampleFiles(t *testing.T) []string {
 	t.Helper()
 	var files []string
 	for _, dir := range []string{"resources", "data-sources", "functions"} {
-		err := filepath.WalkDir(filepath.Join(examplesDir, dir), func(p string, d fs.DirEntry, err error) error {
+		err := filepath.WalkDir(filepath.Join(acctest.ExamplesDir, dir), func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".tf") && !strings.HasSuffix(p, "import-by-string-id.tf") {
-				rel, _ := filepath.Rel(examplesDir, p)
+				rel, _ := filepath.Rel(acctest.ExamplesDir, p)
 				files = append(files, filepath.ToSlash(rel))
 			}
 			return err
@@ -183,11 +165,11 @@ func TestAccExamples(t *testing.T) {
 	}
 	for _, path := range files {
 		t.Run(path, func(t *testing.T) {
-			srv := newAccTestServer(t)
+			srv := acctest.NewServer(t)
 			tc := resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:            providerConfig(srv) + readExample(t, path),
+					Config:            acctest.ProviderConfig(srv) + acctest.ReadExample(t, path),
 					ConfigStateChecks: exampleChecks[path],
 				}},
 			}
@@ -220,21 +202,21 @@ func TestAccExamples_importBlocks(t *testing.T) {
 	importTo := regexp.MustCompile(`to\s*=\s*([a-z_]+\.[a-z_0-9]+)`)
 	for _, dir := range []string{"harness_dbops_db_schema", "harness_dbops_db_instance", "harness_dbops_image_config"} {
 		t.Run(dir, func(t *testing.T) {
-			example := readExample(t, "resources/"+dir+"/resource.tf")
-			importBlock := readExample(t, "resources/"+dir+"/import-by-string-id.tf")
+			example := acctest.ReadExample(t, "resources/"+dir+"/resource.tf")
+			importBlock := acctest.ReadExample(t, "resources/"+dir+"/import-by-string-id.tf")
 			m := importTo.FindStringSubmatch(importBlock)
 			if m == nil {
 				t.Fatalf("no `to = ...` in the import example:\n%s", importBlock)
 			}
 			target := m[1]
 
-			created := newAccTestServer(t)
+			created := acctest.NewServer(t)
 			var snapshot mockserver.State
 			others := map[string]string{} // address -> import ID of the example's other resources
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config: providerConfig(created) + example,
+					Config: acctest.ProviderConfig(created) + example,
 					Check: func(s *terraform.State) error {
 						snapshot = created.Snapshot()
 						for addr, rs := range s.RootModule().Resources {
@@ -250,7 +232,7 @@ func TestAccExamples_importBlocks(t *testing.T) {
 				return
 			}
 
-			copied := newAccTestServer(t)
+			copied := acctest.NewServer(t)
 			copied.Restore(snapshot)
 			imports := importBlock
 			for addr, id := range others {
@@ -259,7 +241,7 @@ func TestAccExamples_importBlocks(t *testing.T) {
 			resource.Test(t, resource.TestCase{ // already parallel
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config: providerConfig(copied) + example + imports,
+					Config: acctest.ProviderConfig(copied) + example + imports,
 					ConfigPlanChecks: resource.ConfigPlanChecks{
 						PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(target, plancheck.ResourceActionNoop)},
 					},
@@ -274,7 +256,7 @@ func TestAccExamples_importBlocks(t *testing.T) {
 
 // nothingLeft is the CheckDestroy of the examples: no schema and no override remain.
 func nothingLeft(srv *mockserver.TestServer) error {
-	if left := srv.Schemas(dbTestOrg, dbTestProject); len(left) > 0 {
+	if left := srv.Schemas(acctest.DBTestOrg, acctest.DBTestProject); len(left) > 0 {
 		return fmt.Errorf("%d schemas left after destroy", len(left))
 	}
 	if left := srv.Overrides(); len(left) > 0 {
@@ -290,12 +272,12 @@ func nothingLeft(srv *mockserver.TestServer) error {
 // With -v it logs the plans the guide shows.
 func TestAccGuide_privateRegistry(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
 	const dir = "guides/private-registry/"
 	const mirror = "registry.example.com/harness-mirror/"
 	write := func(body string) {
-		c.write(map[string]string{"provider.tf": requiredProviders + cliProvider(srv), "main.tf": body})
+		c.Write(map[string]string{"provider.tf": acctest.RequiredProviders + acctest.CLIProvider(srv), "main.tf": body})
 	}
 	mirroredDefaults := func() map[string]string {
 		out := map[string]string{}
@@ -306,7 +288,7 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 	}
 	noChanges := func(step string) string {
 		t.Helper()
-		out, stderr, err := c.run("plan", "-detailed-exitcode")
+		out, stderr, err := c.Run("plan", "-detailed-exitcode")
 		if err != nil || !strings.Contains(out, "No changes.") {
 			t.Fatalf("%s: the plan is not empty (%v):\n%s\n%s", step, err, out, stderr)
 		}
@@ -314,9 +296,9 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 	}
 
 	// 1. Mirror: plan to a file, read what to copy from it, apply it.
-	write(readExample(t, dir+"1-mirror.tf"))
-	c.mustRun("init", "-input=false")
-	c.mustRun("plan", "-out=mirror.plan")
+	write(acctest.ReadExample(t, dir+"1-mirror.tf"))
+	c.MustRun("init", "-input=false")
+	c.MustRun("plan", "-out=mirror.plan")
 	var plan struct {
 		PlannedValues struct {
 			Outputs map[string]struct {
@@ -324,21 +306,21 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 			} `json:"outputs"`
 		} `json:"planned_values"`
 	}
-	if err := json.Unmarshal([]byte(c.mustRun("show", "-json", "mirror.plan")), &plan); err != nil {
+	if err := json.Unmarshal([]byte(c.MustRun("show", "-json", "mirror.plan")), &plan); err != nil {
 		t.Fatal(err)
 	}
 	toCopy := plan.PlannedValues.Outputs["to_copy"].Value
 	if len(toCopy) != 17 || toCopy[0]["to"] != mirror+toCopy[0]["from"] {
 		t.Fatalf("to_copy in the saved plan: %v", toCopy)
 	}
-	c.mustRun("apply", "mirror.plan")
-	if err := sameMap("overrides", srv.Overrides(), mirroredDefaults()); err != nil {
+	c.MustRun("apply", "mirror.plan")
+	if err := acctest.SameMap("overrides", srv.Overrides(), mirroredDefaults()); err != nil {
 		t.Fatal(err)
 	}
 	noChanges("after the mirror")
 
 	// 2. Pin: the same images, now written down; nothing to change, nothing to warn.
-	write(readExample(t, dir+"2-pin.tf"))
+	write(acctest.ReadExample(t, dir+"2-pin.tf"))
 	if out := noChanges("after pinning"); strings.Contains(out, "Warning") {
 		t.Fatalf("the pinned configuration warns:\n%s", out)
 	}
@@ -347,27 +329,27 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 	mockPut(t, srv.URL+"/_mock/execution-config/defaults/defaultTag", `{"value": "plugins/drone-liquibase:1.19.0-4.33"}`)
 	out := noChanges("after Harness moved a default")
 	t.Logf("the plan after Harness moved a default:\n%s", out)
-	if got, want := strings.Count(out, "Warning:"), 1; got != want || !strings.Contains(flat(out),
+	if got, want := strings.Count(out, "Warning:"), 1; got != want || !strings.Contains(acctest.Flat(out),
 		`- images["defaultTag"] pins version 1.18.0-4.33 (`+mirror+`plugins/drone-liquibase:1.18.0-4.33); `+
 			`the Harness default is now version 1.19.0-4.33 (plugins/drone-liquibase:1.19.0-4.33).`) {
 		t.Fatalf("want exactly the upgrade warning for defaultTag, got %d warnings:\n%s", got, out)
 	}
 
 	// 4. Upgrade: change one line, review the plan, apply.
-	pinned := readExample(t, dir+"2-pin.tf")
+	pinned := acctest.ReadExample(t, dir+"2-pin.tf")
 	upgraded := strings.Replace(pinned, `"plugins/drone-liquibase:1.18.0-4.33"`, `"plugins/drone-liquibase:1.19.0-4.33"`, 1)
 	if upgraded == pinned {
 		t.Fatal("2-pin.tf has no defaultTag line to change")
 	}
 	write(upgraded)
-	out = c.mustRun("plan")
+	out = c.MustRun("plan")
 	t.Logf("the plan of the upgrade:\n%s", out)
 	if !strings.Contains(out, "Plan: 0 to add, 1 to change, 0 to destroy.") || strings.Contains(out, "Warning") ||
-		!strings.Contains(flat(out), `~ "defaultTag" = "`+mirror+`plugins/drone-liquibase:1.18.0-4.33" -> "`+mirror+`plugins/drone-liquibase:1.19.0-4.33"`) {
+		!strings.Contains(acctest.Flat(out), `~ "defaultTag" = "`+mirror+`plugins/drone-liquibase:1.18.0-4.33" -> "`+mirror+`plugins/drone-liquibase:1.19.0-4.33"`) {
 		t.Fatalf("the upgrade plan:\n%s", out)
 	}
-	c.mustRun("apply", "-auto-approve")
-	if err := sameMap("overrides", srv.Overrides(), mirroredDefaults()); err != nil {
+	c.MustRun("apply", "-auto-approve")
+	if err := acctest.SameMap("overrides", srv.Overrides(), mirroredDefaults()); err != nil {
 		t.Fatal(err)
 	}
 	noChanges("after the upgrade")
@@ -378,8 +360,8 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 	for range 2 {
 		out = noChanges("after Harness added a field")
 		t.Logf("the plan after Harness added a field:\n%s", out)
-		if !strings.Contains(flat(out), `Warning: Harness has added an image field this configuration does not set`) ||
-			!strings.Contains(flat(out), `- `+added+`, whose default is "`+addedImage+`" This resource sets every other field`) {
+		if !strings.Contains(acctest.Flat(out), `Warning: Harness has added an image field this configuration does not set`) ||
+			!strings.Contains(acctest.Flat(out), `- `+added+`, whose default is "`+addedImage+`" This resource sets every other field`) {
 			t.Fatalf("want the warning that names %s:\n%s", added, out)
 		}
 	}
@@ -389,13 +371,13 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 		t.Fatal("2-pin.tf has no flywayDefaultTag line to add a field before")
 	}
 	write(withAdded)
-	out = c.mustRun("plan")
+	out = c.MustRun("plan")
 	t.Logf("the plan that sets the added field:\n%s", out)
-	if !strings.Contains(flat(out), `+ "`+added+`" = "`+mirror+addedImage+`"`) || strings.Contains(out, "Warning") {
+	if !strings.Contains(acctest.Flat(out), `+ "`+added+`" = "`+mirror+addedImage+`"`) || strings.Contains(out, "Warning") {
 		t.Fatalf("the plan that sets the added field:\n%s", out)
 	}
-	c.mustRun("apply", "-auto-approve")
-	if err := sameMap("overrides", srv.Overrides(), mirroredDefaults()); err != nil {
+	c.MustRun("apply", "-auto-approve")
+	if err := acctest.SameMap("overrides", srv.Overrides(), mirroredDefaults()); err != nil {
 		t.Fatal(err)
 	}
 	noChanges("after setting the added field")

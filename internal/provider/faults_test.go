@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -24,15 +25,10 @@ import (
 // The provider runs with retry waits of 10ms..200ms (retry_wait_min/retry_wait_max), so
 // the suite stays fast; a Retry-After from the mock is honoured whatever they say.
 
-// proxyPage is what a proxy in front of the API answers when the upstream fails.
-const proxyPage = `<!DOCTYPE html><html><head><title>502 Bad Gateway</title>
-<style>body { font-family: sans-serif }</style></head>
-<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>`
-
 var (
-	imagesV1 = map[string]string{"default_tag": mirrorLiquibase, "git_clone_tag": mirrorGit, "mongo_tag": mirrorMongo, "oracle_tag": mirrorLiquibase + "-oracle"}
+	imagesV1 = map[string]string{"default_tag": acctest.MirrorLiquibase, "git_clone_tag": acctest.MirrorGit, "mongo_tag": acctest.MirrorMongo, "oracle_tag": acctest.MirrorLiquibase + "-oracle"}
 	// imagesV2 changes default_tag, resets mongo_tag and oracle_tag and adds snowflake_tag.
-	imagesV2 = map[string]string{"default_tag": pinnedDigest, "git_clone_tag": mirrorGit, "snowflake_tag": mirrorLiquibase + "-snowflake"}
+	imagesV2 = map[string]string{"default_tag": acctest.PinnedDigest, "git_clone_tag": acctest.MirrorGit, "snowflake_tag": acctest.MirrorLiquibase + "-snowflake"}
 )
 
 // The fleet's configuration has its own provider block, so plugin-testing wants the
@@ -55,29 +51,21 @@ func checkFleetDestroyed(srv *mockserver.Server) resource.TestCheckFunc {
 		if len(st.Schemas) > 0 || len(st.Instances) > 0 || len(st.Overrides) > 0 {
 			return fmt.Errorf("left after destroy: %d schemas, %d instances, overrides %v", len(st.Schemas), len(st.Instances), st.Overrides)
 		}
-		return createdOnce(srv)
+		return acctest.CreatedOnce(srv)
 	}
 }
 
 // logFaultFigures reports what the mock injected and what it served.
-func logFaultFigures(t *testing.T, srv *mockserver.Server, watch *stopwatch) {
+func logFaultFigures(t *testing.T, srv *mockserver.Server, watch *acctest.Stopwatch) {
 	t.Helper()
-	total, byKind := faultTally(srv)
-	stored, dups := creates(srv)
+	total, byKind := acctest.FaultTally(srv)
+	stored, dups := acctest.Creates(srv)
 	kinds := make([]string, 0, len(byKind))
 	for _, k := range slices.Sorted(maps.Keys(byKind)) {
 		kinds = append(kinds, fmt.Sprintf("%s=%d", k, byKind[k]))
 	}
 	t.Logf("FIGURES %s: %d requests, %d faulted (%s); %d entities created, each once; %d duplicate creates refused and resolved; apply wall times %v",
-		t.Name(), len(srv.Requests()), total, strings.Join(kinds, " "), len(stored), sum(dups), watch.Laps())
-}
-
-func sum(m map[string]int) int {
-	n := 0
-	for _, v := range m {
-		n += v
-	}
-	return n
+		t.Name(), len(srv.Requests()), total, strings.Join(kinds, " "), len(stored), acctest.Sum(dups), watch.Laps())
 }
 
 // transientKinds are the faults a network, a gateway or an overloaded Harness produce,
@@ -90,7 +78,7 @@ var transientKinds = []struct {
 	{mockserver.Fault{Status: 500}, "status=500"},
 	{mockserver.Fault{Status: 502}, "status=502"},
 	{mockserver.Fault{Status: 503}, "status=503"},
-	{mockserver.Fault{Status: 502, Body: proxyPage}, "body(status=502)"},
+	{mockserver.Fault{Status: 502, Body: acctest.ProxyPage}, "body(status=502)"},
 	{mockserver.Fault{Drop: true}, "drop"},
 	{mockserver.Fault{DropAfter: true}, "drop-after"},
 	{mockserver.Fault{Malformed: true}, "malformed"},
@@ -110,7 +98,7 @@ var transientRoutes = []string{
 // the fleet of 31 resources is created, updated (names, tags, images changed and
 // reset, a schema and its instances removed) and destroyed without an error.
 func TestAccFaults_transient(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	armed := map[string]bool{} // route + " " + fault, as the request log shows it
 	for _, route := range transientRoutes {
 		for _, k := range transientKinds {
@@ -129,18 +117,18 @@ func TestAccFaults_transient(t *testing.T) {
 	armed[mockserver.RouteCreateInstance+" status=429"] = true // a second one
 	armed[mockserver.RouteGetCustomerConfig+" latency=3s"] = true
 
-	v1 := fleet{schemas: 6, perSchema: 4, generation: 1, images: imagesV1}
-	v2 := fleet{schemas: 5, perSchema: 4, generation: 2, images: imagesV2} // one schema and its instances go
-	v3 := fleet{schemas: 5, perSchema: 4, generation: 3, images: imagesV1} // everything updated again
+	v1 := acctest.Fleet{Schemas: 6, PerSchema: 4, Generation: 1, Images: imagesV1}
+	v2 := acctest.Fleet{Schemas: 5, PerSchema: 4, Generation: 2, Images: imagesV2} // one schema and its instances go
+	v3 := acctest.Fleet{Schemas: 5, PerSchema: 4, Generation: 3, Images: imagesV1} // everything updated again
 	settings := fastRetries(10, "1s")
-	watch := &stopwatch{}
+	watch := &acctest.Stopwatch{}
 	var steps []resource.TestStep
-	for _, f := range []fleet{v1, v2, v3} {
+	for _, f := range []acctest.Fleet{v1, v2, v3} {
 		steps = append(steps, resource.TestStep{
 			PreConfig:                watch.Start,
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, ConfigDirectory: fleetConfig,
-			ConfigVariables: f.vars(srv.URL, srv.AccountID, srv.APIKey, settings),
-			Check:           resource.ComposeTestCheckFunc(watch.Stop, checkFleet(f, srv.Server)),
+			ConfigVariables: f.Vars(srv.URL, srv.AccountID, srv.APIKey, settings),
+			Check:           resource.ComposeTestCheckFunc(watch.Stop, acctest.CheckFleet(f, srv.Server)),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -152,8 +140,8 @@ func TestAccFaults_transient(t *testing.T) {
 		}),
 		Steps: steps,
 	})
-	if v1.resources() < 30 {
-		t.Fatalf("the fleet has %d resources, the suite wants at least 30", v1.resources())
+	if v1.Resources() < 30 {
+		t.Fatalf("the fleet has %d resources, the suite wants at least 30", v1.Resources())
 	}
 	fired := map[string]int{}
 	for _, r := range srv.Requests() {
@@ -173,7 +161,7 @@ func TestAccFaults_transient(t *testing.T) {
 // same requests fail on every run): exactly that many requests fail, the apply
 // succeeds, and its wall time is reported.
 func TestAccFaults_fixedSchedule(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	schedule := []mockserver.Fault{
 		{Route: mockserver.RouteCreateSchema, Status: 503, RetryAfter: "1", Times: 1},
 		{Route: mockserver.RouteCreateSchema, DropAfter: true, Times: 2},
@@ -181,7 +169,7 @@ func TestAccFaults_fixedSchedule(t *testing.T) {
 		{Route: mockserver.RouteCreateSchema, Latency: 3 * time.Second, Times: 1},
 		{Route: mockserver.RouteCreateInstance, Status: 429, RetryAfter: "1", Times: 2},
 		{Route: mockserver.RouteCreateInstance, Status: 500, Times: 2},
-		{Route: mockserver.RouteCreateInstance, Status: 502, Body: proxyPage, Times: 2},
+		{Route: mockserver.RouteCreateInstance, Status: 502, Body: acctest.ProxyPage, Times: 2},
 		{Route: mockserver.RouteCreateInstance, Drop: true, Times: 2},
 		{Route: mockserver.RouteCreateInstance, DropAfter: true, Times: 3},
 		{Route: mockserver.RouteCreateInstance, Status: 504, HandleFirst: true, Times: 1},
@@ -198,20 +186,20 @@ func TestAccFaults_fixedSchedule(t *testing.T) {
 		srv.AddFault(f)
 		scheduled += f.Times
 	}
-	v1 := fleet{schemas: 5, perSchema: 5, generation: 1, images: imagesV1}
-	watch := &stopwatch{}
+	v1 := acctest.Fleet{Schemas: 5, PerSchema: 5, Generation: 1, Images: imagesV1}
+	watch := &acctest.Stopwatch{}
 	resource.ParallelTest(t, resource.TestCase{
 		CheckDestroy: checkFleetDestroyed(srv.Server),
 		Steps: []resource.TestStep{{
 			PreConfig:                watch.Start,
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, ConfigDirectory: fleetConfig,
-			ConfigVariables: v1.vars(srv.URL, srv.AccountID, srv.APIKey, fastRetries(6, "1s")),
-			Check: resource.ComposeTestCheckFunc(watch.Stop, checkFleet(v1, srv.Server),
+			ConfigVariables: v1.Vars(srv.URL, srv.AccountID, srv.APIKey, fastRetries(6, "1s")),
+			Check: resource.ComposeTestCheckFunc(watch.Stop, acctest.CheckFleet(v1, srv.Server),
 				func(*terraform.State) error {
 					if left := srv.Faults(); len(left) > 0 {
 						return fmt.Errorf("faults not spent after the apply: %+v", left)
 					}
-					if total, _ := faultTally(srv.Server); total != scheduled {
+					if total, _ := acctest.FaultTally(srv.Server); total != scheduled {
 						return fmt.Errorf("%d requests faulted, the schedule has %d", total, scheduled)
 					}
 					return nil
@@ -226,9 +214,9 @@ func TestAccFaults_fixedSchedule(t *testing.T) {
 // "already exists" nor creates twice: the create is read back instead of sent again,
 // and the config writes, being idempotent, are sent again.
 func TestAccFaults_lostAnswers(t *testing.T) {
-	srv := newAccTestServer(t)
-	v1 := fleet{schemas: 2, perSchema: 3, generation: 1, images: imagesV1}
-	v2 := fleet{schemas: 2, perSchema: 3, generation: 2, images: imagesV2}
+	srv := acctest.NewServer(t)
+	v1 := acctest.Fleet{Schemas: 2, PerSchema: 3, Generation: 1, Images: imagesV1}
+	v2 := acctest.Fleet{Schemas: 2, PerSchema: 3, Generation: 2, Images: imagesV2}
 	settings := fastRetries(3, "10s")
 	resource.ParallelTest(t, resource.TestCase{
 		CheckDestroy: checkFleetDestroyed(srv.Server),
@@ -238,18 +226,18 @@ func TestAccFaults_lostAnswers(t *testing.T) {
 					srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateSchema, DropAfter: true, Times: 1})
 					srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateSchema, Status: 504, HandleFirst: true, Times: 1})
 					srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateInstance, DropAfter: true, Times: 2})
-					srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateInstance, Status: 502, Body: proxyPage, HandleFirst: true, Times: 2})
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateInstance, Status: 502, Body: acctest.ProxyPage, HandleFirst: true, Times: 2})
 					srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateInstance, Malformed: true, Times: 2})
 					srv.AddFault(mockserver.Fault{Route: mockserver.RouteUpdateConfig, DropAfter: true, Times: 1})
 				},
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, ConfigDirectory: fleetConfig,
-				ConfigVariables: v1.vars(srv.URL, srv.AccountID, srv.APIKey, settings),
+				ConfigVariables: v1.Vars(srv.URL, srv.AccountID, srv.APIKey, settings),
 				Check: resource.ComposeTestCheckFunc(
-					checkFleet(v1, srv.Server),
-					// Every create was sent once: the lost ones were read back, not repeated.
-					routeCountIs(srv, mockserver.RouteCreateSchema, 2),
-					routeCountIs(srv, mockserver.RouteCreateInstance, 6),
-					routeCountIs(srv, mockserver.RouteUpdateConfig, 2),
+					acctest.CheckFleet(v1, srv.Server),
+
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteCreateSchema: 2}),
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteCreateInstance: 6}),
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteUpdateConfig: 2}),
 					noDuplicateCreates(srv.Server),
 				),
 			},
@@ -262,13 +250,13 @@ func TestAccFaults_lostAnswers(t *testing.T) {
 					srv.AddFault(mockserver.Fault{Route: mockserver.RouteUpdateSchema, Malformed: true, Times: 1})
 				},
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, ConfigDirectory: fleetConfig,
-				ConfigVariables: v2.vars(srv.URL, srv.AccountID, srv.APIKey, settings),
+				ConfigVariables: v2.Vars(srv.URL, srv.AccountID, srv.APIKey, settings),
 				Check: resource.ComposeTestCheckFunc(
-					checkFleet(v2, srv.Server),
-					routeCountIs(srv, mockserver.RouteResetConfig, 2),
-					routeCountIs(srv, mockserver.RouteUpdateConfig, 2),
-					routeCountIs(srv, mockserver.RouteUpdateInstance, 6+2),
-					routeCountIs(srv, mockserver.RouteUpdateSchema, 2+1),
+					acctest.CheckFleet(v2, srv.Server),
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteResetConfig: 2}),
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteUpdateConfig: 2}),
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteUpdateInstance: 6 + 2}),
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteUpdateSchema: 2 + 1}),
 				),
 			},
 		},
@@ -279,7 +267,7 @@ func TestAccFaults_lostAnswers(t *testing.T) {
 // after the server had carried it out.
 func noDuplicateCreates(srv *mockserver.Server) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		if _, dups := creates(srv); len(dups) > 0 {
+		if _, dups := acctest.Creates(srv); len(dups) > 0 {
 			return fmt.Errorf("creates sent again and refused as duplicates: %v", dups)
 		}
 		return nil
@@ -291,14 +279,14 @@ func noDuplicateCreates(srv *mockserver.Server) resource.TestCheckFunc {
 // is in Terraform's state, so the next apply, once the fault is gone, completes the
 // configuration without creating anything twice.
 func TestAccFaults_permanent(t *testing.T) {
-	small := fleet{schemas: 1, perSchema: 2, generation: 1, images: map[string]string{"default_tag": mirrorLiquibase}}
+	small := acctest.Fleet{Schemas: 1, PerSchema: 2, Generation: 1, Images: map[string]string{"default_tag": acctest.MirrorLiquibase}}
 	next := small
-	next.generation = 2
+	next.Generation = 2
 	for name, tt := range map[string]struct {
 		fault      mockserver.Fault
 		maxRetries int
 		timeout    string
-		before     *fleet // applied without faults first
+		before     *acctest.Fleet // applied without faults first
 		want       []string
 		route      string // the faulted route, and how many requests it must have had
 		requests   int
@@ -335,7 +323,7 @@ func TestAccFaults_permanent(t *testing.T) {
 			route: mockserver.RouteGetCustomerConfig, requests: 2,
 		},
 		"proxy error page on every instance update": {
-			fault:      mockserver.Fault{Route: mockserver.RouteUpdateInstance, Status: 502, Body: proxyPage},
+			fault:      mockserver.Fault{Route: mockserver.RouteUpdateInstance, Status: 502, Body: acctest.ProxyPage},
 			maxRetries: 1, before: &small,
 			want: []string{"Unable to update DB instance", `Updating DB instance "db0_1" of schema "schema_0"`,
 				"PUT /v1/orgs/default/projects/fleet/dbschema/schema_0/instance/db0_1: 502 Bad Gateway: 502 Bad Gateway: nginx",
@@ -351,7 +339,7 @@ func TestAccFaults_permanent(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			srv := newAccTestServer(t)
+			srv := acctest.NewServer(t)
 			timeout := tt.timeout
 			if timeout == "" {
 				timeout = "10s"
@@ -361,8 +349,8 @@ func TestAccFaults_permanent(t *testing.T) {
 			if tt.before != nil {
 				steps = append(steps, resource.TestStep{
 					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, ConfigDirectory: fleetConfig,
-					ConfigVariables: tt.before.vars(srv.URL, srv.AccountID, srv.APIKey, settings),
-					Check:           checkFleet(*tt.before, srv.Server),
+					ConfigVariables: tt.before.Vars(srv.URL, srv.AccountID, srv.APIKey, settings),
+					Check:           acctest.CheckFleet(*tt.before, srv.Server),
 				})
 			}
 			steps = append(steps, resource.TestStep{
@@ -371,8 +359,8 @@ func TestAccFaults_permanent(t *testing.T) {
 					srv.AddFault(tt.fault)
 				},
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, ConfigDirectory: fleetConfig,
-				ConfigVariables: next.vars(srv.URL, srv.AccountID, srv.APIKey, settings),
-				ExpectError:     inOrder(tt.want...),
+				ConfigVariables: next.Vars(srv.URL, srv.AccountID, srv.APIKey, settings),
+				ExpectError:     acctest.InOrder(tt.want...),
 			}, resource.TestStep{
 				PreConfig: func() {
 					if err := faultedRequests(srv.Server, tt.route, tt.requests, tt.minWait); err != nil {
@@ -381,8 +369,8 @@ func TestAccFaults_permanent(t *testing.T) {
 					srv.ClearFaults()
 				},
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, ConfigDirectory: fleetConfig,
-				ConfigVariables: next.vars(srv.URL, srv.AccountID, srv.APIKey, settings),
-				Check:           checkFleet(next, srv.Server),
+				ConfigVariables: next.Vars(srv.URL, srv.AccountID, srv.APIKey, settings),
+				Check:           acctest.CheckFleet(next, srv.Server),
 			})
 			resource.ParallelTest(t, resource.TestCase{
 				CheckDestroy: checkFleetDestroyed(srv.Server),

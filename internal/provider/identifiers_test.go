@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -48,4 +50,17 @@ func TestIdentifierValidators(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runStringValidators runs vs on value and returns the error details, joined.
+func runStringValidators(vs []validator.String, value types.String) string {
+	var msgs []string
+	for _, v := range vs {
+		resp := &validator.StringResponse{}
+		v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("identifier"), ConfigValue: value}, resp)
+		for _, d := range resp.Diagnostics.Errors() {
+			msgs = append(msgs, d.Summary()+": "+d.Detail())
+		}
+	}
+	return strings.Join(msgs, "\n")
 }

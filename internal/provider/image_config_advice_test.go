@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
@@ -21,136 +21,83 @@ import (
 // turning exclusive on resets, a move between the two forms, a field Harness added, a
 // field Harness does not have.
 
-// planChange is the change of one resource in `terraform show -json` of a saved plan.
-func (c *tfCLI) planChange(planFile, addr string) (before, after map[string]any) {
-	c.t.Helper()
-	var plan struct {
-		ResourceChanges []struct {
-			Address string `json:"address"`
-			Change  struct {
-				Before map[string]any `json:"before"`
-				After  map[string]any `json:"after"`
-			} `json:"change"`
-		} `json:"resource_changes"`
-	}
-	if err := json.Unmarshal([]byte(c.mustRun("show", "-json", planFile)), &plan); err != nil {
-		c.t.Fatal(err)
-	}
-	for _, rc := range plan.ResourceChanges {
-		if rc.Address == addr {
-			return rc.Change.Before, rc.Change.After
-		}
-	}
-	c.t.Fatalf("the plan has no change for %s", addr)
-	return nil, nil
-}
-
-// mustContain fails the test for each phrase out lacks; out is flattened first.
-func mustContain(t *testing.T, what, out string, phrases ...string) {
-	t.Helper()
-	for _, p := range phrases {
-		if !strings.Contains(flat(out), p) {
-			t.Errorf("%s lacks %q:\n%s", what, p, out)
-		}
-	}
-}
-
-// applyLeaves applies (a saved plan, if named), then fails the test unless the mock
-// holds exactly want and the next plan is empty and quiet.
-func (c *tfCLI) applyLeaves(srv *mockserver.TestServer, step string, want map[string]string, planFile ...string) {
-	c.t.Helper()
-	c.mustRun(append([]string{"apply", "-auto-approve"}, planFile...)...)
-	if err := overridesAre(srv.Overrides, want)(nil); err != nil {
-		c.t.Fatal(step + ": " + err.Error())
-	}
-	c.noChanges(step)
-}
-
-// noChanges runs a plan that must be empty and warn about nothing.
-func (c *tfCLI) noChanges(step string) {
-	c.t.Helper()
-	if out := c.mustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes.") || strings.Contains(out, "Warning") {
-		c.t.Fatalf("%s: the plan is not empty and quiet:\n%s", step, out)
-	}
-}
-
 // Turning exclusive on plans the reset of the overrides the refresh found, with a
 // warning that names them, and the apply resets them; turning it off shows no deletion,
 // and the apply leaves the overrides alone; setting the field of one takes it over.
 func TestAccImageConfigResource_exclusiveOnOff(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	shared := cliProvider(srv) + imageConfigBody(hcl("default_tag", mirrorLiquibase))
-	exclusive := cliProvider(srv) + imageConfigBody("exclusive = true", hcl("default_tag", mirrorLiquibase))
-	c.write(map[string]string{"main.tf": shared})
-	c.mustRun("apply", "-auto-approve")
-	if err := srv.SetOverride("mongoTag", mirrorMongo); err != nil { // made in the Harness UI
+	shared := acctest.CLIProvider(srv) + acctest.ImageConfigBody(acctest.HCL("default_tag", acctest.MirrorLiquibase))
+	exclusive := acctest.CLIProvider(srv) + acctest.ImageConfigBody("exclusive = true", acctest.HCL("default_tag", acctest.MirrorLiquibase))
+	c.Write(map[string]string{"main.tf": shared})
+	c.MustRun("apply", "-auto-approve")
+	if err := srv.SetOverride("mongoTag", acctest.MirrorMongo); err != nil { // made in the Harness UI
 		t.Fatal(err)
 	}
-	c.noChanges("shared, with an override it does not manage")
+	c.NoChanges("shared, with an override it does not manage")
 
-	c.write(map[string]string{"main.tf": exclusive})
-	out := c.mustRun("plan", "-out=on.plan")
+	c.Write(map[string]string{"main.tf": exclusive})
+	out := c.MustRun("plan", "-out=on.plan")
 	t.Logf("the plan that turns exclusive on:\n%s", out)
-	mustContain(t, "the plan that turns exclusive on", out,
+	acctest.MustContain(t, "the plan that turns exclusive on", out,
 		`~ exclusive = false -> true`,
-		`~ unmanaged_overrides = { - "mongoTag" = "`+mirrorMongo+`" -> null }`,
+		`~ unmanaged_overrides = { - "mongoTag" = "`+acctest.MirrorMongo+`" -> null }`,
 		`Warning: Unmanaged image overrides will be reset`,
-		`not set: - mongoTag = "`+mirrorMongo+`" The apply resets them to the Harness defaults.`)
-	c.applyLeaves(srv, "after turning exclusive on", map[string]string{"defaultTag": mirrorLiquibase}, "on.plan")
+		`not set: - mongoTag = "`+acctest.MirrorMongo+`" The apply resets them to the Harness defaults.`)
+	c.ApplyLeaves(srv, "after turning exclusive on", map[string]string{"defaultTag": acctest.MirrorLiquibase}, "on.plan")
 
 	// An override made while exclusive, then exclusive turned off: nothing is reset.
 	const spanner = "registry.example.com/ui/spanner:2"
 	if err := srv.SetOverride("spannerTag", spanner); err != nil {
 		t.Fatal(err)
 	}
-	c.write(map[string]string{"main.tf": shared})
-	out = c.mustRun("plan", "-out=off.plan")
+	c.Write(map[string]string{"main.tf": shared})
+	out = c.MustRun("plan", "-out=off.plan")
 	t.Logf("the plan that turns exclusive off:\n%s", out)
-	mustContain(t, "the plan that turns exclusive off", out, `~ exclusive = true -> false`, "Plan: 0 to add, 1 to change, 0 to destroy.")
+	acctest.MustContain(t, "the plan that turns exclusive off", out, `~ exclusive = true -> false`, "Plan: 0 to add, 1 to change, 0 to destroy.")
 	if strings.Contains(out, "unmanaged_overrides") || strings.Contains(out, "Warning") {
 		t.Errorf("the plan that turns exclusive off shows unmanaged_overrides changing, or warns:\n%s", out)
 	}
-	before, after := c.planChange("off.plan", imageConfigAddr)
+	before, after := c.PlanChange("off.plan", acctest.ImageConfigAddr)
 	want := map[string]any{"spannerTag": spanner}
 	if !reflect.DeepEqual(before["unmanaged_overrides"], want) || !reflect.DeepEqual(after["unmanaged_overrides"], want) {
 		t.Errorf("unmanaged_overrides in the plan: %v -> %v, want %v on both sides", before["unmanaged_overrides"], after["unmanaged_overrides"], want)
 	}
-	c.applyLeaves(srv, "after turning exclusive off", map[string]string{"defaultTag": mirrorLiquibase, "spannerTag": spanner}, "off.plan")
+	c.ApplyLeaves(srv, "after turning exclusive off", map[string]string{"defaultTag": acctest.MirrorLiquibase, "spannerTag": spanner}, "off.plan")
 
 	// Setting the field of an unmanaged override takes it over: it leaves the map, and
 	// the warning says it is not reset.
 	const mySpanner = "registry.example.com/mirror/drone-liquibase:1.18.0-4.33-spanner"
-	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(hcl("default_tag", mirrorLiquibase), hcl("spanner_tag", mySpanner))})
-	out = c.mustRun("plan")
-	mustContain(t, "the plan that takes an override over", out,
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.ImageConfigBody(acctest.HCL("default_tag", acctest.MirrorLiquibase), acctest.HCL("spanner_tag", mySpanner))})
+	out = c.MustRun("plan")
+	acctest.MustContain(t, "the plan that takes an override over", out,
 		`+ spanner_tag = "`+mySpanner+`"`, `~ unmanaged_overrides = { - "spannerTag" = "`+spanner+`" -> null }`,
 		`Warning: Taking over existing overrides`,
 		`The plan shows them leaving unmanaged_overrides; they are not reset: - spanner_tag (spannerTag): Harness holds "`+spanner+`"; the apply sets "`+mySpanner+`".`)
-	c.applyLeaves(srv, "after the take-over", map[string]string{"defaultTag": mirrorLiquibase, "spannerTag": mySpanner})
+	c.ApplyLeaves(srv, "after the take-over", map[string]string{"defaultTag": acctest.MirrorLiquibase, "spannerTag": mySpanner})
 }
 
 // Creating an exclusive resource resets every override it does not set: the plan reads
 // them, as it has no refreshed state to show them from, and names them.
 func TestAccImageConfigResource_exclusiveCreateWarns(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
-	for f, v := range map[string]string{"mongoTag": mirrorMongo, "defaultTag": "registry.example.com/old/drone-liquibase:1"} {
+	srv := acctest.NewServer(t)
+	for f, v := range map[string]string{"mongoTag": acctest.MirrorMongo, "defaultTag": "registry.example.com/old/drone-liquibase:1"} {
 		if err := srv.SetOverride(f, v); err != nil {
 			t.Fatal(err)
 		}
 	}
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody("exclusive = true", hcl("default_tag", mirrorLiquibase))})
-	out := c.mustRun("plan")
-	mustContain(t, "the plan of an exclusive create", out, "+ unmanaged_overrides = {}",
-		`Warning: Unmanaged image overrides will be reset`, `not set: - mongoTag = "`+mirrorMongo+`" The apply resets them`)
-	if strings.Contains(flat(out), `- defaultTag =`) {
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.ImageConfigBody("exclusive = true", acctest.HCL("default_tag", acctest.MirrorLiquibase))})
+	out := c.MustRun("plan")
+	acctest.MustContain(t, "the plan of an exclusive create", out, "+ unmanaged_overrides = {}",
+		`Warning: Unmanaged image overrides will be reset`, `not set: - mongoTag = "`+acctest.MirrorMongo+`" The apply resets them`)
+	if strings.Contains(acctest.Flat(out), `- defaultTag =`) {
 		t.Errorf("the warning names defaultTag, which the resource sets:\n%s", out)
 	}
-	c.mustRun("apply", "-auto-approve")
-	if err := overridesAre(srv.Overrides, map[string]string{"defaultTag": mirrorLiquibase})(nil); err != nil {
+	c.MustRun("apply", "-auto-approve")
+	if err := acctest.OverridesAre(srv.Overrides, map[string]string{"defaultTag": acctest.MirrorLiquibase})(nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -159,36 +106,36 @@ func TestAccImageConfigResource_exclusiveCreateWarns(t *testing.T) {
 // reset: the warning says so and what the apply sends (nothing for the same value).
 func TestAccImageConfigResource_moveBetweenForms(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(hcl("default_tag", mirrorLiquibase), hcl("git_clone_tag", mirrorGit))})
-	c.mustRun("apply", "-auto-approve")
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.ImageConfigBody(acctest.HCL("default_tag", acctest.MirrorLiquibase), acctest.HCL("git_clone_tag", acctest.MirrorGit))})
+	c.MustRun("apply", "-auto-approve")
 
 	srv.ResetRequests()
-	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(hcl("default_tag", mirrorLiquibase), `images = { gitCloneTag = "`+mirrorGit+`" }`)})
-	out := c.mustRun("plan")
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.ImageConfigBody(acctest.HCL("default_tag", acctest.MirrorLiquibase), `images = { gitCloneTag = "`+acctest.MirrorGit+`" }`)})
+	out := c.MustRun("plan")
 	t.Logf("the plan of a move:\n%s", out)
-	mustContain(t, "the plan of a move", out,
-		`- git_clone_tag = "`+mirrorGit+`" -> null`,
-		`+ images = { + "gitCloneTag" = "`+mirrorGit+`" }`,
+	acctest.MustContain(t, "the plan of a move", out,
+		`- git_clone_tag = "`+acctest.MirrorGit+`" -> null`,
+		`+ images = { + "gitCloneTag" = "`+acctest.MirrorGit+`" }`,
 		`Warning: Image override moved, not reset`,
-		`That is a move: the apply does not reset them to the Harness default. - git_clone_tag -> images["gitCloneTag"]: same value "`+mirrorGit+`", so the apply sends nothing for it.`)
-	c.applyLeaves(srv, "after the move", map[string]string{"defaultTag": mirrorLiquibase, "gitCloneTag": mirrorGit})
-	if err := checkRouteCounts(srv, map[string]int{mockserver.RouteUpdateConfig: 0, mockserver.RouteResetConfig: 0})(nil); err != nil {
+		`That is a move: the apply does not reset them to the Harness default. - git_clone_tag -> images["gitCloneTag"]: same value "`+acctest.MirrorGit+`", so the apply sends nothing for it.`)
+	c.ApplyLeaves(srv, "after the move", map[string]string{"defaultTag": acctest.MirrorLiquibase, "gitCloneTag": acctest.MirrorGit})
+	if err := acctest.RouteCounts(srv, map[string]int{mockserver.RouteUpdateConfig: 0, mockserver.RouteResetConfig: 0})(nil); err != nil {
 		t.Error("the apply of a move: " + err.Error())
 	}
 
 	// Back, with a new value: the apply sets that value and resets nothing.
 	const newGit = "registry.example.com/mirror/drone-git:1.6.5-rootless"
-	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(hcl("default_tag", mirrorLiquibase), hcl("git_clone_tag", newGit))})
-	out = c.mustRun("plan")
-	mustContain(t, "the plan of a move with a new value", out,
-		`- images["gitCloneTag"] -> git_clone_tag: "`+mirrorGit+`" -> "`+newGit+`", which the apply sets.`)
-	c.mustRun("apply", "-auto-approve")
-	if err := lastBodyIs(srv, mockserver.RouteUpdateConfig, `[{"field":"gitCloneTag","value":"`+newGit+`"}]`)(nil); err != nil {
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.ImageConfigBody(acctest.HCL("default_tag", acctest.MirrorLiquibase), acctest.HCL("git_clone_tag", newGit))})
+	out = c.MustRun("plan")
+	acctest.MustContain(t, "the plan of a move with a new value", out,
+		`- images["gitCloneTag"] -> git_clone_tag: "`+acctest.MirrorGit+`" -> "`+newGit+`", which the apply sets.`)
+	c.MustRun("apply", "-auto-approve")
+	if err := acctest.LastBodyIs(srv, mockserver.RouteUpdateConfig, `[{"field":"gitCloneTag","value":"`+newGit+`"}]`)(nil); err != nil {
 		t.Error(err)
 	}
-	if err := overridesAre(srv.Overrides, map[string]string{"defaultTag": mirrorLiquibase, "gitCloneTag": newGit})(nil); err != nil {
+	if err := acctest.OverridesAre(srv.Overrides, map[string]string{"defaultTag": acctest.MirrorLiquibase, "gitCloneTag": newGit})(nil); err != nil {
 		t.Error(err)
 	}
 	if n := srv.RouteCount(mockserver.RouteResetConfig); n != 0 {
@@ -212,65 +159,65 @@ func TestAccImageConfigResource_newDefaultField(t *testing.T) {
 
 	t.Run("exclusive", func(t *testing.T) {
 		t.Parallel()
-		srv := newAccTestServer(t)
+		srv := acctest.NewServer(t)
 		c := newTFCLI(t)
 		write := func(lines ...string) {
-			c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(append([]string{"exclusive = true"}, lines...)...)})
+			c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.ImageConfigBody(append([]string{"exclusive = true"}, lines...)...)})
 		}
-		write(hcl("default_tag", mirrorLiquibase))
-		c.mustRun("apply", "-auto-approve")
+		write(acctest.HCL("default_tag", acctest.MirrorLiquibase))
+		c.MustRun("apply", "-auto-approve")
 		addDefault(srv, "futureTag", futureDefault)
-		out := c.mustRun("plan")
+		out := c.MustRun("plan")
 		t.Logf("an exclusive resource's plan after Harness added a field:\n%s", out)
-		mustContain(t, "the plan after Harness added a field", out, "No changes.", added,
+		acctest.MustContain(t, "the plan after Harness added a field", out, "No changes.", added,
 			`- futureTag, whose default is "`+futureDefault+`" This resource owns the whole execution config (exclusive = true), and leaves it on the Harness default`,
 			"This warning shows on every plan until it sets the field or is next applied.")
 		// An apply (of another change) takes note of it.
-		write(hcl("default_tag", pinnedDigest))
-		c.applyLeaves(srv, "after the next apply", map[string]string{"defaultTag": pinnedDigest})
+		write(acctest.HCL("default_tag", acctest.PinnedDigest))
+		c.ApplyLeaves(srv, "after the next apply", map[string]string{"defaultTag": acctest.PinnedDigest})
 		// Another field, pinned: the plan sets it, and the apply stores it.
 		addDefault(srv, "pastTag", futureDefault)
-		write(hcl("default_tag", pinnedDigest), `images = { pastTag = "`+bulkMirror+`/past:1" }`)
-		if out := c.mustRun("plan"); strings.Contains(out, "Warning") || !strings.Contains(flat(out), `+ "pastTag" = "`+bulkMirror+`/past:1"`) {
+		write(acctest.HCL("default_tag", acctest.PinnedDigest), `images = { pastTag = "`+acctest.BulkMirror+`/past:1" }`)
+		if out := c.MustRun("plan"); strings.Contains(out, "Warning") || !strings.Contains(acctest.Flat(out), `+ "pastTag" = "`+acctest.BulkMirror+`/past:1"`) {
 			t.Errorf("the plan that pins the added field:\n%s", out)
 		}
-		c.applyLeaves(srv, "after pinning the added field", map[string]string{"defaultTag": pinnedDigest, "pastTag": bulkMirror + "/past:1"})
+		c.ApplyLeaves(srv, "after pinning the added field", map[string]string{"defaultTag": acctest.PinnedDigest, "pastTag": acctest.BulkMirror + "/past:1"})
 	})
 
 	t.Run("mirror", func(t *testing.T) {
 		t.Parallel()
-		srv := newAccTestServer(t)
+		srv := acctest.NewServer(t)
 		c := newTFCLI(t)
 		lines := func(except string) []string {
 			var out []string
 			for api, img := range mockserver.DefaultImages() {
 				if f, _ := imageFieldByName(api); f.attr != except {
-					out = append(out, hcl(f.attr, bulkMirror+"/"+img))
+					out = append(out, acctest.HCL(f.attr, acctest.BulkMirror+"/"+img))
 				}
 			}
 			slices.Sort(out)
 			return out
 		}
-		c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(lines("")...)})
-		c.mustRun("apply", "-auto-approve")
+		c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.ImageConfigBody(lines("")...)})
+		c.MustRun("apply", "-auto-approve")
 		addDefault(srv, "futureTag", futureDefault)
 		want := []string{"No changes.", added, `- futureTag, whose default is "` + futureDefault + `" This resource sets every other field, as a mirror of the defaults does`,
 			"This warning shows on every plan until it sets the field."}
-		mustContain(t, "a mirror's plan after Harness added a field", c.mustRun("plan"), want...)
+		acctest.MustContain(t, "a mirror's plan after Harness added a field", c.MustRun("plan"), want...)
 		// An apply that does not set it (it repairs a drifted field): the warning stays.
 		if err := srv.SetOverride("oracleTag", "registry.example.com/ui/oracle:1"); err != nil {
 			t.Fatal(err)
 		}
-		c.mustRun("apply", "-auto-approve")
-		mustContain(t, "a mirror's plan after an apply that does not set the field", c.mustRun("plan"), want...)
+		c.MustRun("apply", "-auto-approve")
+		acctest.MustContain(t, "a mirror's plan after an apply that does not set the field", c.MustRun("plan"), want...)
 		// A resource that stops setting a field is no mirror: a field Harness adds then is its choice.
-		c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(lines("oracle_tag")...)})
-		if out := c.mustRun("plan"); strings.Contains(out, added) {
+		c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.ImageConfigBody(lines("oracle_tag")...)})
+		if out := c.MustRun("plan"); strings.Contains(out, added) {
 			t.Errorf("a resource that sets only some fields warns about an added one:\n%s", out)
 		}
 		// Setting it ends the warning.
-		c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(append(lines(""), `images = { futureTag = "`+bulkMirror+"/"+futureDefault+`" }`)...)})
-		c.applyLeaves(srv, "after the mirror set the added field", mirrored(srv.Defaults()))
+		c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.ImageConfigBody(append(lines(""), `images = { futureTag = "`+acctest.BulkMirror+"/"+futureDefault+`" }`)...)})
+		c.ApplyLeaves(srv, "after the mirror set the added field", acctest.Mirrored(srv.Defaults()))
 	})
 }
 
@@ -279,11 +226,11 @@ func TestAccImageConfigResource_newDefaultField(t *testing.T) {
 // accepted; when the defaults cannot be read the plan warns and the server decides.
 func TestAccImageConfigResource_unknownField(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(`images = { gitCloneTags = "`+mirrorGit+`", defaultTag = "`+mirrorLiquibase+`" }`)})
-	out := c.mustFail("plan")
-	mustContain(t, "the plan of a typo", out, `Error: Unknown image field`, `with harness_dbops_image_config.this`,
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.ImageConfigBody(`images = { gitCloneTags = "`+acctest.MirrorGit+`", defaultTag = "`+acctest.MirrorLiquibase+`" }`)})
+	out := c.MustFail("plan")
+	acctest.MustContain(t, "the plan of a typo", out, `Error: Unknown image field`, `with harness_dbops_image_config.this`,
 		`Harness's execution config has no field "gitCloneTags", so the apply would fail. Did you mean "gitCloneTag"? The fields are: `+
 			strings.Join(mockserver.Fields(), ", ")+".")
 	if n := len(srv.RouteCounts()); n != 1 {
@@ -293,19 +240,19 @@ func TestAccImageConfigResource_unknownField(t *testing.T) {
 	if err := srv.SetDefault("futureTag", "plugins/drone-future:1.0.0"); err != nil {
 		t.Fatal(err)
 	}
-	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(`images = { futureTag = "`+bulkMirror+`/future:1" }`)})
-	c.applyLeaves(srv, "after setting a field Harness added", map[string]string{"futureTag": bulkMirror + "/future:1"})
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.ImageConfigBody(`images = { futureTag = "`+acctest.BulkMirror+`/future:1" }`)})
+	c.ApplyLeaves(srv, "after setting a field Harness added", map[string]string{"futureTag": acctest.BulkMirror + "/future:1"})
 
 	// The defaults cannot be read: a warning, and the server's answer at apply.
-	other := newAccTestServer(t)
+	other := acctest.NewServer(t)
 	other.AddFault(mockserver.Fault{Route: mockserver.RouteGetDefaultConfig, Status: 503, Message: "defaults are being updated"})
 	c2 := newTFCLI(t)
-	c2.write(map[string]string{"main.tf": providerBlock(other, "max_retries = 0\nskip_credentials_validation = true") +
-		imageConfigBody(`images = { gitCloneTags = "`+mirrorGit+`" }`)})
-	mustContain(t, "the plan without the defaults", c2.mustRun("plan"), "Warning: Could not compare the overrides with the Harness defaults",
+	c2.Write(map[string]string{"main.tf": acctest.ProviderBlock(other, "max_retries = 0\nskip_credentials_validation = true") +
+		acctest.ImageConfigBody(`images = { gitCloneTags = "`+acctest.MirrorGit+`" }`)})
+	acctest.MustContain(t, "the plan without the defaults", c2.MustRun("plan"), "Warning: Could not compare the overrides with the Harness defaults",
 		`Without them the plan cannot tell whether Harness has images["gitCloneTags"], which this provider version does not know: if Harness does not, the apply fails.`,
 		"Plan: 1 to add")
-	mustContain(t, "the apply without the defaults", c2.mustFail("apply", "-auto-approve"), `unknown execution-config field "gitCloneTags"`)
+	acctest.MustContain(t, "the apply without the defaults", c2.MustFail("apply", "-auto-approve"), `unknown execution-config field "gitCloneTags"`)
 	if got := other.Overrides(); len(got) != 0 {
 		t.Errorf("overrides after the failed apply: %v", got)
 	}
@@ -476,7 +423,7 @@ func TestWarnResets(t *testing.T) {
 // after a change outside Terraform).
 func TestAccImageConfigResource_warnings(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	if err := srv.SetOverride("gitCloneTag", "registry.example.com/old/drone-git:1.0.0"); err != nil {
 		t.Fatal(err)
 	}
@@ -484,22 +431,22 @@ func TestAccImageConfigResource_warnings(t *testing.T) {
 	c := newTFCLI(t)
 	count := func(out, warning string) int { return strings.Count(out, "Warning: "+warning) }
 
-	c.write(map[string]string{"main.tf": imageConfig(srv, hcl("default_tag", mirrorLiquibase), hcl("git_clone_tag", mirrorGit), hcl("mongo_tag", defaultMongo))})
-	out := flat(c.mustRun("apply", "-auto-approve"))
+	c.Write(map[string]string{"main.tf": acctest.ImageConfig(srv, acctest.HCL("default_tag", acctest.MirrorLiquibase), acctest.HCL("git_clone_tag", acctest.MirrorGit), acctest.HCL("mongo_tag", defaultMongo))})
+	out := acctest.Flat(c.MustRun("apply", "-auto-approve"))
 	for warning, n := range map[string]int{"Taking over an existing override": 1, "Override equals the Harness default": 1, "Image override drifted": 0} {
 		if got := count(out, warning); got != n {
 			t.Errorf("create: %d %q warnings, want %d:\n%s", got, warning, n, out)
 		}
 	}
 	for _, want := range []string{
-		`The account already overrides git_clone_tag (gitCloneTag) with "registry.example.com/old/drone-git:1.0.0"; this resource now manages it and sets "` + mirrorGit + `".`,
+		`The account already overrides git_clone_tag (gitCloneTag) with "registry.example.com/old/drone-git:1.0.0"; this resource now manages it and sets "` + acctest.MirrorGit + `".`,
 		`mongo_tag = "` + defaultMongo + `" is the current Harness default, so this override changes nothing today`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("create output lacks %q:\n%s", want, out)
 		}
 	}
-	if out := c.mustRun("plan"); strings.Contains(out, "Warning") {
+	if out := c.MustRun("plan"); strings.Contains(out, "Warning") {
 		t.Errorf("a plan with nothing to do warns:\n%s", out)
 	}
 
@@ -508,12 +455,12 @@ func TestAccImageConfigResource_warnings(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.DeleteOverride("gitCloneTag")
-	out = flat(c.mustRun("plan"))
+	out = acctest.Flat(c.MustRun("plan"))
 	for _, want := range []string{
 		`Warning: Image override drifted: default_tag`,
-		`The override of default_tag (defaultTag) was changed outside Terraform to "registry.example.com/other/drone-liquibase:9.9.9"; Terraform last applied "` + mirrorLiquibase + `". This plan sets it to "` + mirrorLiquibase + `" again.`,
+		`The override of default_tag (defaultTag) was changed outside Terraform to "registry.example.com/other/drone-liquibase:9.9.9"; Terraform last applied "` + acctest.MirrorLiquibase + `". This plan sets it to "` + acctest.MirrorLiquibase + `" again.`,
 		`Warning: Image override drifted: git_clone_tag`,
-		`The override of git_clone_tag (gitCloneTag) was removed outside Terraform; Terraform last applied "` + mirrorGit + `". This plan sets it to "` + mirrorGit + `" again.`,
+		`The override of git_clone_tag (gitCloneTag) was removed outside Terraform; Terraform last applied "` + acctest.MirrorGit + `". This plan sets it to "` + acctest.MirrorGit + `" again.`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("drift plan lacks %q:\n%s", want, out)
@@ -522,8 +469,8 @@ func TestAccImageConfigResource_warnings(t *testing.T) {
 	if n := count(out, "Image override drifted"); n != 2 || count(out, "Taking over") != 0 {
 		t.Errorf("drift plan: %d drift warnings, want 2 (mongo_tag did not drift), and no take-over:\n%s", n, out)
 	}
-	c.mustRun("apply", "-auto-approve")
-	if out := c.mustRun("plan"); strings.Contains(out, "Warning") {
+	c.MustRun("apply", "-auto-approve")
+	if out := c.MustRun("plan"); strings.Contains(out, "Warning") {
 		t.Errorf("a plan after the repair warns:\n%s", out)
 	}
 }
@@ -534,24 +481,24 @@ func TestAccImageConfigResource_warnings(t *testing.T) {
 // exclusive resource next to another one is the same conflict.
 func TestAccImageConfigResource_twoOnOneField(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": cliProvider(srv) + `
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + `
 resource "harness_dbops_image_config" "a" {
-  default_tag = "` + mirrorLiquibase + `"
+  default_tag = "` + acctest.MirrorLiquibase + `"
 }
 resource "harness_dbops_image_config" "b" {
-  default_tag = "` + pinnedDigest + `"
-  mongo_tag   = "` + mirrorMongo + `"
+  default_tag = "` + acctest.PinnedDigest + `"
+  mongo_tag   = "` + acctest.MirrorMongo + `"
 }
 `})
 	for range 3 { // the order of the two plans varies: the warning must not
-		out := flat(c.mustRun("plan", "-parallelism=2"))
+		out := acctest.Flat(c.MustRun("plan", "-parallelism=2"))
 		if n := strings.Count(out, "Warning: Two image configs manage the same field"); n != 1 {
 			t.Fatalf("%d warnings, want 1:\n%s", n, out)
 		}
-		thisA := `This harness_dbops_image_config sets default_tag (defaultTag), and another one in this configuration sets it to "` + pinnedDigest + `".`
-		thisB := `This harness_dbops_image_config sets default_tag (defaultTag), and another one in this configuration sets it to "` + mirrorLiquibase + `".`
+		thisA := `This harness_dbops_image_config sets default_tag (defaultTag), and another one in this configuration sets it to "` + acctest.PinnedDigest + `".`
+		thisB := `This harness_dbops_image_config sets default_tag (defaultTag), and another one in this configuration sets it to "` + acctest.MirrorLiquibase + `".`
 		if !strings.Contains(out, thisA) && !strings.Contains(out, thisB) {
 			t.Fatalf("the warning does not name the field and the other value:\n%s", out)
 		}
@@ -559,15 +506,15 @@ resource "harness_dbops_image_config" "b" {
 			t.Fatalf("mongo_tag is set by one resource only, yet it warns:\n%s", out)
 		}
 	}
-	c.write(map[string]string{"main.tf": cliProvider(srv) + `
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + `
 resource "harness_dbops_image_config" "all" {
   exclusive = true
 }
 resource "harness_dbops_image_config" "b" {
-  mongo_tag = "` + mirrorMongo + `"
+  mongo_tag = "` + acctest.MirrorMongo + `"
 }
 `})
-	if out := flat(c.mustRun("plan")); strings.Count(out, "Warning: Two image configs manage the same field") != 1 ||
+	if out := acctest.Flat(c.MustRun("plan")); strings.Count(out, "Warning: Two image configs manage the same field") != 1 ||
 		!strings.Contains(out, "owns the whole execution config (exclusive = true)") {
 		t.Fatalf("an exclusive config next to another one:\n%s", out)
 	}
@@ -577,12 +524,12 @@ resource "harness_dbops_image_config" "b" {
 // default" check, and says so in a warning with the reason (never only in a debug log).
 func TestAccImageConfigResource_defaultsUnreadable(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	srv.AddFault(mockserver.Fault{Route: mockserver.RouteGetDefaultConfig, Status: 503, Message: "defaults are being updated"})
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": providerBlock(srv, "max_retries = 0\nskip_credentials_validation = true") +
-		imageConfigBody(hcl("default_tag", mirrorLiquibase))})
-	out := flat(c.mustRun("plan"))
+	c.Write(map[string]string{"main.tf": acctest.ProviderBlock(srv, "max_retries = 0\nskip_credentials_validation = true") +
+		acctest.ImageConfigBody(acctest.HCL("default_tag", acctest.MirrorLiquibase))})
+	out := acctest.Flat(c.MustRun("plan"))
 	for _, want := range []string{
 		"Warning: Could not compare the overrides with the Harness defaults",
 		"503 Service Unavailable: defaults are being updated",

@@ -11,31 +11,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
-
-const bulkMirror = "registry.example.com/mirror"
 
 // mirrorAll is the bulk form as users write it: every default, rehosted.
 const mirrorAll = `
 data "harness_dbops_default_images" "d" {}
 
 resource "harness_dbops_image_config" "this" {
-  images = { for f, img in data.harness_dbops_default_images.d.images : f => provider::harness::rehost_image(img, "` + bulkMirror + `") }
+  images = { for f, img in data.harness_dbops_default_images.d.images : f => provider::harness::rehost_image(img, "` + acctest.BulkMirror + `") }
 }
 `
 
-// mirrored is what mirrorAll should leave in Harness: each default under the mirror.
-func mirrored(defaults map[string]string) map[string]string {
-	out := map[string]string{}
-	for f, img := range defaults {
-		out[f] = bulkMirror + "/" + strings.TrimPrefix(img, "docker.io/")
-	}
-	return out
-}
-
 func overridesAreNow(srv *mockserver.TestServer, want func() map[string]string) resource.TestCheckFunc {
-	return func(*terraform.State) error { return sameMap("overrides", srv.Overrides(), want()) }
+	return func(*terraform.State) error { return acctest.SameMap("overrides", srv.Overrides(), want()) }
 }
 
 // The bulk form mirrors every default in one expression, including a field Harness adds
@@ -43,19 +33,19 @@ func overridesAreNow(srv *mockserver.TestServer, want func() map[string]string) 
 // alone; import "images" takes the whole map; a field Harness does not have fails the
 // plan; destroy resets every field, the added one too.
 func TestAccImageConfigResource_bulk(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             noOverridesOn(srv),
+		CheckDestroy:             acctest.NoOverridesOn(srv),
 		Steps: []resource.TestStep{
 			{
-				Config: providerConfig(srv) + mirrorAll,
-				Check:  overridesAreNow(srv, func() map[string]string { return mirrored(mockserver.DefaultImages()) }),
+				Config: acctest.ProviderConfig(srv) + mirrorAll,
+				Check:  overridesAreNow(srv, func() map[string]string { return acctest.Mirrored(mockserver.DefaultImages()) }),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(imageConfigAddr, tfjsonpath.New("images"), knownvalue.MapSizeExact(17)),
-					statecheck.ExpectKnownValue(imageConfigAddr, tfjsonpath.New("images").AtMapKey("gitCloneTag"),
-						knownvalue.StringExact(bulkMirror+"/harness/drone-git:1.6.4-rootless")),
-					statecheck.ExpectKnownValue(imageConfigAddr, tfjsonpath.New("git_clone_tag"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(acctest.ImageConfigAddr, tfjsonpath.New("images"), knownvalue.MapSizeExact(17)),
+					statecheck.ExpectKnownValue(acctest.ImageConfigAddr, tfjsonpath.New("images").AtMapKey("gitCloneTag"),
+						knownvalue.StringExact(acctest.BulkMirror+"/harness/drone-git:1.6.4-rootless")),
+					statecheck.ExpectKnownValue(acctest.ImageConfigAddr, tfjsonpath.New("git_clone_tag"), knownvalue.Null()),
 				},
 			},
 			{
@@ -67,16 +57,16 @@ func TestAccImageConfigResource_bulk(t *testing.T) {
 					srv.DeleteOverride("gitCloneTag")
 					srv.ResetRequests()
 				},
-				Config: providerConfig(srv) + mirrorAll,
+				Config: acctest.ProviderConfig(srv) + mirrorAll,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(imageConfigAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(acctest.ImageConfigAddr, plancheck.ResourceActionUpdate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					overridesAreNow(srv, func() map[string]string { return mirrored(mockserver.DefaultImages()) }),
-					lastBodyIs(srv, mockserver.RouteUpdateConfig, `[{"field":"gitCloneTag","value":"`+bulkMirror+`/harness/drone-git:1.6.4-rootless"},`+
-						`{"field":"mongoTag","value":"`+bulkMirror+`/plugins/drone-liquibase:1.18.0-4.33-mongo"}]`),
-					routeCountIs(srv, mockserver.RouteUpdateConfig, 1),
-					routeCountIs(srv, mockserver.RouteResetConfig, 0),
+					overridesAreNow(srv, func() map[string]string { return acctest.Mirrored(mockserver.DefaultImages()) }),
+					acctest.LastBodyIs(srv, mockserver.RouteUpdateConfig, `[{"field":"gitCloneTag","value":"`+acctest.BulkMirror+`/harness/drone-git:1.6.4-rootless"},`+
+						`{"field":"mongoTag","value":"`+acctest.BulkMirror+`/plugins/drone-liquibase:1.18.0-4.33-mongo"}]`),
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteUpdateConfig: 1}),
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteResetConfig: 0}),
 				),
 			},
 			{
@@ -86,31 +76,31 @@ func TestAccImageConfigResource_bulk(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: providerConfig(srv) + mirrorAll,
-				Check:  overridesAreNow(srv, func() map[string]string { return mirrored(srv.Defaults()) }),
+				Config: acctest.ProviderConfig(srv) + mirrorAll,
+				Check:  overridesAreNow(srv, func() map[string]string { return acctest.Mirrored(srv.Defaults()) }),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(imageConfigAddr, tfjsonpath.New("images").AtMapKey("futureTag"),
-						knownvalue.StringExact(bulkMirror+"/plugins/drone-future:1.0.0")),
+					statecheck.ExpectKnownValue(acctest.ImageConfigAddr, tfjsonpath.New("images").AtMapKey("futureTag"),
+						knownvalue.StringExact(acctest.BulkMirror+"/plugins/drone-future:1.0.0")),
 				},
 			},
 			{
-				ResourceName:      imageConfigAddr,
+				ResourceName:      acctest.ImageConfigAddr,
 				ImportState:       true,
 				ImportStateId:     "images",
 				ImportStateVerify: true,
 			},
 			{
 				// A field Harness does not have: a plan error, before anything is sent.
-				Config: providerConfig(srv) + strings.Replace(strings.Replace(mirrorAll, "images = {", `images = merge({ bogusTag = "x/y:1" }, {`, 1),
-					`"`+bulkMirror+`") }`, `"`+bulkMirror+`") })`, 1),
+				Config: acctest.ProviderConfig(srv) + strings.Replace(strings.Replace(mirrorAll, "images = {", `images = merge({ bogusTag = "x/y:1" }, {`, 1),
+					`"`+acctest.BulkMirror+`") }`, `"`+acctest.BulkMirror+`") })`, 1),
 				PlanOnly:    true,
-				ExpectError: inOrder("Unknown image field", `Harness's execution config has no field "bogusTag"`),
+				ExpectError: acctest.InOrder("Unknown image field", `Harness's execution config has no field "bogusTag"`),
 			},
 			{
 				// The configuration without the field has nothing to do.
-				Config:           providerConfig(srv) + mirrorAll,
+				Config:           acctest.ProviderConfig(srv) + mirrorAll,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check:            overridesAreNow(srv, func() map[string]string { return mirrored(srv.Defaults()) }),
+				Check:            overridesAreNow(srv, func() map[string]string { return acctest.Mirrored(srv.Defaults()) }),
 			},
 		},
 	})
@@ -119,16 +109,16 @@ func TestAccImageConfigResource_bulk(t *testing.T) {
 // Mistakes in the bulk form are errors of validation, before the provider is even
 // configured, that say what to write instead; nothing reaches the API.
 func TestAccImageConfigResource_bulkInvalid(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	step := func(body, summary, detail string) resource.TestStep {
-		return resource.TestStep{Config: imageConfig(srv, body), PlanOnly: true, ExpectError: inOrder(summary, detail)}
+		return resource.TestStep{Config: acctest.ImageConfig(srv, body), PlanOnly: true, ExpectError: acctest.InOrder(summary, detail)}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			step(hcl("git_clone_tag", mirrorGit)+"\n  images = { gitCloneTag = \""+mirrorGit+"\" }",
+			step(acctest.HCL("git_clone_tag", acctest.MirrorGit)+"\n  images = { gitCloneTag = \""+acctest.MirrorGit+"\" }",
 				"Image set twice", `gitCloneTag is set both by git_clone_tag and by images["gitCloneTag"]. Set it in one place.`),
-			step(`images = { git_clone_tag = "`+mirrorGit+`" }`,
+			step(`images = { git_clone_tag = "`+acctest.MirrorGit+`" }`,
 				"images is keyed by API field name", `"git_clone_tag" is the name of the attribute; the images map takes the API field name: use "gitCloneTag".`),
 			step(`images = { gitCloneTag = "harness/drone-git" }`, "Invalid image reference", `"harness/drone-git" cannot be used: it has no tag or digest`),
 			step(`images = { gitCloneTag = "harness/drone-git:latest" }`, "Invalid image reference", `"harness/drone-git:latest" cannot be used: its tag "latest" floats`),
@@ -144,7 +134,7 @@ func TestAccImageConfigResource_bulkInvalid(t *testing.T) {
 // field set by a typed attribute in one resource and by a map in another.
 func TestAccImageConfigResource_bulkWarnings(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	if err := srv.SetOverride("futureTag", "registry.example.com/old/future:1"); err == nil {
 		t.Fatal("the mock took an override on a field it does not know")
 	}
@@ -155,34 +145,34 @@ func TestAccImageConfigResource_bulkWarnings(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(`images = { futureTag = "`+bulkMirror+`/future:2", mongoTag = "`+mirrorMongo+`" }`)})
-	c.mustRun("init", "-input=false")
-	out := flat(c.mustRun("apply", "-auto-approve"))
-	if want := `The account already overrides images["futureTag"] with "registry.example.com/old/future:1"; this resource now manages it and sets "` + bulkMirror + `/future:2".`; !strings.Contains(out, want) {
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.ImageConfigBody(`images = { futureTag = "`+acctest.BulkMirror+`/future:2", mongoTag = "`+acctest.MirrorMongo+`" }`)})
+	c.MustRun("init", "-input=false")
+	out := acctest.Flat(c.MustRun("apply", "-auto-approve"))
+	if want := `The account already overrides images["futureTag"] with "registry.example.com/old/future:1"; this resource now manages it and sets "` + acctest.BulkMirror + `/future:2".`; !strings.Contains(out, want) {
 		t.Errorf("create output lacks %q:\n%s", want, out)
 	}
 	if err := srv.SetOverride("mongoTag", "registry.example.com/ui/mongo:9"); err != nil {
 		t.Fatal(err)
 	}
-	out = flat(c.mustRun("plan"))
+	out = acctest.Flat(c.MustRun("plan"))
 	for _, want := range []string{
 		`Warning: Image override drifted: images["mongoTag"]`,
-		`The override of images["mongoTag"] was changed outside Terraform to "registry.example.com/ui/mongo:9"; Terraform last applied "` + mirrorMongo + `". This plan sets it to "` + mirrorMongo + `" again.`,
+		`The override of images["mongoTag"] was changed outside Terraform to "registry.example.com/ui/mongo:9"; Terraform last applied "` + acctest.MirrorMongo + `". This plan sets it to "` + acctest.MirrorMongo + `" again.`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("drift plan lacks %q:\n%s", want, out)
 		}
 	}
-	c.mustRun("apply", "-auto-approve")
-	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(`images = { futureTag = "`+bulkMirror+`/future:2", mongoTag = "`+mirrorMongo+`" }`) + `
+	c.MustRun("apply", "-auto-approve")
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.ImageConfigBody(`images = { futureTag = "`+acctest.BulkMirror+`/future:2", mongoTag = "`+acctest.MirrorMongo+`" }`) + `
 resource "harness_dbops_image_config" "typed" {
-  mongo_tag = "` + mirrorMongo + `"
+  mongo_tag = "` + acctest.MirrorMongo + `"
 }
 `})
-	out = flat(c.mustRun("plan"))
+	out = acctest.Flat(c.MustRun("plan"))
 	// Terraform plans the two in either order; the second one planned warns.
-	typedWarns := strings.Contains(out, `This harness_dbops_image_config sets mongo_tag (mongoTag), and another one in this configuration sets it to "`+mirrorMongo+`"`)
-	mapWarns := strings.Contains(out, `This harness_dbops_image_config sets images["mongoTag"], and another one in this configuration sets it to "`+mirrorMongo+`"`)
+	typedWarns := strings.Contains(out, `This harness_dbops_image_config sets mongo_tag (mongoTag), and another one in this configuration sets it to "`+acctest.MirrorMongo+`"`)
+	mapWarns := strings.Contains(out, `This harness_dbops_image_config sets images["mongoTag"], and another one in this configuration sets it to "`+acctest.MirrorMongo+`"`)
 	if strings.Count(out, "Warning: Two image configs manage the same field") != 1 || typedWarns == mapWarns {
 		t.Errorf("a typed and a map resource on one field:\n%s", out)
 	}
@@ -193,21 +183,21 @@ resource "harness_dbops_image_config" "typed" {
 // the default (its plugin or its tool version), another image, or a digest, gets none.
 func TestAccImageConfigResource_upgradeWarning(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": cliProvider(srv) + imageConfigBody(
-		hcl("default_tag", "plugins/drone-liquibase:1.18.0-4.33"),
-		hcl("flyway_default_tag", "plugins/drone-flyway:1.3.0-11.8"),    // newer than the default
-		hcl("git_clone_tag", mirrorGit),                                 // not Harness's path
-		hcl("oracle_tag", "plugins/drone-liquibase:1.18.0-4.34-oracle"), // a newer Liquibase than the default
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.ImageConfigBody(
+		acctest.HCL("default_tag", "plugins/drone-liquibase:1.18.0-4.33"),
+		acctest.HCL("flyway_default_tag", "plugins/drone-flyway:1.3.0-11.8"),    // newer than the default
+		acctest.HCL("git_clone_tag", acctest.MirrorGit),                         // not Harness's path
+		acctest.HCL("oracle_tag", "plugins/drone-liquibase:1.18.0-4.34-oracle"), // a newer Liquibase than the default
 		`images = {`,
-		`  mongoTag   = "`+bulkMirror+`/plugins/drone-liquibase:1.18.0-4.33-mongo"`,
+		`  mongoTag   = "`+acctest.BulkMirror+`/plugins/drone-liquibase:1.18.0-4.33-mongo"`,
 		`  spannerTag = "plugins/drone-liquibase@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"`,
 		`}`,
 	)})
-	c.mustRun("init", "-input=false")
-	c.mustRun("apply", "-auto-approve")
-	if out := c.mustRun("plan"); strings.Contains(out, "Warning") || !strings.Contains(out, "No changes") {
+	c.MustRun("init", "-input=false")
+	c.MustRun("apply", "-auto-approve")
+	if out := c.MustRun("plan"); strings.Contains(out, "Warning") || !strings.Contains(out, "No changes") {
 		t.Fatalf("a plan with nothing to do, before Harness moves a default:\n%s", out)
 	}
 
@@ -220,19 +210,19 @@ func TestAccImageConfigResource_upgradeWarning(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	out := flat(c.mustRun("plan", "-detailed-exitcode"))
+	out := acctest.Flat(c.MustRun("plan", "-detailed-exitcode"))
 	want := `Warning: Harness has moved a default image past a pinned version with harness_dbops_image_config.this, on main.tf line 10, ` +
 		`in resource "harness_dbops_image_config" "this": 10: resource "harness_dbops_image_config" "this" { ` +
 		`Harness's default is a newer version of the image this configuration pins for: ` +
 		`- default_tag (defaultTag) pins version 1.18.0-4.33 (plugins/drone-liquibase:1.18.0-4.33); the Harness default is now version 1.19.0-4.33 (plugins/drone-liquibase:1.19.0-4.33). ` +
-		`- images["mongoTag"] pins version 1.18.0-4.33-mongo (` + bulkMirror + `/plugins/drone-liquibase:1.18.0-4.33-mongo); the Harness default is now version 1.18.0-4.34-mongo (plugins/drone-liquibase:1.18.0-4.34-mongo). ` +
+		`- images["mongoTag"] pins version 1.18.0-4.33-mongo (` + acctest.BulkMirror + `/plugins/drone-liquibase:1.18.0-4.33-mongo); the Harness default is now version 1.18.0-4.34-mongo (plugins/drone-liquibase:1.18.0-4.34-mongo). ` +
 		`To upgrade, make the new version available (copy it to your mirror, if you use one) and change the pin in a reviewed plan. This warning shows on every plan until then.`
 	if !strings.Contains(out, want) || strings.Count(out, "Warning:") != 1 || !strings.Contains(out, "No changes") {
 		t.Errorf("after Harness moved the defaults, the plan:\n%s\nwant the one warning:\n%s", out, want)
 	}
 	// Budget: a plan reads the defaults once at most, whatever it compares.
 	srv.ResetRequests()
-	c.mustRun("plan", "-refresh=false")
+	c.MustRun("plan", "-refresh=false")
 	if n := srv.RouteCount(mockserver.RouteGetDefaultConfig); n != 1 {
 		t.Errorf("a plan read the defaults %d times, want 1", n)
 	}
@@ -242,12 +232,12 @@ func TestAccImageConfigResource_upgradeWarning(t *testing.T) {
 // refresh is one call; import "images,exclusive" gives the same state; destroy deletes
 // every override.
 func TestAccImageConfigResource_bulkExclusive(t *testing.T) {
-	srv := newAccTestServer(t)
-	cfg := imageConfig(srv, "exclusive = true", `images = { defaultTag = "`+mirrorLiquibase+`" }`)
+	srv := acctest.NewServer(t)
+	cfg := acctest.ImageConfig(srv, "exclusive = true", `images = { defaultTag = "`+acctest.MirrorLiquibase+`" }`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(noOverridesOn(srv),
-			routeCountIs(srv, mockserver.RouteDeleteConfig, 1)),
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(acctest.NoOverridesOn(srv),
+			acctest.RouteCounts(srv, map[string]int{mockserver.RouteDeleteConfig: 1})),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
@@ -256,7 +246,7 @@ func TestAccImageConfigResource_bulkExclusive(t *testing.T) {
 					}
 				},
 				Config: cfg,
-				Check:  overridesAreNow(srv, func() map[string]string { return map[string]string{"defaultTag": mirrorLiquibase} }),
+				Check:  overridesAreNow(srv, func() map[string]string { return map[string]string{"defaultTag": acctest.MirrorLiquibase} }),
 			},
 			{
 				PreConfig: func() {
@@ -267,17 +257,17 @@ func TestAccImageConfigResource_bulkExclusive(t *testing.T) {
 				},
 				RefreshState: true,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRouteCounts(srv, map[string]int{mockserver.RouteGetCustomerConfig: 1}),
-					resource.TestCheckResourceAttr(imageConfigAddr, "unmanaged_overrides.oracleTag", "registry.example.com/ui/oracle:1"),
+					acctest.RouteCounts(srv, map[string]int{mockserver.RouteGetCustomerConfig: 1}),
+					resource.TestCheckResourceAttr(acctest.ImageConfigAddr, "unmanaged_overrides.oracleTag", "registry.example.com/ui/oracle:1"),
 				),
 				ExpectNonEmptyPlan: true,
 			},
 			{
 				Config: cfg,
-				Check:  overridesAreNow(srv, func() map[string]string { return map[string]string{"defaultTag": mirrorLiquibase} }),
+				Check:  overridesAreNow(srv, func() map[string]string { return map[string]string{"defaultTag": acctest.MirrorLiquibase} }),
 			},
 			{
-				ResourceName:      imageConfigAddr,
+				ResourceName:      acctest.ImageConfigAddr,
 				ImportState:       true,
 				ImportStateId:     "images,exclusive",
 				ImportStateVerify: true,

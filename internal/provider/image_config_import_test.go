@@ -9,18 +9,20 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 )
 
 func TestAccImageConfigResource_import(t *testing.T) {
-	srv := newAccTestServer(t)
-	cfg := imageConfig(srv, hcl("default_tag", mirrorLiquibase), hcl("mongo_tag", mirrorMongo))
+	srv := acctest.NewServer(t)
+	cfg := acctest.ImageConfig(srv, acctest.HCL("default_tag", acctest.MirrorLiquibase), acctest.HCL("mongo_tag", acctest.MirrorMongo))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             noOverridesOn(srv, "defaultTag", "mongoTag"),
+		CheckDestroy:             acctest.NoOverridesOn(srv, "defaultTag", "mongoTag"),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
-				ResourceName:      imageConfigAddr,
+				ResourceName:      acctest.ImageConfigAddr,
 				ImportState:       true,
 				ImportStateKind:   resource.ImportCommandWithID,
 				ImportStateId:     "default_tag,mongo_tag",
@@ -28,36 +30,36 @@ func TestAccImageConfigResource_import(t *testing.T) {
 			},
 			{
 				// API names are accepted too.
-				ResourceName:      imageConfigAddr,
+				ResourceName:      acctest.ImageConfigAddr,
 				ImportState:       true,
 				ImportStateKind:   resource.ImportCommandWithID,
 				ImportStateId:     "defaultTag, mongoTag",
 				ImportStateVerify: true,
 			},
 			{
-				ResourceName:    imageConfigAddr,
+				ResourceName:    acctest.ImageConfigAddr,
 				Config:          cfg,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
 				ImportStateId:   "default_tag,mongo_tag",
 				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(imageConfigAddr, plancheck.ResourceActionNoop)},
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.ImageConfigAddr, plancheck.ResourceActionNoop)},
 				},
 			},
 			{
-				ResourceName:  imageConfigAddr,
+				ResourceName:  acctest.ImageConfigAddr,
 				ImportState:   true,
 				ImportStateId: "default_tag,latest_tag",
 				ExpectError:   regexp.MustCompile(`(?s)unknown field "latest_tag".*Known fields: artifactory_tag,\s+big_query_tag`),
 			},
 			{
-				ResourceName:  imageConfigAddr,
+				ResourceName:  acctest.ImageConfigAddr,
 				ImportState:   true,
 				ImportStateId: "mongo_tag,mongoTag",
 				ExpectError:   regexp.MustCompile(`"mongoTag" is listed twice`),
 			},
 			{
-				ResourceName:  imageConfigAddr,
+				ResourceName:  acctest.ImageConfigAddr,
 				ImportState:   true,
 				ImportStateId: " ",
 				ExpectError:   regexp.MustCompile(`the import ID is empty`),
@@ -181,29 +183,29 @@ func FuzzParseImageImportID(f *testing.F) {
 // generates a configuration that applies with nothing to change.
 func TestAccImageConfigResource_importGeneratesConfig(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
-	for f, v := range map[string]string{"defaultTag": mirrorLiquibase, "gitCloneTag": mirrorGit} {
+	srv := acctest.NewServer(t)
+	for f, v := range map[string]string{"defaultTag": acctest.MirrorLiquibase, "gitCloneTag": acctest.MirrorGit} {
 		if err := srv.SetOverride(f, v); err != nil {
 			t.Fatal(err)
 		}
 	}
 	c := newTFCLI(t)
 	importBlock := func(id string) string {
-		return cliProvider(srv) + "import {\n  to = harness_dbops_image_config.imported\n  id = \"" + id + "\"\n}\n"
+		return acctest.CLIProvider(srv) + "import {\n  to = harness_dbops_image_config.imported\n  id = \"" + id + "\"\n}\n"
 	}
-	c.write(map[string]string{"main.tf": importBlock("default_tag,mongo_tag")})
-	out := flat(c.mustFail("plan", "-generate-config-out=generated.tf"))
+	c.Write(map[string]string{"main.tf": importBlock("default_tag,mongo_tag")})
+	out := acctest.Flat(c.MustFail("plan", "-generate-config-out=generated.tf"))
 	if want := "Error: Nothing to import for some fields The account has no override on mongo_tag (mongoTag): it uses the Harness default, " +
 		"so there is nothing to manage. Import only fields that have an override (now: default_tag, git_clone_tag)"; !strings.Contains(out, want) {
 		t.Fatalf("import of a field without override:\n%s\nwant %q", out, want)
 	}
-	c.write(map[string]string{"main.tf": importBlock("default_tag,git_clone_tag")})
-	c.mustRun("plan", "-generate-config-out=generated.tf")
-	c.mustRun("apply", "-auto-approve")
-	if out := c.mustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
+	c.Write(map[string]string{"main.tf": importBlock("default_tag,git_clone_tag")})
+	c.MustRun("plan", "-generate-config-out=generated.tf")
+	c.MustRun("apply", "-auto-approve")
+	if out := c.MustRun("plan", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
 		t.Fatalf("the generated configuration is not stable:\n%s", out)
 	}
-	if got := srv.Overrides(); len(got) != 2 || got["defaultTag"] != mirrorLiquibase {
+	if got := srv.Overrides(); len(got) != 2 || got["defaultTag"] != acctest.MirrorLiquibase {
 		t.Fatalf("overrides after the import: %v", got)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 )
 
 const digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -16,7 +18,7 @@ const digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef012345678
 func TestAccFunctions(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsCLI("provider functions", "1.8.0", "1.7.0")},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.NeedsCLI("provider functions", "1.8.0", "1.7.0")},
 		Steps: []resource.TestStep{
 			{
 				Config: `
@@ -63,15 +65,15 @@ output "rehosted" {
 			},
 			{
 				Config:      `output "x" { value = provider::harness::parse_image("plugins/Drone:1") }`,
-				ExpectError: errorText(`Invalid value for "ref" parameter: "plugins/Drone:1" is not an image reference`),
+				ExpectError: acctest.ErrorText(`Invalid value for "ref" parameter: "plugins/Drone:1" is not an image reference`),
 			},
 			{
 				Config:      `output "x" { value = provider::harness::rehost_image("plugins/drone-git:1", "https://registry.example.com") }`,
-				ExpectError: errorText(`Invalid value for "registry" parameter: "https://registry.example.com" has a scheme`),
+				ExpectError: acctest.ErrorText(`Invalid value for "registry" parameter: "https://registry.example.com" has a scheme`),
 			},
 			{
 				Config:      `output "x" { value = provider::harness::rehost_image(" plugins/drone-git:1", "registry.example.com") }`,
-				ExpectError: errorText(`Invalid value for "ref" parameter: " plugins/drone-git:1" has leading or trailing white space`),
+				ExpectError: acctest.ErrorText(`Invalid value for "ref" parameter: " plugins/drone-git:1" has leading or trailing white space`),
 			},
 		},
 	})

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-log/tfsdklog"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/client"
 )
 
@@ -77,7 +78,7 @@ func BenchmarkDBInstanceModel(b *testing.B) {
 
 // The image config manages 2 of the 17 fields; the account has 3 overrides.
 func BenchmarkImageConfigModel(b *testing.B) {
-	overrides := client.ExecutionConfig{"defaultTag": mirrorLiquibase, "gitCloneTag": mirrorGit, "mongoTag": mirrorMongo}
+	overrides := client.ExecutionConfig{"defaultTag": acctest.MirrorLiquibase, "gitCloneTag": acctest.MirrorGit, "mongoTag": acctest.MirrorMongo}
 	b.Run("fromAPI", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -86,7 +87,7 @@ func BenchmarkImageConfigModel(b *testing.B) {
 		}
 	})
 	b.Run("toAPI", func(b *testing.B) {
-		m := model(false, map[string]string{"defaultTag": mirrorLiquibase, "gitCloneTag": mirrorGit})
+		m := model(false, map[string]string{"defaultTag": acctest.MirrorLiquibase, "gitCloneTag": acctest.MirrorGit})
 		b.ReportAllocs()
 		for b.Loop() {
 			if len(m.toAPI()) != 2 {

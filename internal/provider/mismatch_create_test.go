@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -14,16 +15,16 @@ import (
 // "inconsistent result" from Terraform.
 func TestAccMismatch_instanceCreate(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
-	c.write(map[string]string{"main.tf": ordersConfig(srv, "", `"orders"`, "context = \"dev\"\n  tags = { team = \"data\" }")})
-	c.mustRun("apply", "-auto-approve", "-target=harness_dbops_db_schema.orders")
+	c.Write(map[string]string{"main.tf": acctest.OrdersConfig(srv, "", `"orders"`, "context = \"dev\"\n  tags = { team = \"data\" }")})
+	c.MustRun("apply", "-auto-approve", "-target=harness_dbops_db_schema.orders")
 
 	// Harness stores the instance, and answers with another context and no tags.
 	srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateInstance, HandleFirst: true, Status: 201, Times: 1, ContentType: "application/json",
 		Body: `{"identifier": "dev", "name": "Dev", "connector": "jdbc_dev", "branch": "main", "context": "staging",
 			"schemaIdentifier": "orders", "created": 1761122195, "updated": 1761122195}`})
-	out := flat(c.mustFail("apply", "-auto-approve"))
+	out := acctest.Flat(c.MustFail("apply", "-auto-approve"))
 	for _, want := range []string{
 		"Error: Harness did not apply context",
 		`The configuration sets context of DB instance "dev" of schema "orders" in org "default", project "p" to "dev", but Harness answered "staging".`,
@@ -38,7 +39,7 @@ func TestAccMismatch_instanceCreate(t *testing.T) {
 	if strings.Contains(out, "inconsistent result") {
 		t.Errorf("Terraform reported an inconsistent result:\n%s", out)
 	}
-	inst := c.showState()["harness_dbops_db_instance.dev"].Values
+	inst := c.ShowState()["harness_dbops_db_instance.dev"].Values
 	if tags, _ := inst["tags"].(map[string]any); inst["context"] != "staging" || len(tags) != 0 {
 		t.Errorf("state context = %v, tags = %v; want Harness's answer: \"staging\", no tags", inst["context"], inst["tags"])
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -31,15 +32,15 @@ func TestAttributePath(t *testing.T) {
 // inconsistent result. Once Harness applies the change, the next apply succeeds.
 func TestAccMismatch_harnessKeepsAValue(t *testing.T) {
 	t.Parallel()
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	c := newTFCLI(t)
 	// The instance names its schema as a string, so that both updates run although one fails.
 	cfg := func(instanceExtra, schemaExtra string) string {
-		return ordersConfig(srv, schemaExtra, `"orders"`, instanceExtra)
+		return acctest.OrdersConfig(srv, schemaExtra, `"orders"`, instanceExtra)
 	}
-	c.write(map[string]string{"main.tf": cfg(`context = "dev"`, `service = "orders_svc"`)})
-	c.mustRun("apply", "-auto-approve", "-target=harness_dbops_db_schema.orders")
-	c.mustRun("apply", "-auto-approve")
+	c.Write(map[string]string{"main.tf": cfg(`context = "dev"`, `service = "orders_svc"`)})
+	c.MustRun("apply", "-auto-approve", "-target=harness_dbops_db_schema.orders")
+	c.MustRun("apply", "-auto-approve")
 
 	// Harness answers each PUT with the entity unchanged: it keeps what was cleared.
 	inst, _ := srv.Instance("default", "p", "orders", "dev")
@@ -51,8 +52,8 @@ func TestAccMismatch_harnessKeepsAValue(t *testing.T) {
 		}
 		srv.AddFault(mockserver.Fault{Route: route, Status: 200, Body: string(b), ContentType: "application/json", Times: 1})
 	}
-	c.write(map[string]string{"main.tf": cfg("", "")})
-	out := c.mustFail("apply", "-auto-approve")
+	c.Write(map[string]string{"main.tf": cfg("", "")})
+	out := c.MustFail("apply", "-auto-approve")
 	for _, want := range []string{
 		"Error: Harness did not apply context",
 		`The configuration removes context from DB instance "dev" of schema "orders" in org "default", project "p", but Harness still holds "dev"`,
@@ -60,14 +61,14 @@ func TestAccMismatch_harnessKeepsAValue(t *testing.T) {
 		`The configuration removes service from DB schema "orders" in org "default", project "p", but Harness still holds "orders_svc"`,
 		"Change it in the Harness UI and run terraform apply again",
 	} {
-		if !strings.Contains(flat(out), want) {
+		if !strings.Contains(acctest.Flat(out), want) {
 			t.Errorf("the apply output lacks %q:\n%s", want, out)
 		}
 	}
 	if strings.Contains(out, "inconsistent result") {
 		t.Errorf("Terraform reported an inconsistent result:\n%s", out)
 	}
-	st := c.showState()
+	st := c.ShowState()
 	if got := st["harness_dbops_db_instance.dev"].Values["context"]; got != "dev" {
 		t.Errorf("state context = %v, want Harness's \"dev\"", got)
 	}
@@ -76,14 +77,14 @@ func TestAccMismatch_harnessKeepsAValue(t *testing.T) {
 	}
 
 	// The faults are spent: Harness now applies the change.
-	c.mustRun("apply", "-auto-approve")
+	c.MustRun("apply", "-auto-approve")
 	if in, _ := srv.Instance("default", "p", "orders", "dev"); in.Context != "" {
 		t.Errorf("context after the second apply: %q", in.Context)
 	}
 	if sc, _ := srv.Schema("default", "p", "orders"); sc.Service != "" {
 		t.Errorf("service after the second apply: %q", sc.Service)
 	}
-	if out := c.mustRun("plan"); !strings.Contains(out, "No changes") {
+	if out := c.MustRun("plan"); !strings.Contains(out, "No changes") {
 		t.Errorf("plan after the repair:\n%s", out)
 	}
 }

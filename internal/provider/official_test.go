@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -36,25 +37,25 @@ func (officialStandIn) DataSources(context.Context) []func() datasource.DataSour
 // a configuration with this provider alone does, fails: the official provider has no
 // such function.
 func TestAccProviderNextToOfficial(t *testing.T) { // not parallel: the provider, served here, reads its settings from this process's environment
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	t.Setenv(envEndpoint, srv.URL+"/gateway")
 	t.Setenv(envAccountID, srv.AccountID)
 	t.Setenv(envAPIKey, srv.APIKey)
-	host := strings.TrimSuffix(testProviderAddress(), "/hashicorp/harness")
-	c := newTFCLIServing(t, map[string]func() tfprotov6.ProviderServer{
+	host := strings.TrimSuffix(acctest.ProviderAddress(), "/hashicorp/harness")
+	c := acctest.NewTFCLIServing(t, map[string]func() tfprotov6.ProviderServer{
 		host + "/dbdevops/harness": ProtocolServer("test", true),
 		host + "/harness/harness":  providerserver.NewProtocol6(officialStandIn{}),
 	})
-	example := readExample(t, "provider/provider-with-official.tf")
+	example := acctest.ReadExample(t, "provider/provider-with-official.tf")
 
-	c.write(map[string]string{"main.tf": example})
-	c.mustRun("init", "-input=false")
-	c.mustRun("apply", "-auto-approve")
+	c.Write(map[string]string{"main.tf": example})
+	c.MustRun("init", "-input=false")
+	c.MustRun("apply", "-auto-approve")
 	want := map[string]string{}
 	for f, img := range mockserver.DefaultImages() {
 		want[f] = "registry.example.com/harness-mirror/" + img
 	}
-	if err := sameMap("overrides", srv.Overrides(), want); err != nil {
+	if err := acctest.SameMap("overrides", srv.Overrides(), want); err != nil {
 		t.Fatal(err)
 	}
 
@@ -62,8 +63,8 @@ func TestAccProviderNextToOfficial(t *testing.T) { // not parallel: the provider
 	if wrong == example {
 		t.Fatal("the example calls no function by this provider's local name")
 	}
-	c.write(map[string]string{"main.tf": wrong})
-	out := flat(c.mustFail("plan"))
+	c.Write(map[string]string{"main.tf": wrong})
+	out := acctest.Flat(c.MustFail("plan"))
 	t.Logf("the plan with provider::harness::rehost_image: %s", out)
 	if !strings.Contains(out, "provider::harness::rehost_image") ||
 		!strings.Contains(out, "Unknown provider function") && !strings.Contains(out, "Function not found in provider") { // Terraform, OpenTofu

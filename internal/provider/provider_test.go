@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -165,7 +166,7 @@ func TestRetryWaitValidation(t *testing.T) {
 // A plan that only creates (so reads nothing) fails on a wrong key, naming the setting
 // to check, instead of passing and failing at apply.
 func TestAccProvider_rejectedKey(t *testing.T) {
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -176,11 +177,11 @@ provider "harness" {
   api_key    = "not-the-key"
 }
 resource "harness_dbops_image_config" "this" {
-  default_tag = "` + mirrorLiquibase + `"
+  default_tag = "` + acctest.MirrorLiquibase + `"
 }
 `,
 			PlanOnly:    true,
-			ExpectError: inOrder("Cannot use Harness with these settings", "401 Unauthorized", "Check api_key, or the HARNESS_PLATFORM_API_KEY environment variable."),
+			ExpectError: acctest.InOrder("Cannot use Harness with these settings", "401 Unauthorized", "Check api_key, or the HARNESS_PLATFORM_API_KEY environment variable."),
 		}},
 	})
 	if len(srv.Overrides()) != 0 {
@@ -237,7 +238,7 @@ data "harness_dbops_default_images" "this" {}
 // plain-HTTP endpoint off the loopback is a warning: the key would travel in clear.
 func TestConfigureChecksAccess(t *testing.T) {
 	t.Setenv(envSkipCheck, "")
-	srv := newAccTestServer(t)
+	srv := acctest.NewServer(t)
 	html := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		_, _ = w.Write([]byte("<html><title>Welcome to nginx!</title></html>"))

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -46,17 +47,17 @@ func newBenchProvider(b *testing.B) *benchProvider {
 // seed stores one schema with one instance, and two image overrides, in the mock.
 func (p *benchProvider) seed(b *testing.B) {
 	b.Helper()
-	p.mock.PutSchema(dbTestOrg, dbTestProject, mockserver.Schema{
+	p.mock.PutSchema(acctest.DBTestOrg, acctest.DBTestProject, mockserver.Schema{
 		Identifier: "orders", Name: "Orders", Tags: map[string]string{"team": "payments"},
 		Changelog: &mockserver.Changelog{Connector: "account.github", Repo: "db", Location: "changelog.yaml"},
 	})
-	if err := p.mock.PutInstance(dbTestOrg, dbTestProject, "orders", mockserver.Instance{
+	if err := p.mock.PutInstance(acctest.DBTestOrg, acctest.DBTestProject, "orders", mockserver.Instance{
 		Identifier: "prod", Name: "Prod", Connector: "org.jdbc_pg", Branch: "main",
 		Tags: map[string]string{"env": "prod"}, SubstituteProperties: map[string]string{"DB_NAME": "orders"},
 	}); err != nil {
 		b.Fatal(err)
 	}
-	for field, v := range map[string]string{"defaultTag": mirrorLiquibase, "gitCloneTag": mirrorGit} {
+	for field, v := range map[string]string{"defaultTag": acctest.MirrorLiquibase, "gitCloneTag": acctest.MirrorGit} {
 		if err := p.mock.SetOverride(field, v); err != nil {
 			b.Fatal(err)
 		}
@@ -67,7 +68,7 @@ func (p *benchProvider) seed(b *testing.B) {
 // identifies it, everything else null (image config: the managed fields set).
 func (p *benchProvider) importedState(typeName string) tftypes.Value {
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
-	set := map[string]tftypes.Value{"org_id": str(dbTestOrg), "project_id": str(dbTestProject)}
+	set := map[string]tftypes.Value{"org_id": str(acctest.DBTestOrg), "project_id": str(acctest.DBTestProject)}
 	switch typeName {
 	case "harness_dbops_db_schema":
 		set["identifier"] = str("orders")

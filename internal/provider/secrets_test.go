@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 
+	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
 	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
@@ -42,18 +43,18 @@ func TestAccSecrets_apiKeyNeverLeaks(t *testing.T) { // not parallel: it sets TF
 	for _, tt := range []struct {
 		name     string
 		provider string // how the provider block gets the key
-		env      func(t *testing.T, c *tfCLI, key string)
+		env      func(t *testing.T, c *acctest.TFCLI, key string)
 	}{
-		{"environment variable", "", func(t *testing.T, _ *tfCLI, key string) { t.Setenv(envAPIKey, key) }},
+		{"environment variable", "", func(t *testing.T, _ *acctest.TFCLI, key string) { t.Setenv(envAPIKey, key) }},
 		{"ephemeral variable", `
 variable "harness_api_key" {
   type      = string
   ephemeral = true
 }
-`, func(_ *testing.T, c *tfCLI, key string) { c.env = append(c.env, "TF_VAR_harness_api_key="+key) }},
+`, func(_ *testing.T, c *acctest.TFCLI, key string) { c.AddEnv("TF_VAR_harness_api_key=" + key) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newAccTestServer(t)
+			srv := acctest.NewServer(t)
 			keyArg := ""
 			if tt.provider != "" {
 				keyArg = "  api_key = var.harness_api_key\n"
@@ -72,7 +73,7 @@ provider "harness" {
 	}
 }
 
-func testKeyNeverLeaks(t *testing.T, srv *mockserver.TestServer, providerBlock string, setKey func(*testing.T, *tfCLI, string)) {
+func testKeyNeverLeaks(t *testing.T, srv *mockserver.TestServer, providerBlock string, setKey func(*testing.T, *acctest.TFCLI, string)) {
 	key := srv.APIKey
 	logPath := filepath.Join(t.TempDir(), "trace.log")
 	t.Setenv("TF_LOG", "TRACE")
@@ -81,7 +82,7 @@ func testKeyNeverLeaks(t *testing.T, srv *mockserver.TestServer, providerBlock s
 	t.Setenv("TF_ACC_LOG_PATH", "")
 	t.Setenv(envAPIKey, "")
 	c := newTFCLI(t)
-	c.env = append(c.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)
+	c.AddEnv("TF_LOG=TRACE", "TF_LOG_PATH="+logPath)
 	setKey(t, c, key)
 
 	config := func(instanceName string) map[string]string {
@@ -92,7 +93,7 @@ resource "harness_dbops_db_schema" "main" {
   org_id     = "default"
   project_id = "p"
   identifier = "main"
-  name       = "Main"` + okSource + `
+  name       = "Main"` + acctest.OKSource + `
 }
 
 resource "harness_dbops_db_instance" "pg" {
@@ -106,7 +107,7 @@ resource "harness_dbops_db_instance" "pg" {
 }
 
 resource "harness_dbops_image_config" "this" {
-  default_tag = "` + mirrorLiquibase + `"
+  default_tag = "` + acctest.MirrorLiquibase + `"
 }
 
 output "default_images" {
@@ -120,30 +121,30 @@ output "default_images" {
 		return text
 	}
 
-	c.write(config("Postgres"))
-	keep("init", c.mustRun("init", "-input=false"))
-	plan := keep("plan", c.mustRun("plan", "-input=false", "-out=tfplan"))
-	keep("show plan", c.mustRun("show", "tfplan"))
-	keep("show -json plan", c.mustRun("show", "-json", "tfplan"))
-	keep("apply", c.mustRun("apply", "-input=false", "tfplan"))
-	keep("show -json state", c.mustRun("show", "-json"))
-	state, err := os.ReadFile(filepath.Join(c.dir, "terraform.tfstate"))
+	c.Write(config("Postgres"))
+	keep("init", c.MustRun("init", "-input=false"))
+	plan := keep("plan", c.MustRun("plan", "-input=false", "-out=tfplan"))
+	keep("show plan", c.MustRun("show", "tfplan"))
+	keep("show -json plan", c.MustRun("show", "-json", "tfplan"))
+	keep("apply", c.MustRun("apply", "-input=false", "tfplan"))
+	keep("show -json state", c.MustRun("show", "-json"))
+	state, err := os.ReadFile(filepath.Join(c.Dir(), "terraform.tfstate"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	keep("state file", string(state))
-	keep("output", c.mustRun("output", "-json"))
+	keep("output", c.MustRun("output", "-json"))
 
 	// A proxy answers a read with a debug page that lists the request headers, and the
 	// server refuses an update with a message that quotes the key.
 	srv.AddFault(mockserver.Fault{Route: mockserver.RouteGetSchema, Status: 502,
 		Body: "<html><title>Upstream error</title><body><pre>GET /v1/... x-api-key: " + key + "</pre></body></html>"})
-	c.write(config("Postgres 17"))
-	failedRead := keep("failed plan", c.mustFail("apply", "-input=false", "-auto-approve"))
+	c.Write(config("Postgres 17"))
+	failedRead := keep("failed plan", c.MustFail("apply", "-input=false", "-auto-approve"))
 	srv.ClearFaults()
 	srv.AddFault(mockserver.Fault{Route: mockserver.RouteUpdateInstance, Status: 400,
 		Message: "invalid request: the key " + key + " may not rename instances"})
-	failedUpdate := keep("failed update", c.mustFail("apply", "-input=false", "-auto-approve"))
+	failedUpdate := keep("failed update", c.MustFail("apply", "-input=false", "-auto-approve"))
 	srv.ClearFaults()
 
 	logText, err := os.ReadFile(logPath)
@@ -175,7 +176,7 @@ output "default_images" {
 		&plan:         {"harness_dbops_db_schema.main will be created", "harness_dbops_image_config.this will be created"},
 	} {
 		for _, w := range want {
-			if !strings.Contains(flat(*out), w) {
+			if !strings.Contains(acctest.Flat(*out), w) {
 				t.Errorf("the output lacks %q:\n%s", w, *out)
 			}
 		}
