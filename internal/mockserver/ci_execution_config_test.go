@@ -3,6 +3,7 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"strings"
@@ -336,5 +337,38 @@ func TestCIFaultsAndLog(t *testing.T) {
 	}
 	if reqs[0].Fault != "status=503" || reqs[0].Route != RouteCIUpdateConfig {
 		t.Errorf("the faulted request: %+v", reqs[0])
+	}
+}
+
+// Concurrent CI calls, hooks and snapshots are safe (run with -race) and lose nothing.
+func TestCIConcurrency(t *testing.T) {
+	t.Parallel()
+	ts := NewTestServer(t)
+	const n = 20
+	done := make(chan error, 3*n)
+	for i := range n {
+		infra := CIInfras()[i%2]
+		field := fmt.Sprintf("addedTag%d", i)
+		go func() {
+			if err := ts.SetCIDefault(infra, field, "d:1"); err != nil {
+				done <- err
+				return
+			}
+			r, err := send(ts, "POST", ciUpdate+ciQ(infra), fmt.Sprintf(`[{"field":%q,"value":"o:1"}]`, field))
+			if err == nil && r.status != 200 {
+				err = fmt.Errorf("update %s: %d %s", field, r.status, r.body)
+			}
+			done <- err
+		}()
+		go func() { _, err := send(ts, "GET", ciCustomer+ciQ(infra)+"&overridesOnly=false", nil); done <- err }()
+		go func() { _ = ts.Snapshot(); done <- nil }()
+	}
+	for range 3 * n {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if k8, vm := ts.CIOverrides("K8"), ts.CIOverrides("VM"); len(k8) != n/2 || len(vm) != n/2 {
+		t.Fatalf("overrides K8 %d, VM %d; want %d each", len(k8), len(vm), n/2)
 	}
 }
