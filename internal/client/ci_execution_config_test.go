@@ -144,6 +144,20 @@ func TestCIBase(t *testing.T) {
 	}
 }
 
+// answering is a client with one retry against a server that answers body with 200
+// to every call, counting them in n; offContract says why body is outside the contract,
+// "" when it is not.
+func answering(t *testing.T, body, offContractWhy string, n *atomic.Int32) *Client {
+	t.Helper()
+	return newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		if offContractWhy != "" {
+			offContract(w, offContractWhy)
+		}
+		jsonReply(w, 200, body)
+	}), func(cfg *Config) { cfg.MaxRetries = 1 })
+}
+
 // Answers are checked, not trusted: the envelope must be the CI API's, with status
 // SUCCESS; no data is no override only where the docs say so; values that are not
 // strings are no images, and named.
@@ -182,13 +196,7 @@ func TestCIAnswers(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var n atomic.Int32
-			c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				n.Add(1)
-				if tt.offContract != "" {
-					offContract(w, tt.offContract)
-				}
-				jsonReply(w, 200, tt.body)
-			}), func(cfg *Config) { cfg.MaxRetries = 1 })
+			c := answering(t, tt.body, tt.offContract, &n)
 			got, err := tt.read(c)
 			if tt.wantErr != "" {
 				var de *DecodeError
@@ -245,13 +253,7 @@ func TestCIWriteAnswers(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var n atomic.Int32
-			c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				n.Add(1)
-				if tt.offContract != "" {
-					offContract(w, tt.offContract)
-				}
-				jsonReply(w, 200, tt.body)
-			}), func(cfg *Config) { cfg.MaxRetries = 1 })
+			c := answering(t, tt.body, tt.offContract, &n)
 			err := c.UpdateCIConfig(context.Background(), CIInfraK8, []ConfigOperation{{Field: "addonTag", Value: "m/a:1"}})
 			if (err == nil) != (tt.wantErr == "") || err != nil && !strings.Contains(err.Error(), tt.wantErr) || n.Load() != tt.attempts {
 				t.Fatalf("err = %v after %d attempts, want %q after %d", err, n.Load(), tt.wantErr, tt.attempts)

@@ -134,7 +134,8 @@ func (c *ciConfig) ciField(infra, field string) error {
 		return nil
 	}
 	// harness-core's words (CIExecutionConfigService.setK8Field), and the fields there are.
-	return fmt.Errorf("Field %s does not exist for infra type: %s; its fields: %s", field, infra, strings.Join(slices.Sorted(maps.Keys(c.defaults)), ", "))
+	return fmt.Errorf("Field %s does not exist for infra type: %s; its fields: %s", //nolint:staticcheck // Harness's words, capital included
+		field, infra, strings.Join(slices.Sorted(maps.Keys(c.defaults)), ", "))
 }
 
 // withCI runs f on infra's config under the store lock.
@@ -308,26 +309,13 @@ func (s *Server) handleCIGetCustomerConfig(w http.ResponseWriter, r *http.Reques
 	if infra == "" {
 		return
 	}
-	only := true
-	if v := r.URL.Query().Get("overridesOnly"); v != "" {
-		switch strings.ToLower(v) {
-		case "true":
-		case "false":
-			only = false
-		default:
-			writeNGError(w, http.StatusBadRequest, fmt.Sprintf("overridesOnly=%q is invalid: use true or false", v))
-			return
-		}
+	only, err := overridesOnly(r)
+	if err != nil {
+		writeNGError(w, http.StatusBadRequest, err.Error())
+		return
 	}
 	var out map[string]string
-	_ = s.withCI(infra, func(c *ciConfig) error {
-		out = maps.Clone(c.overrides)
-		if !only {
-			out = maps.Clone(c.defaults)
-			maps.Copy(out, c.overrides)
-		}
-		return nil
-	})
+	_ = s.withCI(infra, func(c *ciConfig) error { out = customerImages(c.defaults, c.overrides, only); return nil })
 	writeNG(w, http.StatusOK, out)
 }
 

@@ -270,7 +270,9 @@ func TestCIAuth(t *testing.T) {
 func TestCIHooks(t *testing.T) {
 	t.Parallel()
 	ts := NewTestServer(t)
-	hook := func(method, path string, body any) resp { return call(t, ts, method, path, body, noHeader("x-api-key")) }
+	hook := func(method, path string, body any) resp {
+		return call(t, ts, method, path, body, noHeader("x-api-key"))
+	}
 	r := hook("PUT", "/_mock/ci/execution-config/K8/defaults/liteEngineTag", `{"value":"harness/ci-lite-engine:1.17.0"}`)
 	expect(t, r, 200)
 	expect(t, hook("PUT", "/_mock/ci/execution-config/VM/defaults/dockerLayerCacheTag", `{"value":"harness/dlc:1"}`), 200)
