@@ -77,10 +77,12 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		_, _ = fmt.Fprintf(fs.Output(), `Usage: harness-dbops-mock [flags]
 
 Serves a stateful fake of the Harness Database DevOps API at /, /gateway, /dbops
-and /gateway/dbops (point the provider's endpoint at http://HOST:PORT/gateway). With no flags it
+and /gateway/dbops (point the provider's endpoint at http://HOST:PORT/gateway), and
+of Harness CI's execution config (/ci/...) at / and /gateway. With no flags it
 listens on 127.0.0.1:8080 for account %q with API key %q.
 Test hooks (no API key) live under /_mock/ (GET /_mock lists them): readiness
-(GET /_mock/ready), state, execution-config overrides and defaults, PATCH/DELETE
+(GET /_mock/ready), state, execution-config overrides and defaults (DB DevOps and
+CI), PATCH/DELETE
 of schemas and instances, requests, faults, contract violations (with -validate)
 and the contract itself (GET /_mock/contract).
 

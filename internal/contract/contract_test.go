@@ -15,7 +15,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// The 16 routes the mock serves (internal/mockserver Route* constants use the same form).
+// The 16 DB DevOps routes the mock serves (internal/mockserver Route* constants use the
+// same form); ciRoutes are the CI execution config's.
 const (
 	rDeleteConfig    = "DELETE /v1/dbops/execution-config"
 	rDefaultConfig   = "GET /v1/dbops/execution-config/get-default-config"
@@ -42,11 +43,13 @@ const (
 	identifierRegexp = `^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$`
 )
 
-var allRoutes = []string{
+var dbopsRoutes = []string{
 	rDeleteConfig, rDefaultConfig, rCustomerConfig, rUpdateConfig, rResetConfig,
 	rListSchemas, rCreateSchema, rOverview, rGetSchema, rUpdateSchema, rDeleteSchema,
 	rCreateInstance, rGetInstance, rUpdateInstance, rDeleteInstance, rListInstances,
 }
+
+var allRoutes = slices.Concat(dbopsRoutes, ciRoutes)
 
 func newValidator(t testing.TB) *Validator {
 	t.Helper()
@@ -85,14 +88,19 @@ func TestDocumentLoadsAndDescribesEveryRoute(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("operations in the contract:\n got %q\nwant %q", got, want)
 	}
-	// Every route is reachable through the router, with or without a prefix.
+	// Every route is reachable through the router, with or without a prefix; the CI
+	// routes behind /gateway only: the /dbops prefixes lead to the DB DevOps service.
 	for _, route := range allRoutes {
 		method, path, _ := strings.Cut(route, " ")
 		concrete := strings.NewReplacer("{org}", "o", "{project}", "p", "{dbschema}", "s", "{dbinstance}", "i").Replace(path)
 		for _, prefix := range []string{"", "/gateway", "/dbops", "/gateway/dbops"} {
 			ex, miss := v.find(method, prefix+concrete, nil, reqHeader(), nil)
-			if ex == nil || ex.name != route {
+			served := !slices.Contains(ciRoutes, route) || !strings.HasSuffix(prefix, "/dbops")
+			if served && (ex == nil || ex.name != route) {
 				t.Errorf("%s %s%s: matched %v (%s), want %s", method, prefix, concrete, ex != nil && ex.name != "", miss, route)
+			}
+			if !served && ex != nil {
+				t.Errorf("%s %s%s: matched %s; the CI API is not behind %s", method, prefix, concrete, ex.name, prefix)
 			}
 		}
 		// Every operation declares the error answers and at least one success.
@@ -168,14 +176,19 @@ func TestDocumentNamesItsSources(t *testing.T) {
 	need("DBSchemaUpdateRequest.identifier", prop("DBSchemaUpdateRequest", "identifier"), "x-server-looser")
 	need("DBInstanceUpdateRequest", schema("DBInstanceUpdateRequest").Extensions, "x-server-looser")
 	need("DBInstanceUpdateRequest.identifier", prop("DBInstanceUpdateRequest", "identifier"), "x-server-looser")
+	need("CIConfigOperation.field", prop("CIConfigOperation", "field"), "x-server-stricter")
+	need("CIConfigReset.field", prop("CIConfigReset", "field"), "x-server-stricter")
+	need("CIConfigReset", schema("CIConfigReset").Extensions, "x-server-looser")
+	need("infra", c.Parameters["CIInfra"].Value.Extensions, "x-unverified")
 
 	for _, name := range []string{"DBSchemaIn", "DBSchemaUpdateRequest", "Changelog", "ChangeLogScript", "ChangelogUpdate", "ChangeLogScriptUpdate",
-		"DBInstanceIn", "DBInstanceUpdateRequest", "DBInstanceFilterIn", "InstanceTagFilter", "ExecutionConfigOperation"} {
+		"DBInstanceIn", "DBInstanceUpdateRequest", "DBInstanceFilterIn", "InstanceTagFilter", "ExecutionConfigOperation", "CIConfigOperation", "CIConfigReset"} {
 		if ap := schema(name).AdditionalProperties; ap.Has == nil || *ap.Has {
 			t.Errorf("request shape %s must say additionalProperties: false", name)
 		}
 	}
-	for _, name := range []string{"DBSchemaOut", "ChangelogOut", "ChangeLogScriptOut", "DBInstanceOut", "DBOverviewOut", "RecentDeployment", "ExecutionConfigTags", "Error"} {
+	for _, name := range []string{"DBSchemaOut", "ChangelogOut", "ChangeLogScriptOut", "DBInstanceOut", "DBOverviewOut", "RecentDeployment", "ExecutionConfigTags", "Error",
+		"CIImagesMap", "CIImagesAnswer", "CICustomerImagesAnswer", "CIResultAnswer", "NGError"} {
 		if ap := schema(name).AdditionalProperties; ap.Has != nil && !*ap.Has {
 			t.Errorf("response shape %s must stay open to unknown keys", name)
 		}
@@ -220,7 +233,7 @@ func TestEvidenceListsEveryMark(t *testing.T) {
 		t.Errorf("EVIDENCE.md's marks differ from the document's:\n got %q\nwant %q", rows, marks)
 	}
 
-	sources := regexp.MustCompile(`\b(SDK|AE|MCP|TFP|HDH|DH|DESIGN\.md|EVIDENCE\.md|project choice)\b`)
+	sources := regexp.MustCompile(`\b(SDK|AE|MCP|TFP|HDH|DH|CORE|DESIGN\.md|EVIDENCE\.md|project choice)\b`)
 	for i, line := range strings.Split(string(Document()), "\n") {
 		if strings.Contains(line, "x-source:") && !sources.MatchString(line) {
 			t.Errorf("line %d: an x-source that names no source of EVIDENCE.md: %s", i+1, strings.TrimSpace(line))
@@ -627,6 +640,11 @@ func TestResponses(t *testing.T) {
 		{name: "answer to an unknown path", method: "GET", path: "/v1/foo", status: 200, body: `{}`,
 			want: res("", "no operation in the contract for GET /v1/foo")},
 	}
+	runResponses(t, v, cases)
+}
+
+func runResponses(t *testing.T, v *Validator, cases []responseCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			h := tc.header

@@ -209,7 +209,7 @@ overrides:
 // it accepts restores, and what the mock then exports is accepted too.
 func FuzzParseState(f *testing.F) {
 	seed, _ := os.ReadFile("testdata/seed.yaml")
-	for _, s := range []string{string(seed), "{}", "[]", "schemas: [{org: a}]", "defaults: {a: &x b, c: *x}", "overrides: {rdsTag: 1}", "---\n---", "a: !!binary x", orgsSeed} {
+	for _, s := range []string{string(seed), "{}", "[]", "schemas: [{org: a}]", "defaults: {a: &x b, c: *x}", "overrides: {rdsTag: 1}", "---\n---", "a: !!binary x", orgsSeed, ciSeed, "ci: {K8: {overrides: {addonTag: 1}}, vm: {}}"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, doc string) {

@@ -21,7 +21,8 @@ type store struct {
 	// orgs are the organizations that exist and their projects (State.Orgs); nil: any
 	// org and project exists, as before a seed declares them.
 	orgs    map[string]map[string]bool
-	putMode string // PutMerge or PutReplace
+	putMode string               // PutMerge or PutReplace
+	ci      map[string]*ciConfig // by infra (CIInfras)
 }
 
 // scope is an org/project pair: the path scope of schemas.
@@ -38,6 +39,7 @@ func newStore() store {
 		Defaults:  DefaultImages(),
 		Overrides: map[string]string{},
 		projects:  map[scope]map[string]*schemaRec{},
+		ci:        newCIConfigs(),
 	}
 }
 
@@ -95,6 +97,19 @@ type State struct {
 	Orgs      map[string][]string `json:"orgs,omitempty"`
 	Schemas   []ScopedSchema      `json:"schemas"`
 	Instances []ScopedInstance    `json:"instances"`
+	// CI is Harness CI's execution config by build infrastructure (K8, VM). An infra left
+	// out has the mock's seeded defaults and no override; the export leaves such an infra
+	// out, so that a state without CI exports as it did before the CI config existed.
+	CI map[string]CIState `json:"ci,omitempty"`
+}
+
+// CIState is the CI execution config of one build infrastructure.
+type CIState struct {
+	// Defaults are Harness's defaults; a field not listed keeps the mock's default, and a
+	// new name is a field Harness added.
+	Defaults map[string]string `json:"defaults"`
+	// Overrides are the account's, on a field the defaults have.
+	Overrides map[string]string `json:"overrides"`
 }
 
 // ScopedSchema is a schema with the org and project it lives in.
@@ -130,6 +145,15 @@ func (s *Server) Snapshot() State {
 			slices.Sort(st.Orgs[org])
 		}
 	}
+	for infra, c := range s.st.ci {
+		if c.seeded(infra) {
+			continue
+		}
+		if st.CI == nil {
+			st.CI = map[string]CIState{}
+		}
+		st.CI[infra] = CIState{Defaults: maps.Clone(c.defaults), Overrides: maps.Clone(c.overrides)}
+	}
 	for sk, p := range s.st.projects {
 		for _, rec := range p {
 			st.Schemas = append(st.Schemas, ScopedSchema{sk.org, sk.project, s.schemaOut(sk, rec)})
@@ -148,9 +172,10 @@ func (s *Server) Snapshot() State {
 }
 
 // Restore replaces the whole state with st, leniently (ParseState is the strict reader
-// of files and hooks): defaults are merged onto the seeded ones (a new field name is
-// added, as a Harness release adds one); empty values, overrides on fields without a
-// default and instances of missing schemas are dropped, and an empty or unknown PUT
+// of files and hooks): defaults, DB DevOps and CI alike, are merged onto the seeded ones
+// (a new field name is added, as a Harness release adds one); empty values, overrides
+// on fields without a default, CI configs of another infra and instances of missing
+// schemas are dropped, and an empty or unknown PUT
 // mode keeps the mock's; computed fields (instanceCount, schemaSourceType, parentId,
 // schemaId...) are recomputed, and a zero created or updated time becomes now.
 // Declared orgs and projects with an invalid identifier, and entities outside the
@@ -179,6 +204,22 @@ func (s *Server) Restore(st State) {
 	for f, v := range st.Overrides {
 		if _, ok := ns.Defaults[f]; ok && strings.TrimSpace(v) != "" {
 			ns.Overrides[f] = v
+		}
+	}
+	for infra, cs := range st.CI {
+		c := ns.ci[infra]
+		if c == nil {
+			continue
+		}
+		for f, v := range cs.Defaults {
+			if checkSeedImage(f, v) == nil {
+				c.defaults[f] = v
+			}
+		}
+		for f, v := range cs.Overrides {
+			if _, ok := c.defaults[f]; ok && strings.TrimSpace(v) != "" {
+				c.overrides[f] = v
+			}
 		}
 	}
 	now := s.now().Unix()
