@@ -1,5 +1,6 @@
 // Package mockserver is a stateful, in-memory fake of the Harness Database DevOps
-// REST API: execution config (image tags), DB schemas and DB instances.
+// REST API: execution config (image tags), DB schemas, DB instances and the migration
+// state of each instance (which changesets its pipelines recorded).
 //
 // It exists so the client and the provider can be tested end to end over real HTTP
 // without a Harness account. It follows the public API facts (paths, JSON field
@@ -51,6 +52,13 @@ const (
 	RouteUpdateInstance = "PUT /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}"
 	RouteDeleteInstance = "DELETE /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}"
 	RouteListInstances  = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instancelist"
+
+	// The migration-state views, read-only. The instance ones say dbinstance where the
+	// entity routes say instance, as Harness's API reference does.
+	RouteInstanceMigrationState       = "GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/dbinstance/{dbinstance}/migrationstate"
+	RouteInstanceFlywayMigrationState = "GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/dbinstance/{dbinstance}/flyway/migrationstate"
+	RouteSchemaMigrationState         = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/migrationstate"
+	RouteSchemaFlywayMigrationState   = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/flyway/migrationstate"
 )
 
 // executionConfigPath is the account-level part of the API: every route below it acts on
@@ -188,6 +196,10 @@ var routeTable = []struct {
 	{RouteUpdateInstance, (*Server).handleUpdateInstance},
 	{RouteDeleteInstance, (*Server).handleDeleteInstance},
 	{RouteListInstances, (*Server).handleListInstances},
+	{RouteInstanceMigrationState, func(s *Server, w http.ResponseWriter, r *http.Request) { liquibaseKind.serveInstance(s, w, r) }},
+	{RouteInstanceFlywayMigrationState, func(s *Server, w http.ResponseWriter, r *http.Request) { flywayKind.serveInstance(s, w, r) }},
+	{RouteSchemaMigrationState, func(s *Server, w http.ResponseWriter, r *http.Request) { liquibaseKind.serveSchema(s, w, r) }},
+	{RouteSchemaFlywayMigrationState, func(s *Server, w http.ResponseWriter, r *http.Request) { flywayKind.serveSchema(s, w, r) }},
 }
 
 // Routes returns every API route, sorted.
