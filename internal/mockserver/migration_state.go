@@ -60,7 +60,9 @@ type history struct {
 
 // fqn is the changeset's key: changeSetFQN, "a unique identifier for database
 // changesets in the format filename::changesetId::author" (AE MigrationStateChangeSet).
-func fqn(c ChangeSet) string { return cmp.Or(c.ChangeSetFQN, c.FileName+"::"+c.ChangeSet+"::"+c.Author) }
+func fqn(c ChangeSet) string {
+	return cmp.Or(c.ChangeSetFQN, c.FileName+"::"+c.ChangeSet+"::"+c.Author)
+}
 
 // flywayKey is a migration's key: its version, or the description of a repeatable
 // migration, which has none (Flyway's own schema history keys them so).

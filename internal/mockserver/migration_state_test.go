@@ -454,11 +454,13 @@ func TestMigrationStateGoesWithItsInstance(t *testing.T) {
 	}
 	for name, del := range map[string]func(){
 		"instance DELETE": func() { expect(t, call(t, ts, "DELETE", proj+"/dbschema/s1/instance/i1", nil), 204) },
-		"instance hook":   func() { expect(t, call(t, ts, "DELETE", "/_mock/orgs/default/projects/demo/dbschema/s1/instance/i1", nil), 204) },
-		"DeleteInstance":  func() { ts.DeleteInstance("default", "demo", "s1", "i1") },
-		"schema DELETE":   func() { expect(t, call(t, ts, "DELETE", proj+"/dbschema/s1", nil), 204) },
-		"schema hook":     func() { expect(t, call(t, ts, "DELETE", "/_mock/orgs/default/projects/demo/dbschema/s1", nil), 204) },
-		"DeleteSchema":    func() { ts.DeleteSchema("default", "demo", "s1") },
+		"instance hook": func() {
+			expect(t, call(t, ts, "DELETE", "/_mock/orgs/default/projects/demo/dbschema/s1/instance/i1", nil), 204)
+		},
+		"DeleteInstance": func() { ts.DeleteInstance("default", "demo", "s1", "i1") },
+		"schema DELETE":  func() { expect(t, call(t, ts, "DELETE", proj+"/dbschema/s1", nil), 204) },
+		"schema hook":    func() { expect(t, call(t, ts, "DELETE", "/_mock/orgs/default/projects/demo/dbschema/s1", nil), 204) },
+		"DeleteSchema":   func() { ts.DeleteSchema("default", "demo", "s1") },
 	} {
 		recreate()
 		del()
