@@ -196,8 +196,9 @@ func TestDocumentNamesItsSources(t *testing.T) {
 
 // TestEvidenceListsEveryMark holds EVIDENCE.md's table of the places where the server
 // differs from the public spec equal to the document's x-server-stricter and
-// x-server-looser marks, both ways; every x-source names a source of EVIDENCE.md; and
-// both PUT operations say that what an absent key does is unverified.
+// x-server-looser marks, both ways; every x-source names a source of EVIDENCE.md; both
+// PUT operations say that what an absent key does is unverified, and the migration-state
+// operations what the mock chose where the sources are silent.
 func TestEvidenceListsEveryMark(t *testing.T) {
 	v := newValidator(t)
 	var marks []string
@@ -242,6 +243,12 @@ func TestEvidenceListsEveryMark(t *testing.T) {
 		method, path, _ := strings.Cut(route, " ")
 		if s, _ := v.doc.Paths.Value(path).GetOperation(method).Extensions["x-unverified"].(string); !strings.Contains(s, "merge") {
 			t.Errorf("%s: no x-unverified saying that the merge is unverified", route)
+		}
+	}
+	for _, route := range []string{rInstanceState, rInstanceFlyway, rSchemaState, rSchemaFlyway} {
+		method, path, _ := strings.Cut(route, " ")
+		if s, _ := v.doc.Paths.Value(path).GetOperation(method).Extensions["x-unverified"].(string); !strings.Contains(s, "DESIGN.md") {
+			t.Errorf("%s: no x-unverified saying what the mock chose where the sources are silent (DESIGN.md)", route)
 		}
 	}
 }
