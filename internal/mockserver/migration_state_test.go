@@ -53,6 +53,31 @@ func summary(list []ChangeSet) string {
 	return strings.Join(out, " ")
 }
 
+// withInstance creates schema s1 (Liquibase) and its instance i1 through the API.
+func withInstance(t *testing.T, ts *TestServer) *TestServer {
+	t.Helper()
+	mustCreateSchema(t, ts, "s1")
+	mustCreateInstance(t, ts, "s1", instanceBody("i1"))
+	return ts
+}
+
+// expectProblems checks ParseState's error: each line starts as want says, in order.
+func expectProblems(t *testing.T, err error, want []string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	for i, w := range want {
+		if i >= len(lines) || !strings.HasPrefix(lines[i], w) {
+			t.Errorf("problem %d:\n got %q\nwant %q…", i, lines[min(i, len(lines)-1)], w)
+		}
+	}
+	if len(lines) != len(want) {
+		t.Errorf("%d problems, want %d:\n%v", len(lines), len(want), err)
+	}
+}
+
 func mustCreateFlywaySchema(t *testing.T, ts *TestServer, id string) {
 	t.Helper()
 	b := repoSchemaBody(id)
@@ -67,9 +92,7 @@ func mustCreateFlywaySchema(t *testing.T, ts *TestServer, id string) {
 func TestRecordRunKeepsOneRecordPerChangeSet(t *testing.T) {
 	t.Parallel()
 	clock := newClock()
-	ts := newTS(t, Options{Now: clock.Now})
-	mustCreateSchema(t, ts, "s1")
-	mustCreateInstance(t, ts, "s1", instanceBody("i1"))
+	ts := withInstance(t, newTS(t, Options{Now: clock.Now}))
 	hook := fmt.Sprintf(hookRun, "s1", "i1")
 	post := func(run ...ChangeSet) instanceState {
 		t.Helper()
@@ -138,9 +161,7 @@ func TestRecordRunKeepsOneRecordPerChangeSet(t *testing.T) {
 // A run with one bad item records nothing, and says what is wrong with each item.
 func TestRecordRunRefusals(t *testing.T) {
 	t.Parallel()
-	ts := NewTestServer(t)
-	mustCreateSchema(t, ts, "s1")
-	mustCreateInstance(t, ts, "s1", instanceBody("i1"))
+	ts := withInstance(t, NewTestServer(t))
 	mustCreateFlywaySchema(t, ts, "f1")
 	mustCreateInstance(t, ts, "f1", instanceBody("i1"))
 	hook := fmt.Sprintf(hookRun, "s1", "i1")
@@ -181,9 +202,7 @@ func TestRecordRunRefusals(t *testing.T) {
 // an unknown schema or instance a 404.
 func TestInstanceMigrationStatePages(t *testing.T) {
 	t.Parallel()
-	ts := NewTestServer(t)
-	mustCreateSchema(t, ts, "s1")
-	mustCreateInstance(t, ts, "s1", instanceBody("i1"))
+	ts := withInstance(t, NewTestServer(t))
 	mustCreateInstance(t, ts, "s1", instanceBody("fresh"))
 	var run []ChangeSet
 	for i := range 7 {
@@ -230,9 +249,7 @@ func TestInstanceMigrationStatePages(t *testing.T) {
 // 400 and name the right one, for an instance and for the schema.
 func TestMigrationTypeDecidesTheEndpoint(t *testing.T) {
 	t.Parallel()
-	ts := NewTestServer(t)
-	mustCreateSchema(t, ts, "s1")
-	mustCreateInstance(t, ts, "s1", instanceBody("i1"))
+	ts := withInstance(t, NewTestServer(t))
 	mustCreateFlywaySchema(t, ts, "f1")
 	mustCreateInstance(t, ts, "f1", instanceBody("i1"))
 	if err := ts.RecordFlywayMigrations("default", "demo", "f1", "i1", fm("1", "init", StatusSuccessfullyDeployed, "r1"),
@@ -575,18 +592,7 @@ instances:
 	check := func(doc string, want []string) {
 		t.Helper()
 		_, err := ParseState([]byte(doc))
-		if err == nil {
-			t.Fatal("accepted")
-		}
-		lines := strings.Split(err.Error(), "\n")
-		for i, w := range want {
-			if i >= len(lines) || !strings.HasPrefix(lines[i], w) {
-				t.Errorf("problem %d:\n got %q\nwant %q…", i, lines[min(i, len(lines)-1)], w)
-			}
-		}
-		if len(lines) != len(want) {
-			t.Errorf("%d problems, want %d:\n%v", len(lines), len(want), err)
-		}
+		expectProblems(t, err, want)
 	}
 	check(doc, want)
 	doc = strings.Replace(doc, ", deployedAt: soon", "", 1)
@@ -608,9 +614,7 @@ instances:
 // Faults work on the new routes, by their route constants.
 func TestMigrationStateFaults(t *testing.T) {
 	t.Parallel()
-	ts := NewTestServer(t)
-	mustCreateSchema(t, ts, "s1")
-	mustCreateInstance(t, ts, "s1", instanceBody("i1"))
+	ts := withInstance(t, NewTestServer(t))
 	for _, route := range []string{RouteInstanceMigrationState, RouteSchemaMigrationState} {
 		ts.AddFault(Fault{Route: route, Status: 503, RetryAfter: "1", Times: 1})
 	}
@@ -638,9 +642,7 @@ func TestMigrationStateFaults(t *testing.T) {
 // and no run is lost.
 func TestMigrationStateConcurrency(t *testing.T) {
 	t.Parallel()
-	ts := NewTestServer(t)
-	mustCreateSchema(t, ts, "s1")
-	mustCreateInstance(t, ts, "s1", instanceBody("i1"))
+	ts := withInstance(t, NewTestServer(t))
 	const n = 20
 	var wg sync.WaitGroup
 	for i := range n {
