@@ -112,6 +112,9 @@ type migrationKind[T any] struct {
 	// latest attempt on any instance, and whether every column is deployed.
 	schemaItem func(it T, columns []migrationStateInstance, updated int64, synced bool) any
 	deployedAt func(T) int64
+	// deployedTag is the tag an item deploys: "" unless it is Successfully_Deployed
+	// with a tag (Flyway migrations have none).
+	deployedTag func(T) string
 }
 
 var liquibaseKind = &migrationKind[ChangeSet]{
@@ -137,6 +140,12 @@ var liquibaseKind = &migrationKind[ChangeSet]{
 			Synced: synced, Updated: updated, Instances: columns}
 	},
 	deployedAt: func(c ChangeSet) int64 { return c.DeployedAt },
+	deployedTag: func(c ChangeSet) string {
+		if c.Status != StatusSuccessfullyDeployed {
+			return ""
+		}
+		return c.Tag
+	},
 }
 
 var flywayKind = &migrationKind[FlywayMigration]{
@@ -159,7 +168,8 @@ var flywayKind = &migrationKind[FlywayMigration]{
 	schemaItem: func(m FlywayMigration, columns []migrationStateInstance, updated int64, _ bool) any {
 		return flywayAppliedMigration{Version: m.Version, Description: m.Description, Type: m.Type, DeployedAt: updated, Instances: columns}
 	},
-	deployedAt: func(m FlywayMigration) int64 { return m.DeployedAt },
+	deployedAt:  func(m FlywayMigration) int64 { return m.DeployedAt },
+	deployedTag: func(FlywayMigration) string { return "" },
 }
 
 // required lists the keys whose value is empty, in order.
@@ -292,8 +302,8 @@ func (k *migrationKind[T]) apply(rec *schemaRec, id string, items []T) {
 	l := k.list(h)
 	*l = record(*l, items, k.key)
 	for _, it := range items {
-		if c, ok := any(it).(ChangeSet); ok && c.Status == StatusSuccessfullyDeployed && c.Tag != "" {
-			rec.instances[id].LastDeployedChangeSetTag = c.Tag
+		if tag := k.deployedTag(it); tag != "" {
+			rec.instances[id].LastDeployedChangeSetTag = tag
 		}
 	}
 }
