@@ -41,7 +41,7 @@ var hookTable = []hookRoute{
 		func(s *Server, w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusOK, map[string]any{"ready": true, "account": s.accountID})
 		}},
-	{Hook{"GET", "/_mock/state", "the whole state: defaults, overrides, the declared orgs and projects, schemas, instances, the CI config of each infra that differs from the mock's own (the -state-file format)"},
+	{Hook{"GET", "/_mock/state", "the whole state: defaults, overrides, the declared orgs and projects, schemas, instances and their migration state, the CI config of each infra that differs from the mock's own (the -state-file format)"},
 		func(s *Server, w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Snapshot()) }},
 	{Hook{"PUT", "/_mock/state", "replaces the whole state with the body, JSON or YAML (the -seed format; validated, each problem with its line; computed fields are recomputed)"}, (*Server).hookPutState},
 	{Hook{"PUT", "/_mock/execution-config/overrides/{field}", `sets an override, as the Harness UI would: {"value": "image:tag"}`},
@@ -59,9 +59,13 @@ var hookTable = []hookRoute{
 			s.hookSetConfig(s.ciSetter(r, s.SetCIDefault))(w, r)
 		}},
 	{Hook{"PATCH", hookSchema, "changes a schema as the UI would: a JSON merge patch of its API fields, not validated"}, (*Server).hookPatchSchema},
-	{Hook{"DELETE", hookSchema, "deletes a schema and its instances"}, (*Server).hookDeleteSchema},
+	{Hook{"DELETE", hookSchema, "deletes a schema and its instances, with their migration state"}, (*Server).hookDeleteSchema},
 	{Hook{"PATCH", hookSchema + "/instance/{dbinstance}", "changes an instance (a JSON merge patch), for example lastAppliedTag as a pipeline would"}, (*Server).hookPatchInstance},
-	{Hook{"DELETE", hookSchema + "/instance/{dbinstance}", "deletes an instance"}, (*Server).hookDeleteInstance},
+	{Hook{"DELETE", hookSchema + "/instance/{dbinstance}", "deletes an instance and its migration state"}, (*Server).hookDeleteInstance},
+	{Hook{"POST", hookSchema + "/instance/{dbinstance}/changesets", "records a pipeline run on an instance: a JSON list of changesets in the API's shape " +
+		"(InstanceMigrationStateChangeSet; FlywayInstanceMigrationState for a Flyway schema), applied in order; each replaces the instance's record " +
+		"of the same changeset (changeSetFQN; a Flyway version) where it stands, or is appended; changeSetFQN and deployedAt (now) may be left out; " +
+		"a deployed changeset's tag becomes lastDeployedChangeSetTag; answers the instance's whole migration state"}, (*Server).hookRecordRun},
 	{Hook{"GET", "/_mock/requests", `the API requests seen (method, path, query, headers with the key masked, body, status, fault) and counts by route: {"requests": [...], "counts": {...}}`},
 		func(s *Server, w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusOK, map[string]any{"requests": s.Requests(), "counts": s.RouteCounts()})

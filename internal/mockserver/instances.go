@@ -246,7 +246,7 @@ func (s *Server) handleDeleteInstance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, instanceNotFound(sk, schema, id))
 		return
 	}
-	delete(rec.instances, id)
+	rec.dropInstance(id)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -409,6 +409,6 @@ func (s *Server) DeleteInstance(org, project, schema, id string) bool {
 	if rec == nil || rec.instances[id] == nil {
 		return false
 	}
-	delete(rec.instances, id)
+	rec.dropInstance(id)
 	return true
 }

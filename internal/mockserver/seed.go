@@ -243,6 +243,7 @@ func (p *stateProblems) check(st State) {
 	}
 	orgs := p.orgs(st.Orgs)
 	sources := map[string]string{}
+	types := map[string]string{} // schema key -> migration type
 	for i, sc := range st.Schemas {
 		at := fmt.Sprintf("schemas[%d]", i)
 		key := sc.Org + "/" + sc.Project + "/" + sc.Schema.Identifier
@@ -266,6 +267,7 @@ func (p *stateProblems) check(st State) {
 			sources[key] = "" // its source would only mislead the checks of its instances
 		default:
 			sources[key] = sourceType(&s)
+			types[key] = s.MigrationType
 		}
 	}
 	seen := map[string]bool{}
@@ -287,6 +289,33 @@ func (p *stateProblems) check(st State) {
 		seen[key] = true
 		for _, problem := range checkInstanceBody(&in.Instance, src) {
 			p.at(at+".instance", "%s", problem)
+		}
+		checkRecords(p, liquibaseKind, at+".changeSets", schema, types[schema], in.ChangeSets)
+		checkRecords(p, flywayKind, at+".migrations", schema, types[schema], in.Migrations)
+	}
+}
+
+// checkRecords checks an instance's migration state of kind k, at path at: as the
+// changesets hook would record each item, on a schema of that migration type (mt; ""
+// when the schema is missing or invalid, already reported), once per changeset.
+func checkRecords[T any](p *stateProblems, k *migrationKind[T], at, schema, mt string, items []T) {
+	if len(items) > 0 && mt != "" && mt != k.migrationType {
+		other := "changeSets"
+		if mt == MigrationTypeFlyway {
+			other = "migrations"
+		}
+		p.at(at, "schema %s is a %s schema: list its instances' migration state under %s", schema, mt, other)
+		return
+	}
+	seen := map[string]bool{}
+	for j, it := range items {
+		for _, problem := range k.prepare(&it, 1) {
+			p.at(fmt.Sprintf("%s[%d]", at, j), "%s", problem)
+		}
+		if key := k.key(it); seen[key] {
+			p.at(fmt.Sprintf("%s[%d]", at, j), "%s is listed twice: an instance holds one record per %s, its latest outcome", key, strings.TrimSuffix(k.listKey, "s"))
+		} else {
+			seen[key] = true
 		}
 	}
 }

@@ -1,5 +1,6 @@
 // Package mockserver is a stateful, in-memory fake of the Harness Database DevOps
-// REST API: execution config (image tags), DB schemas and DB instances; and of Harness
+// REST API: execution config (image tags), DB schemas, DB instances and the migration
+// state of each instance (which changesets its pipelines recorded); and of Harness
 // CI's execution config (the lite engine, the CI add-on and the other images every
 // containerised stage pulls, DB DevOps stages included).
 //
@@ -58,6 +59,12 @@ const (
 	RouteCIGetCustomerConfig = "GET " + ciExecutionConfigPath + "/get-customer-config"
 	RouteCIUpdateConfig      = "POST " + ciExecutionConfigPath + "/update-config"
 	RouteCIResetConfig       = "POST " + ciExecutionConfigPath + "/reset-config"
+	// The migration-state views, read-only. The instance ones say dbinstance where the
+	// entity routes say instance, as Harness's API reference does.
+	RouteInstanceMigrationState       = "GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/dbinstance/{dbinstance}/migrationstate"
+	RouteInstanceFlywayMigrationState = "GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/dbinstance/{dbinstance}/flyway/migrationstate"
+	RouteSchemaMigrationState         = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/migrationstate"
+	RouteSchemaFlywayMigrationState   = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/flyway/migrationstate"
 )
 
 // executionConfigPath is the account-level part of the API: every route below it acts on
@@ -201,6 +208,10 @@ var routeTable = []struct {
 	{RouteCIGetCustomerConfig, (*Server).handleCIGetCustomerConfig},
 	{RouteCIUpdateConfig, (*Server).handleCIUpdateConfig},
 	{RouteCIResetConfig, (*Server).handleCIResetConfig},
+	{RouteInstanceMigrationState, func(s *Server, w http.ResponseWriter, r *http.Request) { liquibaseKind.serveInstance(s, w, r) }},
+	{RouteInstanceFlywayMigrationState, func(s *Server, w http.ResponseWriter, r *http.Request) { flywayKind.serveInstance(s, w, r) }},
+	{RouteSchemaMigrationState, func(s *Server, w http.ResponseWriter, r *http.Request) { liquibaseKind.serveSchema(s, w, r) }},
+	{RouteSchemaFlywayMigrationState, func(s *Server, w http.ResponseWriter, r *http.Request) { flywayKind.serveSchema(s, w, r) }},
 }
 
 // Routes returns every API route, sorted.

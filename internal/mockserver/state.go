@@ -28,10 +28,19 @@ type store struct {
 // scope is an org/project pair: the path scope of schemas.
 type scope struct{ org, project string }
 
-// schemaRec is a stored schema (computed fields left zero) and its instances.
+// schemaRec is a stored schema (computed fields left zero), its instances and their
+// migration state (by instance identifier; nil until a pipeline run is recorded).
 type schemaRec struct {
 	sc        Schema
 	instances map[string]*Instance
+	history   map[string]*history
+}
+
+// dropInstance deletes an instance and its migration state: every delete goes
+// through it, so that no history outlives its instance.
+func (rec *schemaRec) dropInstance(id string) {
+	delete(rec.instances, id)
+	delete(rec.history, id)
 }
 
 func newStore() store {
@@ -119,12 +128,17 @@ type ScopedSchema struct {
 	Schema  Schema `json:"schema"`
 }
 
-// ScopedInstance is an instance with the org, project and schema it lives in.
+// ScopedInstance is an instance with the org, project and schema it lives in, and its
+// migration state: ChangeSets if the schema is Liquibase, Migrations if Flyway, each
+// with one record per changeset or migration, in the order first recorded (left out
+// when empty, so that a state without migration state exports as before).
 type ScopedInstance struct {
-	Org      string   `json:"org"`
-	Project  string   `json:"project"`
-	Schema   string   `json:"schema"`
-	Instance Instance `json:"instance"`
+	Org        string            `json:"org"`
+	Project    string            `json:"project"`
+	Schema     string            `json:"schema"`
+	Instance   Instance          `json:"instance"`
+	ChangeSets []ChangeSet       `json:"changeSets,omitempty"`
+	Migrations []FlywayMigration `json:"migrations,omitempty"`
 }
 
 // Snapshot returns a deep copy of the state, sorted by org, project and identifier.
@@ -157,8 +171,9 @@ func (s *Server) Snapshot() State {
 	for sk, p := range s.st.projects {
 		for _, rec := range p {
 			st.Schemas = append(st.Schemas, ScopedSchema{sk.org, sk.project, s.schemaOut(sk, rec)})
-			for _, in := range rec.instances {
-				st.Instances = append(st.Instances, ScopedInstance{sk.org, sk.project, rec.sc.Identifier, s.instanceOut(sk, rec, in)})
+			for id, in := range rec.instances {
+				st.Instances = append(st.Instances, ScopedInstance{sk.org, sk.project, rec.sc.Identifier, s.instanceOut(sk, rec, in),
+					liquibaseKind.items(rec, id), flywayKind.items(rec, id)})
 			}
 		}
 	}
@@ -178,6 +193,9 @@ func (s *Server) Snapshot() State {
 // schemas are dropped, and an empty or unknown PUT
 // mode keeps the mock's; computed fields (instanceCount, schemaSourceType, parentId,
 // schemaId...) are recomputed, and a zero created or updated time becomes now.
+// Migration state is recorded as the changesets hook records it (a zero deployedAt is
+// now); invalid items, and the list that the schema's migration type does not have,
+// are dropped.
 // Declared orgs and projects with an invalid identifier, and entities outside the
 // declared ones, are dropped.
 func (s *Server) Restore(st State) {
@@ -248,6 +266,8 @@ func (s *Server) Restore(st State) {
 		v := storedInstance(in.Instance)
 		stamp(&v.Created, &v.Updated)
 		rec.instances[v.Identifier] = &v
+		restoreRun(liquibaseKind, rec, v.Identifier, in.ChangeSets, now)
+		restoreRun(flywayKind, rec, v.Identifier, in.Migrations, now)
 	}
 	s.mu.Lock()
 	ns.putMode = s.st.putMode
@@ -312,4 +332,23 @@ func (s *Server) LoadSeed(path string) error {
 	}
 	s.Restore(st)
 	return nil
+}
+
+// restoreRun records the valid items on an instance whose schema has migration state of
+// kind k, for Restore. The instance's lastDeployedChangeSetTag stays as the state says.
+func restoreRun[T any](k *migrationKind[T], rec *schemaRec, id string, items []T, now int64) {
+	if rec.sc.MigrationType != k.migrationType {
+		return
+	}
+	var valid []T
+	for _, it := range items {
+		if len(k.prepare(&it, now)) == 0 {
+			valid = append(valid, it)
+		}
+	}
+	if len(valid) > 0 {
+		tag := rec.instances[id].LastDeployedChangeSetTag
+		k.apply(rec, id, valid)
+		rec.instances[id].LastDeployedChangeSetTag = tag
+	}
 }
