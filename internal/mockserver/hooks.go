@@ -65,6 +65,8 @@ var hookTable = []hookRoute{
 		s.ClearFaults()
 		w.WriteHeader(http.StatusNoContent)
 	}},
+	{Hook{"GET", "/_mock/latency", `what every API request waits before it is handled: {"latency": "100ms"}`}, (*Server).hookGetLatency},
+	{Hook{"PUT", "/_mock/latency", `sets what every API request waits before it is handled, as a call to Harness over the internet does: {"latency": "100ms"} (a Go duration or integer nanoseconds; "0s" turns it off); hooks never wait`}, (*Server).hookSetLatency},
 	{Hook{"PUT", "/_mock/key-scope", `sets the scope of the API key: {"scope": "project"} makes it a project's key, which gets 403 on the account-level execution-config routes; "account" (the default) undoes it`}, (*Server).hookKeyScope},
 	{Hook{"GET", "/_mock/violations", `the exchanges outside the API contract (with -validate): {"violations": [...], "checked": true}`},
 		func(s *Server, w http.ResponseWriter, r *http.Request) {
