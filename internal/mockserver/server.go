@@ -124,7 +124,7 @@ type Server struct {
 	violations       []contract.Violation // guarded by reqMu
 	allowBadRequests atomic.Bool
 
-	projectKey atomic.Bool // SetKeyScope(KeyScopeProject)
+	projectKey atomic.Bool  // SetKeyScope(KeyScopeProject)
 	latency    atomic.Int64 // SetLatency, in nanoseconds
 }
 
