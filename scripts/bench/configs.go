@@ -363,8 +363,15 @@ func scaleState(raw []byte, n int) ([]byte, error) {
 	if !found {
 		return nil, fmt.Errorf("no %s.i in the state", instanceTF)
 	}
-	serial, _ := st["serial"].(json.Number).Int64()
-	st["serial"] = serial + 1
+	serial, ok := st["serial"].(json.Number)
+	if !ok {
+		return nil, fmt.Errorf("the state has no serial")
+	}
+	next, err := serial.Int64()
+	if err != nil {
+		return nil, fmt.Errorf("the state's serial %s: %w", serial, err)
+	}
+	st["serial"] = next + 1
 	return json.MarshalIndent(st, "", "  ")
 }
 
