@@ -40,7 +40,7 @@ var hookTable = []hookRoute{
 		}},
 	{Hook{"GET", "/_mock/state", "the whole state: defaults, overrides, the declared orgs and projects, schemas, instances (the -state-file format)"},
 		func(s *Server, w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Snapshot()) }},
-	{Hook{"PUT", "/_mock/state", "replaces the whole state with the body, JSON or YAML (the -seed format; validated, each problem with its line; computed fields are recomputed)"}, (*Server).hookPutState},
+	{Hook{"PUT", "/_mock/state", "replaces the whole state with the body, JSON or YAML (the -seed format, up to 64 MiB; validated, each problem with its line; computed fields are recomputed)"}, (*Server).hookPutState},
 	{Hook{"PUT", "/_mock/execution-config/overrides/{field}", `sets an override, as the Harness UI would: {"value": "image:tag"}`},
 		func(s *Server, w http.ResponseWriter, r *http.Request) { s.hookSetConfig(s.SetOverride)(w, r) }},
 	{Hook{"DELETE", "/_mock/execution-config/overrides/{field}", "removes an override, as the Harness UI would"}, (*Server).hookDeleteOverride},
@@ -111,7 +111,7 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) hookPutState(w http.ResponseWriter, r *http.Request) {
-	b, err := readBody(r)
+	b, err := readBodyUpTo(r, maxStateBody)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
