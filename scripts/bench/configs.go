@@ -147,7 +147,12 @@ resource "harness_platform_db_instance" "i" {
 }
 `
 
-// baselineConfig is as many terraform_data resources, with the same dependencies.
+// baselineConfig is as many terraform_data resources, with the same dependencies, each
+// input four strings, as in the measurements the goals of issue 26 were set against.
+// Terraform stores input and output of each in its state, with their types: maps in
+// input (the instances' tags and properties) would nearly double the state file, which
+// Terraform rewrites after every resource of an apply, and make the baseline slower
+// than the floor that stands for this provider's own state.
 const baselineConfig = `variable "n" { type = number }
 
 resource "terraform_data" "schema" {
@@ -155,19 +160,16 @@ resource "terraform_data" "schema" {
     identifier = "bench_schema"
     name       = "Bench schema"
     location   = "changelog.yaml"
-    tags       = { team = "bench" }
   }
 }
 
 resource "terraform_data" "instance" {
   count = var.n
   input = {
-    schema                = terraform_data.schema.input.identifier
-    identifier            = "instance_${count.index}"
-    name                  = "Instance ${count.index}"
-    branch                = "main"
-    tags                  = { env = "bench" }
-    substitute_properties = { DB_NAME = "db_${count.index}" }
+    schema     = terraform_data.schema.input.identifier
+    identifier = "instance_${count.index}"
+    name       = "Instance ${count.index}"
+    branch     = "main"
   }
 }
 `

@@ -170,7 +170,7 @@ func runGC(ctx context.Context, o options) error {
 				if err != nil {
 					return err
 				}
-				if err := outputHas(filepath.Join(b.work, "logs", fmt.Sprintf("%s-%s-%s.log", k.name, w.args[0], time.Duration(0))), w.want); err != nil {
+				if err := outputHas(s.log, w.want); err != nil {
 					return fmt.Errorf("%s: %w", w.name, err)
 				}
 				if variant.name == "with" {

@@ -25,6 +25,7 @@ type sample struct {
 	provProcs int
 	mockCPU   float64
 	requests  map[string]int // API calls by the mock's route name
+	log       string         // the file holding the command's output
 }
 
 // terraform runs one command of kind k with the mock at latency lat, and measures it.
@@ -48,6 +49,7 @@ func (b *bench) terraformEnv(ctx context.Context, k kind, lat time.Duration, env
 	}
 	mockBefore := b.mockCPU()
 	logName := filepath.Join(b.work, "logs", fmt.Sprintf("%s-%s-%s.log", k.name, args[0], lat))
+	s.log = logName
 	logf, err := os.Create(logName)
 	if err != nil {
 		return s, err
