@@ -130,13 +130,7 @@ func peakOf(v []sample) int64 {
 
 func runGC(ctx context.Context, o options) error {
 	started := time.Now()
-	b, err := setup(ctx, o, []string{"provider"})
-	if err != nil {
-		return err
-	}
-	waited := b.waitForLoad(ctx)
-	loadStart := loadAvg()
-	stopMock, err := b.startMock(ctx)
+	b, stopMock, err := setup(ctx, o, []string{"provider"})
 	if err != nil {
 		return err
 	}
@@ -182,7 +176,7 @@ func runGC(ctx context.Context, o options) error {
 			}
 		}
 	}
-	rep := gcReport{o: o, started: started, took: time.Since(started), waited: waited, loadStart: loadStart, loadEnd: loadAvg(), machine: machine(ctx), rows: rows}
+	rep := gcReport{o: o, started: started, took: time.Since(started), waited: b.waited, loadStart: b.loadStart, loadEnd: loadAvg(), machine: machine(ctx), rows: rows}
 	if err := writeSection(b.outPath(), gcBeginMarker, gcEndMarker, rep.markdown()); err != nil {
 		return err
 	}

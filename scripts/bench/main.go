@@ -169,10 +169,24 @@ type bench struct {
 	clkTck    float64
 	latency   time.Duration // the mock's latency now
 	kinds     map[string]kind
+	waited    time.Duration // spent waiting for a quiet machine (-wait-load)
+	loadStart string        // the load average when measuring began
 }
 
-// setup builds what the run needs and writes the configurations.
-func setup(ctx context.Context, o options, kindNames []string) (*bench, error) {
+// setup builds what the run needs, writes the configurations, waits for a quiet machine
+// (-wait-load) and starts the mock, which stop ends.
+func setup(ctx context.Context, o options, kindNames []string) (b *bench, stop func(), err error) {
+	if b, err = build(ctx, o, kindNames); err != nil {
+		return nil, nil, err
+	}
+	b.waited = b.waitForLoad(ctx)
+	b.loadStart = loadAvg()
+	stop, err = b.startMock(ctx)
+	return b, stop, err
+}
+
+// build builds what the run needs and writes the configurations.
+func build(ctx context.Context, o options, kindNames []string) (*bench, error) {
 	root, err := os.Getwd()
 	if err != nil {
 		return nil, err
@@ -255,13 +269,7 @@ func runBench(ctx context.Context, o options) error {
 		names = append(names, "official")
 	}
 	names = append(names, "floor", "baseline")
-	b, err := setup(ctx, o, names)
-	if err != nil {
-		return err
-	}
-	waitedFor := b.waitForLoad(ctx)
-	loadStart := loadAvg()
-	stopMock, err := b.startMock(ctx)
+	b, stopMock, err := setup(ctx, o, names)
 	if err != nil {
 		return err
 	}
@@ -303,7 +311,7 @@ func runBench(ctx context.Context, o options) error {
 		}
 	}
 	rep := report{
-		o: o, kinds: names, started: started, took: time.Since(started), waited: waitedFor, loadStart: loadStart, loadEnd: loadEnd,
+		o: o, kinds: names, started: started, took: time.Since(started), waited: b.waited, loadStart: b.loadStart, loadEnd: loadEnd,
 		machine: machine(ctx), startup: startup, sizes: results, rss: rss, goBench: goBench,
 	}
 	if err := writeSection(b.outPath(), beginMarker, endMarker, rep.markdown()); err != nil {
