@@ -60,18 +60,12 @@ func serveOptions(debug bool, environ []string) (opts []tf6server.ServeOpt, quie
 }
 
 // tuneGC applies gcSettings to the runtime when the provider is quiet, unless the user
-// set GOGC or GOMEMLIMIT, and reports whether it did.
-func tuneGC(quiet bool, environ []string) bool {
-	if !quiet {
-		return false
+// set GOGC or GOMEMLIMIT.
+func tuneGC(quiet bool, environ []string) {
+	if percent, limit, ok := gcSettings(environ); quiet && ok {
+		rdebug.SetGCPercent(percent)
+		rdebug.SetMemoryLimit(limit)
 	}
-	percent, limit, ok := gcSettings(environ)
-	if !ok {
-		return false
-	}
-	rdebug.SetGCPercent(percent)
-	rdebug.SetMemoryLimit(limit)
-	return true
 }
 
 // ProtocolServer returns the provider's protocol-6 server as Serve runs it: with
