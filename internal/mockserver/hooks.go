@@ -43,7 +43,7 @@ var hookTable = []hookRoute{
 		}},
 	{Hook{"GET", "/_mock/state", "the whole state: defaults, overrides, the declared orgs and projects, schemas, instances and their migration state, the CI config of each infra that differs from the mock's own (the -state-file format)"},
 		func(s *Server, w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Snapshot()) }},
-	{Hook{"PUT", "/_mock/state", "replaces the whole state with the body, JSON or YAML (the -seed format; validated, each problem with its line; computed fields are recomputed)"}, (*Server).hookPutState},
+	{Hook{"PUT", "/_mock/state", "replaces the whole state with the body, JSON or YAML (the -seed format, up to 64 MiB; validated, each problem with its line; computed fields are recomputed)"}, (*Server).hookPutState},
 	{Hook{"PUT", "/_mock/execution-config/overrides/{field}", `sets an override, as the Harness UI would: {"value": "image:tag"}`},
 		func(s *Server, w http.ResponseWriter, r *http.Request) { s.hookSetConfig(s.SetOverride)(w, r) }},
 	{Hook{"DELETE", "/_mock/execution-config/overrides/{field}", "removes an override, as the Harness UI would"}, (*Server).hookDeleteOverride},
@@ -81,6 +81,8 @@ var hookTable = []hookRoute{
 		s.ClearFaults()
 		w.WriteHeader(http.StatusNoContent)
 	}},
+	{Hook{"GET", "/_mock/latency", `what every API request waits before it is handled: {"latency": "100ms"}`}, (*Server).hookGetLatency},
+	{Hook{"PUT", "/_mock/latency", `sets what every API request waits before it is handled, as a call to Harness over the internet does: {"latency": "100ms"} (a Go duration or integer nanoseconds; "0s" turns it off); hooks never wait`}, (*Server).hookSetLatency},
 	{Hook{"PUT", "/_mock/key-scope", `sets the scope of the API key: {"scope": "project"} makes it a project's key, which gets 403 on the account-level execution-config routes; "account" (the default) undoes it`}, (*Server).hookKeyScope},
 	{Hook{"GET", "/_mock/violations", `the exchanges outside the API contract (with -validate): {"violations": [...], "checked": true}`},
 		func(s *Server, w http.ResponseWriter, r *http.Request) {
@@ -125,7 +127,7 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) hookPutState(w http.ResponseWriter, r *http.Request) {
-	b, err := readBody(r)
+	b, err := readBodyUpTo(r, maxStateBody)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return

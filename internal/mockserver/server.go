@@ -96,6 +96,8 @@ type Options struct {
 	// PutMerge ("" too) keeps the stored value, PutReplace clears it. A state document
 	// (a seed) may set it too.
 	PutMode string
+	// Latency is what every API request waits before it is handled (SetLatency).
+	Latency time.Duration
 }
 
 // The PUT modes. Harness's MCP server says its PUTs merge; the official provider's
@@ -138,7 +140,8 @@ type Server struct {
 	violations       []contract.Violation // guarded by reqMu
 	allowBadRequests atomic.Bool
 
-	projectKey atomic.Bool // SetKeyScope(KeyScopeProject)
+	projectKey atomic.Bool  // SetKeyScope(KeyScopeProject)
+	latency    atomic.Int64 // SetLatency, in nanoseconds
 }
 
 // New returns a Server with the seeded default images and no schemas. It panics if
@@ -167,6 +170,7 @@ func New(opts Options) *Server {
 		contract:  opts.Contract,
 	}
 	s.st.putMode = opts.PutMode
+	s.SetLatency(opts.Latency)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -257,7 +261,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var fault string
 	var closeConn func()
 	faithful := route != "" // the answer is the API's own, not a fault's nor the no-route one
-	if route == "" {
+	if d := s.Latency(); d > 0 && !wait(r2.Context(), d) {
+		faithful = false // the client gave up on the way: nothing handled, nothing answered
+	} else if route == "" {
 		s.serveUnmatched(sw, r2, r.URL.Path, served)
 	} else if f := s.pickFault(route); f != nil {
 		fault, closeConn = s.serveFault(sw, r2, f, http.HandlerFunc(s.serveAPI))
