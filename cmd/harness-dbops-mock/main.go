@@ -72,15 +72,19 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		"violations go to the request log and to GET /_mock/violations")
 	probe := fs.Bool("probe", false, "do not serve: ask the mock listening on -listen whether it is ready (GET /_mock/ready) "+
 		"and exit 0 if so, 1 if not (a container health check, where there is no curl)")
+	latency := fs.Duration("latency", 0, "what every API request waits before the mock handles it (such as 100ms), as each call to Harness "+
+		"over the internet waits 50 to 300 ms; test hooks never wait; PUT /_mock/latency changes it")
 	logFormat := fs.String("log-format", "text", "request log `format`: text (one line per request) or json (one JSON object per request)")
 	fs.Usage = func() {
 		_, _ = fmt.Fprintf(fs.Output(), `Usage: harness-dbops-mock [flags]
 
 Serves a stateful fake of the Harness Database DevOps API at /, /gateway, /dbops
-and /gateway/dbops (point the provider's endpoint at http://HOST:PORT/gateway). With no flags it
+and /gateway/dbops (point the provider's endpoint at http://HOST:PORT/gateway), and
+of Harness CI's execution config (/ci/...) at / and /gateway. With no flags it
 listens on 127.0.0.1:8080 for account %q with API key %q.
 Test hooks (no API key) live under /_mock/ (GET /_mock lists them): readiness
-(GET /_mock/ready), state, execution-config overrides and defaults, PATCH/DELETE
+(GET /_mock/ready), state, execution-config overrides and defaults (DB DevOps and
+CI), PATCH/DELETE
 of schemas and instances, requests, faults, contract violations (with -validate)
 and the contract itself (GET /_mock/contract).
 
@@ -116,11 +120,14 @@ Flags:
 	if *logFormat != "text" && *logFormat != "json" {
 		return fmt.Errorf("-log-format %q: use text or json", *logFormat)
 	}
+	if *latency < 0 {
+		return fmt.Errorf("-latency %v is negative: use 0 (no wait) or a duration such as 100ms", *latency)
+	}
 	if *putMode != "" && !slices.Contains(mockserver.PutModes(), *putMode) {
 		return fmt.Errorf("-put-mode %q: use %s", *putMode, strings.Join(mockserver.PutModes(), " or "))
 	}
 
-	opts := mockserver.Options{AccountID: *account, APIKey: *apiKey, RequestLog: stderr, LogJSON: *logFormat == "json", PutMode: *putMode}
+	opts := mockserver.Options{AccountID: *account, APIKey: *apiKey, RequestLog: stderr, LogJSON: *logFormat == "json", PutMode: *putMode, Latency: *latency}
 	if *validate {
 		opts.Contract = contract.Default()
 	}

@@ -65,11 +65,17 @@ var listening = regexp.MustCompile(`^harness-dbops-mock listening on (http://127
 // cancels the context and returns run's error.
 func start(t *testing.T, args ...string) (string, *lockedBuffer, func() error) {
 	t.Helper()
+	return startEnv(t, noEnv, args...)
+}
+
+// startEnv is start with the environment lookupEnv.
+func startEnv(t *testing.T, lookupEnv func(string) (string, bool), args ...string) (string, *lockedBuffer, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	var stdout, stderr lockedBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"-listen", "127.0.0.1:0", "-account", "acct_1", "-api-key", "key_1"}, args...), noEnv, &stdout, &stderr)
+		done <- run(ctx, append([]string{"-listen", "127.0.0.1:0", "-account", "acct_1", "-api-key", "key_1"}, args...), lookupEnv, &stdout, &stderr)
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -382,6 +388,33 @@ func TestEnvDefaults(t *testing.T) {
 		if *listen != tt.listen || *logs != tt.logs {
 			t.Errorf("env %v, args %v: listen %q, log-format %q; want %q, %q", tt.env, tt.args, *listen, *logs, tt.listen, tt.logs)
 		}
+	}
+}
+
+// -latency, or HARNESS_MOCK_LATENCY, sets what every API request waits (GET
+// /_mock/latency shows it), the command line winning; a negative one is refused.
+func TestRunLatency(t *testing.T) {
+	for _, tt := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{nil, nil, `{"latency":"0s"}`},
+		{nil, []string{"-latency", "150ms"}, `{"latency":"150ms"}`},
+		{map[string]string{"HARNESS_MOCK_LATENCY": "250ms"}, nil, `{"latency":"250ms"}`},
+		{map[string]string{"HARNESS_MOCK_LATENCY": "250ms"}, []string{"-latency", "0s"}, `{"latency":"0s"}`},
+	} {
+		url, _, stop := startEnv(t, func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }, tt.args...)
+		if _, body := get(t, url+"/_mock/latency", nil); string(body) != tt.want {
+			t.Errorf("env %v, args %v: GET /_mock/latency = %s, want %s", tt.env, tt.args, body, tt.want)
+		}
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := run(t.Context(), []string{"-listen", "127.0.0.1:0", "-latency", "-1s"}, noEnv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "-latency -1s is negative") {
+		t.Errorf("a negative latency: %v", err)
 	}
 }
 

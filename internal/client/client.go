@@ -1,4 +1,6 @@
-// Package client is a hand-written client for the Harness Database DevOps API.
+// Package client is a hand-written client for the Harness Database DevOps API, and for
+// Harness CI's execution config (the images every containerised stage pulls, DB DevOps
+// stages included).
 //
 // It knows HTTP and JSON only: it imports nothing from Terraform, never logs on its
 // own (it calls the Logger hook it is given), and returns *APIError for every answer
@@ -49,6 +51,7 @@ type Config struct {
 // Client talks to one Harness account. It is safe for concurrent use.
 type Client struct {
 	base       *url.URL
+	ciBase     *url.URL // the CI API's base (ciBaseOf)
 	accountID  string
 	apiKey     string
 	userAgent  string
@@ -85,6 +88,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{
 		base:       base,
+		ciBase:     ciBaseOf(base),
 		accountID:  cfg.AccountID,
 		apiKey:     cfg.APIKey,
 		userAgent:  "terraform-provider-harness/" + orDefault(cfg.Version, "dev"),
@@ -109,6 +113,18 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// ciBaseOf is the base of the CI API for an endpoint: the endpoint itself (the gateway,
+// as for the official provider and Harness's CI docs: .../gateway/ci/...), less a last
+// /dbops segment. The developer hub and Harness's MCP server name .../gateway/dbops and
+// .../dbops as the DB DevOps base: those lead to the DB DevOps service, which has no /ci
+// routes, while the CI API is another service behind the same gateway.
+func ciBaseOf(base *url.URL) *url.URL {
+	out := *base
+	out.RawPath = strings.TrimSuffix(strings.TrimRight(base.EscapedPath(), "/"), "/dbops")
+	out.Path, _ = url.PathUnescape(out.RawPath)
+	return &out
+}
+
 // notInHeader reports the characters net/http refuses in a header value (RFC 9110's
 // control characters but the tab).
 func notInHeader(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f }
@@ -116,7 +132,8 @@ func notInHeader(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f }
 // call describes one API operation.
 type call struct {
 	method string
-	path   string // below the endpoint, starting with /v1
+	path   string   // below the base, starting with /v1 (or /ci)
+	base   *url.URL // nil: the endpoint
 	query  url.Values
 	body   any // JSON-encoded when non-nil
 	out    any // decoded from a 2xx JSON body when non-nil
@@ -134,9 +151,13 @@ type call struct {
 
 // do runs one operation with retries and returns *APIError for error statuses.
 func (c *Client) do(ctx context.Context, cl call) error {
-	u := *c.base
+	base := c.base
+	if cl.base != nil {
+		base = cl.base
+	}
+	u := *base
 	// cl.path is already escaped segment by segment; RawPath keeps it that way.
-	u.RawPath = strings.TrimRight(c.base.EscapedPath(), "/") + cl.path
+	u.RawPath = strings.TrimRight(base.EscapedPath(), "/") + cl.path
 	u.Path, _ = url.PathUnescape(u.RawPath)
 	u.RawQuery = cl.query.Encode()
 

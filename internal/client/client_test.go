@@ -157,10 +157,15 @@ func instanceAnswer(id, name string) string {
 
 // listReply answers a list page with the paging headers the contract requires.
 func listReply(w http.ResponseWriter, total, page, limit int, items []string) {
+	pageReply(w, total, page, limit, "["+strings.Join(items, ",")+"]")
+}
+
+// pageReply answers one page, body, with the paging headers.
+func pageReply(w http.ResponseWriter, total, page, limit int, body string) {
 	w.Header().Set("X-Total-Elements", strconv.Itoa(total))
 	w.Header().Set("X-Page-Number", strconv.Itoa(page))
 	w.Header().Set("X-Page-Size", strconv.Itoa(limit))
-	jsonReply(w, 200, "["+strings.Join(items, ",")+"]")
+	jsonReply(w, 200, body)
 }
 
 func jsonReply(w http.ResponseWriter, status int, body string) {

@@ -63,6 +63,10 @@ var fuzzSeeds = []struct {
 	{500, "application/json", `{"message":"\u0000\ud800"}`},
 	{404, "", ``},
 	{400, "json", `{"messAge":"\b "}`}, // found by this fuzzer: a message of control characters only
+	{200, "application/json", ciDocsDefaults},
+	{200, "application/json", `{"status":"SUCCESS","data":{"a":1,"b":null,"c":"","d":[{}]}}`},
+	{200, "application/json", `{"status":"ERROR","code":"X","message":"` + testKey + `"}`},
+	{400, "application/json", `{"status":"ERROR","code":"INVALID_REQUEST","message":"","detailedMessage":null,"responseMessages":[{"message":"m"}],"correlationId":"c"}`},
 }
 
 // FuzzDecodeSuccess: any answer to any call decodes or fails with a *DecodeError whose
@@ -79,12 +83,15 @@ func FuzzDecodeSuccess(f *testing.F) {
 	f.Fuzz(func(t *testing.T, code int, ct string, body []byte) {
 		code = 200 + (code%100+100)%100
 		outs := map[string]func() any{
-			"schema":    func() any { return new(Schema) },
-			"instance":  func() any { return new(Instance) },
-			"config":    func() any { return &ExecutionConfig{} },
-			"bool":      func() any { return new(bool) },
-			"schemas":   func() any { return new([]Schema) },
-			"no answer": func() any { return nil },
+			"schema":      func() any { return new(Schema) },
+			"instance":    func() any { return new(Instance) },
+			"config":      func() any { return &ExecutionConfig{} },
+			"bool":        func() any { return new(bool) },
+			"schemas":     func() any { return new([]Schema) },
+			"no answer":   func() any { return nil },
+			"ci read":     func() any { return &ciAnswer{read: true, secret: testKey} },
+			"ci customer": func() any { return &ciAnswer{read: true, noDataIsEmpty: true, secret: testKey} },
+			"ci write":    func() any { return &ciAnswer{secret: testKey} },
 		}
 		for name, newOut := range outs {
 			out := newOut()
@@ -112,6 +119,10 @@ func FuzzDecodeSuccess(f *testing.F) {
 			case *Instance:
 				if code != http.StatusNoContent && v.Identifier == "" {
 					t.Fatalf("accepted an instance without identifier from %q", body)
+				}
+			case *ciAnswer:
+				if code != http.StatusNoContent && (v.Status != "SUCCESS" || v.read && v.config.Images == nil) {
+					t.Fatalf("accepted a CI answer with status %q and images %v from %q", v.Status, v.config.Images, body)
 				}
 			}
 		}

@@ -20,13 +20,18 @@ const notHarnessHint = "check that the provider's endpoint points at the Harness
 
 // APIError is an answer from the server with an error status. Message is the server's
 // own `message`, verbatim, except that the API key is masked and the text is made valid
-// UTF-8 (it ends up in Terraform diagnostics, which must be).
+// UTF-8 (it ends up in Terraform diagnostics, which must be). Both error shapes are read:
+// DB DevOps's {"message"} and the NextGen envelope of the CI API, {"status": "ERROR",
+// "code", "message", "correlationId", "detailedMessage", "responseMessages", ...}.
 type APIError struct {
 	StatusCode int
 	Message    string
-	RequestID  string
-	Method     string
-	Path       string
+	// Code is Harness's error code (NextGen errors: INVALID_REQUEST, NG_ACCESS_DENIED...),
+	// "" when the answer has none.
+	Code      string
+	RequestID string // the X-Request-Id header, else the answer's correlationId
+	Method    string
+	Path      string
 	// Attempts is how many times the call was sent, retries included.
 	Attempts int
 }
@@ -36,6 +41,9 @@ func (e *APIError) Error() string {
 	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
+	}
+	if e.Code != "" {
+		b.WriteString(" (code " + e.Code + ")")
 	}
 	if hint := statusHint(e.StatusCode); hint != "" {
 		b.WriteString(" (" + hint + ")")
@@ -187,13 +195,14 @@ var (
 func newAPIError(method, path string, resp *http.Response, secret string) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, RequestID: clean(requestID(resp.Header), secret, 200)}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	var wire struct {
-		Message string `json:"message"`
-		Code    string `json:"code"`
-	}
 	isJSON := strings.Contains(resp.Header.Get("Content-Type"), "json")
+	var wire map[string]json.RawMessage
 	if isJSON && json.Unmarshal(body, &wire) == nil {
-		if e.Message = clean(wire.Message, secret, 2000); e.Message != "" {
+		e.Code = clean(jsonText(wire["code"]), secret, 100)
+		if e.RequestID == "" {
+			e.RequestID = clean(jsonText(wire["correlationId"]), secret, 200)
+		}
+		if e.Message = clean(errorMessage(wire), secret, 2000); e.Message != "" {
 			return e
 		}
 	}
@@ -205,6 +214,34 @@ func newAPIError(method, path string, resp *http.Response, secret string) *APIEr
 		e.Message += "; the answer is not JSON: " + notHarnessHint
 	}
 	return e
+}
+
+// errorMessage is the message of a JSON error: its message, else (NextGen errors) its
+// detailedMessage or the first message of its responseMessages.
+func errorMessage(wire map[string]json.RawMessage) string {
+	for _, k := range []string{"message", "detailedMessage"} {
+		if m := jsonText(wire[k]); strings.TrimSpace(m) != "" {
+			return m
+		}
+	}
+	var list []map[string]json.RawMessage
+	_ = json.Unmarshal(wire["responseMessages"], &list)
+	for _, rm := range list {
+		if m := jsonText(rm["message"]); strings.TrimSpace(m) != "" {
+			return m
+		}
+	}
+	return ""
+}
+
+// jsonText is a JSON string's text; "" for anything else (a key of another type must
+// not cost the rest of the answer).
+func jsonText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
 }
 
 // pageText is the readable text of an error body: for an HTML page its title, then its

@@ -181,7 +181,7 @@ func New() (*Validator, error) {
 	return &Validator{doc: doc, router: router, opts: opts, noBody: &noBody}, nil
 }
 
-// Operations returns every operation of the contract as "METHOD /v1/...", sorted: the
+// Operations returns every operation of the contract as "METHOD /v1/..." (or /ci/...), sorted: the
 // form of the mock's route names, so that a test can hold the two equal.
 func (v *Validator) Operations() []string {
 	var ops []string
@@ -269,8 +269,8 @@ func (v *Validator) find(method, rawPath string, query url.Values, header http.H
 // CheckRequest validates a request. path is the path as sent on the wire, escaped
 // (http.Request.URL.EscapedPath), so that an escaped "/" inside an identifier stays in
 // its segment; it may carry any of the prefixes "", "/gateway", "/dbops" and
-// "/gateway/dbops" before /v1. body is the raw request body (nil or empty
-// for none).
+// "/gateway/dbops" before /v1, and "" or "/gateway" before /ci. body is the raw request
+// body (nil or empty for none).
 func (v *Validator) CheckRequest(method, path string, query url.Values, header http.Header, body []byte) []Violation {
 	statRequests.Add(1)
 	ex, miss := v.find(method, path, query, header, body)
@@ -406,12 +406,20 @@ func splitPath(path string, query url.Values) (string, url.Values) {
 	return p, q
 }
 
-// stripPrefix removes one of the known prefixes in front of /v1.
+// ciPrefix is the only prefix the CI routes (/ci/...) are served behind: they belong to
+// the CI manager, behind the gateway, not to the DB DevOps service of the /dbops prefixes.
+const ciPrefix = "/gateway"
+
+// stripPrefix removes one of the known prefixes in front of /v1, or the gateway's in
+// front of /ci.
 func stripPrefix(path string) string {
 	for _, pre := range prefixes {
 		if rest, ok := strings.CutPrefix(path, pre); ok && (rest == "/v1" || strings.HasPrefix(rest, "/v1/")) {
 			return rest
 		}
+	}
+	if rest, ok := strings.CutPrefix(path, ciPrefix); ok && strings.HasPrefix(rest, "/ci/") {
+		return rest
 	}
 	return path
 }

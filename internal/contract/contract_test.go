@@ -15,7 +15,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// The 16 routes the mock serves (internal/mockserver Route* constants use the same form).
+// The 20 DB DevOps routes the mock serves (internal/mockserver Route* constants use the
+// same form); ciRoutes are the CI execution config's.
 const (
 	rDeleteConfig    = "DELETE /v1/dbops/execution-config"
 	rDefaultConfig   = "GET /v1/dbops/execution-config/get-default-config"
@@ -33,20 +34,31 @@ const (
 	rUpdateInstance  = "PUT /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}"
 	rDeleteInstance  = "DELETE /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}"
 	rListInstances   = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instancelist"
+	rInstanceState   = "GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/dbinstance/{dbinstance}/migrationstate"
+	rInstanceFlyway  = "GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/dbinstance/{dbinstance}/flyway/migrationstate"
+	rSchemaState     = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/migrationstate"
+	rSchemaFlyway    = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/flyway/migrationstate"
 	pSchemas         = "/v1/orgs/o1/projects/p1/dbschema"
 	pSchema          = pSchemas + "/s1"
 	pInstance        = pSchema + "/instance"
 	pInstanceOne     = pInstance + "/i1"
 	pInstanceList    = pSchema + "/instancelist"
+	pInstanceState   = pSchema + "/dbinstance/i1/migrationstate"
+	pInstanceFlyway  = pSchema + "/dbinstance/i1/flyway/migrationstate"
+	pSchemaState     = pSchema + "/migrationstate"
+	pSchemaFlyway    = pSchema + "/flyway/migrationstate"
 	pConfig          = "/v1/dbops/execution-config"
 	identifierRegexp = `^[a-zA-Z_][0-9a-zA-Z_$]{0,127}$`
 )
 
-var allRoutes = []string{
+var dbopsRoutes = []string{
 	rDeleteConfig, rDefaultConfig, rCustomerConfig, rUpdateConfig, rResetConfig,
 	rListSchemas, rCreateSchema, rOverview, rGetSchema, rUpdateSchema, rDeleteSchema,
 	rCreateInstance, rGetInstance, rUpdateInstance, rDeleteInstance, rListInstances,
+	rInstanceState, rInstanceFlyway, rSchemaState, rSchemaFlyway,
 }
+
+var allRoutes = slices.Concat(dbopsRoutes, ciRoutes)
 
 func newValidator(t testing.TB) *Validator {
 	t.Helper()
@@ -85,14 +97,19 @@ func TestDocumentLoadsAndDescribesEveryRoute(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("operations in the contract:\n got %q\nwant %q", got, want)
 	}
-	// Every route is reachable through the router, with or without a prefix.
+	// Every route is reachable through the router, with or without a prefix; the CI
+	// routes behind /gateway only: the /dbops prefixes lead to the DB DevOps service.
 	for _, route := range allRoutes {
 		method, path, _ := strings.Cut(route, " ")
 		concrete := strings.NewReplacer("{org}", "o", "{project}", "p", "{dbschema}", "s", "{dbinstance}", "i").Replace(path)
 		for _, prefix := range []string{"", "/gateway", "/dbops", "/gateway/dbops"} {
 			ex, miss := v.find(method, prefix+concrete, nil, reqHeader(), nil)
-			if ex == nil || ex.name != route {
+			served := !slices.Contains(ciRoutes, route) || !strings.HasSuffix(prefix, "/dbops")
+			if served && (ex == nil || ex.name != route) {
 				t.Errorf("%s %s%s: matched %v (%s), want %s", method, prefix, concrete, ex != nil && ex.name != "", miss, route)
+			}
+			if !served && ex != nil {
+				t.Errorf("%s %s%s: matched %s; the CI API is not behind %s", method, prefix, concrete, ex.name, prefix)
 			}
 		}
 		// Every operation declares the error answers and at least one success.
@@ -168,14 +185,22 @@ func TestDocumentNamesItsSources(t *testing.T) {
 	need("DBSchemaUpdateRequest.identifier", prop("DBSchemaUpdateRequest", "identifier"), "x-server-looser")
 	need("DBInstanceUpdateRequest", schema("DBInstanceUpdateRequest").Extensions, "x-server-looser")
 	need("DBInstanceUpdateRequest.identifier", prop("DBInstanceUpdateRequest", "identifier"), "x-server-looser")
+	need("CIConfigOperation.field", prop("CIConfigOperation", "field"), "x-server-stricter")
+	need("CIConfigReset.field", prop("CIConfigReset", "field"), "x-server-stricter")
+	need("CIConfigReset", schema("CIConfigReset").Extensions, "x-server-looser")
+	need("infra", c.Parameters["CIInfra"].Value.Extensions, "x-unverified")
 
 	for _, name := range []string{"DBSchemaIn", "DBSchemaUpdateRequest", "Changelog", "ChangeLogScript", "ChangelogUpdate", "ChangeLogScriptUpdate",
-		"DBInstanceIn", "DBInstanceUpdateRequest", "DBInstanceFilterIn", "InstanceTagFilter", "ExecutionConfigOperation"} {
+		"DBInstanceIn", "DBInstanceUpdateRequest", "DBInstanceFilterIn", "InstanceTagFilter", "ExecutionConfigOperation", "CIConfigOperation", "CIConfigReset",
+		"MigrationStateIn", "MigrationStateInstanceIn"} {
 		if ap := schema(name).AdditionalProperties; ap.Has == nil || *ap.Has {
 			t.Errorf("request shape %s must say additionalProperties: false", name)
 		}
 	}
-	for _, name := range []string{"DBSchemaOut", "ChangelogOut", "ChangeLogScriptOut", "DBInstanceOut", "DBOverviewOut", "RecentDeployment", "ExecutionConfigTags", "Error"} {
+	for _, name := range []string{"DBSchemaOut", "ChangelogOut", "ChangeLogScriptOut", "DBInstanceOut", "DBOverviewOut", "RecentDeployment", "ExecutionConfigTags", "Error",
+		"CIImagesMap", "CIImagesAnswer", "CICustomerImagesAnswer", "CIResultAnswer", "NGError",
+		"InstanceMigrationStateOut", "InstanceMigrationStateChangeSet", "FlywayInstanceMigrationStateOutput", "FlywayInstanceMigrationState",
+		"MigrationStateOut", "MigrationStateChangeSet", "MigrationStateInstance", "InstanceDetail", "FlywayMigrationStateOutput", "FlywayAppliedMigration"} {
 		if ap := schema(name).AdditionalProperties; ap.Has != nil && !*ap.Has {
 			t.Errorf("response shape %s must stay open to unknown keys", name)
 		}
@@ -184,8 +209,9 @@ func TestDocumentNamesItsSources(t *testing.T) {
 
 // TestEvidenceListsEveryMark holds EVIDENCE.md's table of the places where the server
 // differs from the public spec equal to the document's x-server-stricter and
-// x-server-looser marks, both ways; every x-source names a source of EVIDENCE.md; and
-// both PUT operations say that what an absent key does is unverified.
+// x-server-looser marks, both ways; every x-source names a source of EVIDENCE.md; both
+// PUT operations say that what an absent key does is unverified, and the migration-state
+// operations what the mock chose where the sources are silent.
 func TestEvidenceListsEveryMark(t *testing.T) {
 	v := newValidator(t)
 	var marks []string
@@ -220,7 +246,7 @@ func TestEvidenceListsEveryMark(t *testing.T) {
 		t.Errorf("EVIDENCE.md's marks differ from the document's:\n got %q\nwant %q", rows, marks)
 	}
 
-	sources := regexp.MustCompile(`\b(SDK|AE|MCP|TFP|HDH|DH|DESIGN\.md|EVIDENCE\.md|project choice)\b`)
+	sources := regexp.MustCompile(`\b(SDK|AE|MCP|TFP|HDH|DH|CORE|DESIGN\.md|EVIDENCE\.md|project choice)\b`)
 	for i, line := range strings.Split(string(Document()), "\n") {
 		if strings.Contains(line, "x-source:") && !sources.MatchString(line) {
 			t.Errorf("line %d: an x-source that names no source of EVIDENCE.md: %s", i+1, strings.TrimSpace(line))
@@ -230,6 +256,12 @@ func TestEvidenceListsEveryMark(t *testing.T) {
 		method, path, _ := strings.Cut(route, " ")
 		if s, _ := v.doc.Paths.Value(path).GetOperation(method).Extensions["x-unverified"].(string); !strings.Contains(s, "merge") {
 			t.Errorf("%s: no x-unverified saying that the merge is unverified", route)
+		}
+	}
+	for _, route := range []string{rInstanceState, rInstanceFlyway, rSchemaState, rSchemaFlyway} {
+		method, path, _ := strings.Cut(route, " ")
+		if s, _ := v.doc.Paths.Value(path).GetOperation(method).Extensions["x-unverified"].(string); !strings.Contains(s, "DESIGN.md") {
+			t.Errorf("%s: no x-unverified saying what the mock chose where the sources are silent (DESIGN.md)", route)
 		}
 	}
 }
@@ -338,6 +370,15 @@ func TestGoodRequests(t *testing.T) {
 			header: http.Header{"x-api-key": {"k"}, "content-type": {"application/json; charset=utf-8"}}, body: `{"name":"I"}`},
 		{name: "identifiers with dollars in the path", method: "GET", path: pSchemas + "/s_3$/instance/i$1"},
 		{name: "schema identifier of 128 characters in the path", method: "GET", path: pSchemas + "/" + strings.Repeat("a", 128)},
+		{name: "instance migration state", method: "GET", path: "/gateway" + pInstanceState, query: "page=2&limit=100"},
+		{name: "instance migration state searched", method: "GET", path: pInstanceState, query: "search_term=create_table"},
+		{name: "instance flyway migration state", method: "GET", path: "/dbops" + pInstanceFlyway, query: "page=0&limit=1&search_term="},
+		{name: "schema migration state without body", method: "POST", path: pSchemaState, query: "page=0&limit=100"},
+		{name: "schema migration state empty body", method: "POST", path: pSchemaState, body: `{}`},
+		{name: "schema migration state filtered and sorted", method: "POST", path: pSchemaState,
+			body: `{"instanceFilter":{"instances":["dev","prod"],"sort":"identifier","order":"DESC"}}`},
+		{name: "schema flyway migration state", method: "POST", path: "/gateway/dbops" + pSchemaFlyway, query: "limit=5",
+			body: `{"instanceFilter":{"instances":[],"sort":"created"}}`},
 	})
 }
 
@@ -482,6 +523,26 @@ func TestBadRequests(t *testing.T) {
 				{rCreateInstance, request, `header x-api-key: missing or empty (security scheme ApiKeyAuth)`},
 				{rCreateInstance, request, `body: property "connector" is missing`},
 			}},
+		{name: "migration state sort in the query", method: "GET", path: pInstanceState, query: "sort=created&order=ASC",
+			want: []Violation{
+				{rInstanceState, request, `query order: parameter is not declared for this operation`},
+				{rInstanceState, request, `query sort: parameter is not declared for this operation`},
+			}},
+		{name: "migration state limit=101", method: "GET", path: pInstanceFlyway, query: "limit=101",
+			want: req(rInstanceFlyway, `query limit: number must be at most 100`)},
+		{name: "migration state on the entity route's instance segment", method: "GET", path: pSchema + "/instance/i1/migrationstate",
+			want: req("", "no operation in the contract for GET "+pSchema+"/instance/i1/migrationstate")},
+		{name: "schema migration state GET", method: "GET", path: pSchemaState,
+			want: req("", "no operation in the contract for GET "+pSchemaState+": the path is described, but not for GET")},
+		{name: "schema migration state filter unknown key", method: "POST", path: pSchemaState, body: `{"instanceFilter":{"instance":["prod"]}}`,
+			want: req(rSchemaState, `body /instanceFilter: property "instance" is unsupported`)},
+		{name: "schema migration state filter at the top", method: "POST", path: pSchemaFlyway, body: `{"instances":["prod"]}`,
+			want: req(rSchemaFlyway, `body: property "instances" is unsupported`)},
+		{name: "schema migration state sort unknown", method: "POST", path: pSchemaState, body: `{"instanceFilter":{"sort":"status","order":"asc"}}`,
+			want: []Violation{
+				{rSchemaState, request, `body /instanceFilter/order: value is not one of the allowed values ["ASC","DESC"]`},
+				{rSchemaState, request, `body /instanceFilter/sort: value is not one of the allowed values ["name","updated","created","identifier"]`},
+			}},
 		{name: "unknown path", method: "GET", path: "/v1/foo",
 			want: req("", "no operation in the contract for GET /v1/foo")},
 		{name: "unknown prefix", method: "GET", path: "/api" + pSchema,
@@ -527,6 +588,22 @@ const (
 	scriptSchema = `{"identifier":"s1","name":"S","changeLogScript":{"image":"i","command":"c","shell":"","location":""},"type":"Script","migrationType":"Flyway","usePercona":true,"created":1,"instanceCount":2,"parentId":"p","schemaSourceType":"Custom","tags":null,"changelog":null}`
 )
 
+// Migration-state answers as the mock gives them (the public descriptions have no sample).
+const (
+	liquibaseState = `{"schemaName":"S","instanceName":"I","changeSets":[` +
+		`{"changeSet":"1","changeSetFQN":"db/c.yaml::1::ann","author":"ann","fileName":"db/c.yaml","tag":"v1","status":"Successfully_Deployed","deployedAt":1761120868,"pipeline":"deploy","planExecutionId":"e1","stageExecutionId":"s1"},` +
+		`{"changeSet":"2","changeSetFQN":"db/c.yaml::2::ann","author":"ann","fileName":"db/c.yaml","label":"l","comment":"c","status":"Deployment_Failed","deployedAt":1761120900,"pipeline":"deploy","planExecutionId":"e2","stageExecutionId":"s2","futureField":1}]}`
+	flywayState = `{"schemaName":"S","instanceName":"I","migrations":[` +
+		`{"version":"1","description":"init","type":"SQL","status":"Rolled_Back","deployedAt":1761120868,"pipelineIdentifier":"p","pipelineExecutionId":"e","stageExecutionId":"s"}]}`
+	schemaState = `{"schema":"s1","instances":[{"identifier":"dev","name":"Dev"},{"identifier":"prod","name":"Prod"}],"changeSets":[` +
+		`{"changeSet":"1","changeSetFQN":"db/c.yaml::1::ann","author":"ann","fileName":"db/c.yaml","synced":false,"updated":1761120868,"instances":[` +
+		`{"instance":"dev","status":"Successfully_Deployed","pipeline":"deploy","planExecutionId":"e1","stageExecutionId":"s1","tag":"v1","updated":1761120868},` +
+		`{"instance":"prod","status":"Not_Deployed","pipeline":"","planExecutionId":"","stageExecutionId":""}]}]}`
+	flywaySchemaState = `{"schema":"s1","instances":[{"identifier":"dev","name":"Dev"}],"migrations":[` +
+		`{"version":"1","description":"init","type":"SQL","deployedAt":1761120868,"instances":[` +
+		`{"instance":"dev","status":"Successfully_Deployed","pipeline":"p","planExecutionId":"e","stageExecutionId":"s","updated":1761120868}]}]}`
+)
+
 func TestResponses(t *testing.T) {
 	v := newValidator(t)
 	const response = PartResponse
@@ -560,7 +637,48 @@ func TestResponses(t *testing.T) {
 		{name: "update-config true", method: "POST", path: pConfig + "/update-config", status: 201, body: `true`},
 		{name: "delete config false", method: "DELETE", path: "/gateway" + pConfig, status: 200, body: `false`},
 
+		{name: "instance migration state", method: "GET", path: pInstanceState, status: 200, header: pagingHeader("2", "100"), body: liquibaseState},
+		{name: "instance migration state, no history", method: "GET", path: pInstanceState, status: 200, header: pagingHeader("0", "10"),
+			body: `{"schemaName":"S","instanceName":"I","changeSets":[]}`},
+		{name: "instance migration state, null changesets", method: "GET", path: pInstanceState, status: 200, header: pagingHeader("0", "10"),
+			body: `{"schemaName":"S","instanceName":"I","changeSets":null}`},
+		{name: "instance migration state, not found", method: "GET", path: pInstanceState, status: 404, body: `{"message":"database instance \"i1\" not found"}`},
+		{name: "instance flyway migration state", method: "GET", path: pInstanceFlyway, status: 200, header: pagingHeader("1", "10"), body: flywayState},
+		{name: "schema migration state", method: "POST", path: pSchemaState, status: 200, header: pagingHeader("1", "100"), body: schemaState},
+		{name: "schema flyway migration state", method: "POST", path: pSchemaFlyway, status: 200, header: pagingHeader("1", "100"), body: flywaySchemaState},
+
 		// bad
+		{name: "instance migration state with an unknown status", method: "GET", path: pInstanceState, status: 200, header: pagingHeader("1", "10"),
+			body: strings.Replace(liquibaseState, "Deployment_Failed", "FAILED", 1),
+			want: res(rInstanceState, `body /changeSets/1/status: value is not one of the allowed values ["Successfully_Deployed","Deployment_Failed","Rolled_Back","Not_Deployed"]`)},
+		{name: "instance migration state without the FQN", method: "GET", path: pInstanceState, status: 200, header: pagingHeader("1", "10"),
+			body: `{"schemaName":"S","instanceName":"I","changeSets":[{"changeSet":"1","author":"a","fileName":"f","status":"Not_Deployed","deployedAt":0,"pipeline":"p","planExecutionId":"e","stageExecutionId":"s"}]}`,
+			want: res(rInstanceState, `body /changeSets/0: property "changeSetFQN" is missing`)},
+		{name: "instance migration state as an RFC 3339 time", method: "GET", path: pInstanceState, status: 200, header: pagingHeader("1", "10"),
+			body: strings.Replace(liquibaseState, "1761120868", `"2025-10-22T08:14:28Z"`, 1),
+			want: res(rInstanceState, `body /changeSets/0/deployedAt: value must be an integer`)},
+		{name: "instance migration state without names", method: "GET", path: pInstanceState, status: 200, header: pagingHeader("0", "10"),
+			body: `{"changeSets":[]}`,
+			want: []Violation{
+				{rInstanceState, response, `body: property "schemaName" is missing`},
+				{rInstanceState, response, `body: property "instanceName" is missing`},
+			}},
+		{name: "instance migration state as a bare array", method: "GET", path: pInstanceState, status: 200, header: pagingHeader("0", "10"), body: `[]`,
+			want: res(rInstanceState, `body: value must be an object`)},
+		{name: "instance migration state without paging headers", method: "GET", path: pInstanceFlyway, status: 200, body: flywayState,
+			want: res(rInstanceFlyway, `header X-Page-Number: missing`)},
+		{name: "flyway migration without version", method: "GET", path: pInstanceFlyway, status: 200, header: pagingHeader("1", "10"),
+			body: `{"schemaName":"S","instanceName":"I","migrations":[{"type":"SQL","status":"Successfully_Deployed","deployedAt":1,"pipelineIdentifier":"p","pipelineExecutionId":"e","stageExecutionId":"s"}]}`,
+			want: res(rInstanceFlyway, `body /migrations/0: property "version" is missing`)},
+		{name: "schema migration state without synced", method: "POST", path: pSchemaState, status: 200, header: pagingHeader("1", "100"),
+			body: strings.Replace(schemaState, `"synced":false,`, "", 1),
+			want: res(rSchemaState, `body /changeSets/0: property "synced" is missing`)},
+		{name: "schema migration state instance without status", method: "POST", path: pSchemaState, status: 200, header: pagingHeader("1", "100"),
+			body: strings.Replace(schemaState, `"status":"Not_Deployed",`, "", 1),
+			want: res(rSchemaState, `body /changeSets/0/instances/1: property "status" is missing`)},
+		{name: "flyway schema migration state without schema", method: "POST", path: pSchemaFlyway, status: 200, header: pagingHeader("0", "100"),
+			body: `{"instances":[],"migrations":[]}`,
+			want: res(rSchemaFlyway, `body: property "schema" is missing`)},
 		{name: "schema missing parentId", method: "GET", path: pSchema, status: 200,
 			body: `{"identifier":"s","name":"n","created":1,"instanceCount":0,"type":"Repository","migrationType":"Flyway"}`,
 			want: res(rGetSchema, `body: property "parentId" is missing`)},
@@ -627,6 +745,11 @@ func TestResponses(t *testing.T) {
 		{name: "answer to an unknown path", method: "GET", path: "/v1/foo", status: 200, body: `{}`,
 			want: res("", "no operation in the contract for GET /v1/foo")},
 	}
+	runResponses(t, v, cases)
+}
+
+func runResponses(t *testing.T, v *Validator, cases []responseCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			h := tc.header

@@ -16,17 +16,24 @@ import (
 // maxBody bounds request bodies; nothing the API accepts comes close.
 const maxBody = 1 << 20
 
+// maxStateBody bounds a whole state sent to PUT /_mock/state, which a -seed file (read
+// with no bound) may equal: thousands of instances (make bench puts 5000).
+const maxStateBody = 64 << 20
+
 // errEmptyBody is returned by readBody for an empty or all-whitespace body.
 var errEmptyBody = errors.New("request body is empty: send a JSON document")
 
 // readBody reads the whole request body, refusing oversized ones.
-func readBody(r *http.Request) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+func readBody(r *http.Request) ([]byte, error) { return readBodyUpTo(r, maxBody) }
+
+// readBodyUpTo is readBody with another bound.
+func readBodyUpTo(r *http.Request, limit int) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
 	if err != nil {
 		return nil, fmt.Errorf("cannot read request body: %w", err)
 	}
-	if len(b) > maxBody {
-		return nil, fmt.Errorf("request body is larger than %d bytes", maxBody)
+	if len(b) > limit {
+		return nil, fmt.Errorf("request body is larger than %d bytes", limit)
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, errEmptyBody

@@ -130,25 +130,38 @@ func (s *Server) handleGetDefaultConfig(w http.ResponseWriter, r *http.Request) 
 // handleGetCustomerConfig: overridesOnly defaults to true (Harness: "Returns the
 // non-default images if true"); false answers the images pipelines really use.
 func (s *Server) handleGetCustomerConfig(w http.ResponseWriter, r *http.Request) {
-	only := true
-	if v := r.URL.Query().Get("overridesOnly"); v != "" {
-		switch strings.ToLower(v) {
-		case "true":
-		case "false":
-			only = false
-		default:
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("query parameter overridesOnly=%q is invalid: use true or false", v))
-			return
-		}
+	only, err := overridesOnly(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
 	}
 	s.mu.Lock()
-	out := maps.Clone(s.st.Overrides)
-	if !only {
-		out = maps.Clone(s.st.Defaults)
-		maps.Copy(out, s.st.Overrides)
-	}
+	out := customerImages(s.st.Defaults, s.st.Overrides, only)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
+}
+
+// overridesOnly reads get-customer-config's query parameter, true by default, in any case.
+func overridesOnly(r *http.Request) (bool, error) {
+	switch v := r.URL.Query().Get("overridesOnly"); strings.ToLower(v) {
+	case "", "true":
+		return true, nil
+	case "false":
+		return false, nil
+	default:
+		return false, fmt.Errorf("query parameter overridesOnly=%q is invalid: use true or false", v)
+	}
+}
+
+// customerImages is a copy of the overrides (only), or of the defaults with the
+// overrides applied: the images pipelines really use.
+func customerImages(defaults, overrides map[string]string, only bool) map[string]string {
+	if only {
+		return maps.Clone(overrides)
+	}
+	out := maps.Clone(defaults)
+	maps.Copy(out, overrides)
+	return out
 }
 
 // configOperation is one element of the update-config body (ExecutionConfigOperation).

@@ -67,24 +67,30 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 	}
 	*f = Fault{Route: j.Route, Status: j.Status, Message: j.Message, RetryAfter: j.RetryAfter, Body: j.Body, ContentType: j.ContentType,
 		Drop: j.Drop, DropAfter: j.DropAfter, Malformed: j.Malformed, HandleFirst: j.HandleFirst, Times: j.Times, Fraction: j.Fraction}
-	if len(j.Latency) == 0 || string(j.Latency) == "null" {
-		return nil
+	d, err := parseLatency(j.Latency)
+	f.Latency = d
+	return err
+}
+
+// parseLatency reads a latency as the hooks take it: a Go duration string ("1500ms") or
+// integer nanoseconds; absent or null is 0.
+func parseLatency(raw json.RawMessage) (time.Duration, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return 0, nil
 	}
 	var s string
-	if err := json.Unmarshal(j.Latency, &s); err == nil {
+	if err := json.Unmarshal(raw, &s); err == nil {
 		d, err := time.ParseDuration(s)
 		if err != nil {
-			return fmt.Errorf("latency %q is not a Go duration such as \"1500ms\": %w", s, err)
+			return 0, fmt.Errorf("latency %q is not a Go duration such as \"1500ms\": %w", s, err)
 		}
-		f.Latency = d
-		return nil
+		return d, nil
 	}
 	var n int64
-	if err := json.Unmarshal(j.Latency, &n); err != nil {
-		return fmt.Errorf("latency must be a duration string such as \"1500ms\" or integer nanoseconds")
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return 0, fmt.Errorf("latency must be a duration string such as \"1500ms\" or integer nanoseconds")
 	}
-	f.Latency = time.Duration(n)
-	return nil
+	return time.Duration(n), nil
 }
 
 // validate rejects faults that could never fire as meant, so a typo in a test fails
@@ -180,11 +186,7 @@ func (s *Server) serveFault(w *statusWriter, r *http.Request, f *Fault, next htt
 func (s *Server) serveFaultDesc(w *statusWriter, r *http.Request, f *Fault, next http.Handler) (desc []string, closeConn func()) {
 	if f.Latency > 0 {
 		desc = append(desc, "latency="+f.Latency.String())
-		t := time.NewTimer(f.Latency)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
+		if !wait(r.Context(), f.Latency) {
 			return append(desc, "canceled"), nil
 		}
 	}

@@ -23,7 +23,10 @@ type hookRoute struct {
 	handle func(*Server, http.ResponseWriter, *http.Request)
 }
 
-const hookSchema = "/_mock/orgs/{org}/projects/{project}/dbschema/{dbschema}"
+const (
+	hookSchema = "/_mock/orgs/{org}/projects/{project}/dbschema/{dbschema}"
+	hookCI     = "/_mock/ci/execution-config/{infra}"
+)
 
 // hookTable is the test hooks: HTTP access to what the Go API offers in-process, for
 // the standalone mock (shell scripts, drift by hand, a module's tests). They live
@@ -38,18 +41,31 @@ var hookTable = []hookRoute{
 		func(s *Server, w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusOK, map[string]any{"ready": true, "account": s.accountID})
 		}},
-	{Hook{"GET", "/_mock/state", "the whole state: defaults, overrides, the declared orgs and projects, schemas, instances (the -state-file format)"},
+	{Hook{"GET", "/_mock/state", "the whole state: defaults, overrides, the declared orgs and projects, schemas, instances and their migration state, the CI config of each infra that differs from the mock's own (the -state-file format)"},
 		func(s *Server, w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Snapshot()) }},
-	{Hook{"PUT", "/_mock/state", "replaces the whole state with the body, JSON or YAML (the -seed format; validated, each problem with its line; computed fields are recomputed)"}, (*Server).hookPutState},
+	{Hook{"PUT", "/_mock/state", "replaces the whole state with the body, JSON or YAML (the -seed format, up to 64 MiB; validated, each problem with its line; computed fields are recomputed)"}, (*Server).hookPutState},
 	{Hook{"PUT", "/_mock/execution-config/overrides/{field}", `sets an override, as the Harness UI would: {"value": "image:tag"}`},
 		func(s *Server, w http.ResponseWriter, r *http.Request) { s.hookSetConfig(s.SetOverride)(w, r) }},
 	{Hook{"DELETE", "/_mock/execution-config/overrides/{field}", "removes an override, as the Harness UI would"}, (*Server).hookDeleteOverride},
 	{Hook{"PUT", "/_mock/execution-config/defaults/{field}", `moves a Harness default, as a Harness release would: {"value": "image:tag"}; a new field name is added`},
 		func(s *Server, w http.ResponseWriter, r *http.Request) { s.hookSetConfig(s.SetDefault)(w, r) }},
+	{Hook{"PUT", hookCI + "/overrides/{field}", `sets a CI override of infra K8 or VM, as the Harness UI would: {"value": "image:tag"}`},
+		func(s *Server, w http.ResponseWriter, r *http.Request) {
+			s.hookSetConfig(s.ciSetter(r, s.SetCIOverride))(w, r)
+		}},
+	{Hook{"DELETE", hookCI + "/overrides/{field}", "removes a CI override of infra K8 or VM, as the Harness UI would"}, (*Server).hookDeleteCIOverride},
+	{Hook{"PUT", hookCI + "/defaults/{field}", `moves a Harness CI default of infra K8 or VM, as a Harness release would: {"value": "image:tag"}; a new field name is added`},
+		func(s *Server, w http.ResponseWriter, r *http.Request) {
+			s.hookSetConfig(s.ciSetter(r, s.SetCIDefault))(w, r)
+		}},
 	{Hook{"PATCH", hookSchema, "changes a schema as the UI would: a JSON merge patch of its API fields, not validated"}, (*Server).hookPatchSchema},
-	{Hook{"DELETE", hookSchema, "deletes a schema and its instances"}, (*Server).hookDeleteSchema},
+	{Hook{"DELETE", hookSchema, "deletes a schema and its instances, with their migration state"}, (*Server).hookDeleteSchema},
 	{Hook{"PATCH", hookSchema + "/instance/{dbinstance}", "changes an instance (a JSON merge patch), for example lastAppliedTag as a pipeline would"}, (*Server).hookPatchInstance},
-	{Hook{"DELETE", hookSchema + "/instance/{dbinstance}", "deletes an instance"}, (*Server).hookDeleteInstance},
+	{Hook{"DELETE", hookSchema + "/instance/{dbinstance}", "deletes an instance and its migration state"}, (*Server).hookDeleteInstance},
+	{Hook{"POST", hookSchema + "/instance/{dbinstance}/changesets", "records a pipeline run on an instance: a JSON list of changesets in the API's shape " +
+		"(InstanceMigrationStateChangeSet; FlywayInstanceMigrationState for a Flyway schema), applied in order; each replaces the instance's record " +
+		"of the same changeset (changeSetFQN; a Flyway version) where it stands, or is appended; changeSetFQN and deployedAt (now) may be left out; " +
+		"a deployed changeset's tag becomes lastDeployedChangeSetTag; answers the instance's whole migration state"}, (*Server).hookRecordRun},
 	{Hook{"GET", "/_mock/requests", `the API requests seen (method, path, query, headers with the key masked, body, status, fault) and counts by route: {"requests": [...], "counts": {...}}`},
 		func(s *Server, w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusOK, map[string]any{"requests": s.Requests(), "counts": s.RouteCounts()})
@@ -65,6 +81,8 @@ var hookTable = []hookRoute{
 		s.ClearFaults()
 		w.WriteHeader(http.StatusNoContent)
 	}},
+	{Hook{"GET", "/_mock/latency", `what every API request waits before it is handled: {"latency": "100ms"}`}, (*Server).hookGetLatency},
+	{Hook{"PUT", "/_mock/latency", `sets what every API request waits before it is handled, as a call to Harness over the internet does: {"latency": "100ms"} (a Go duration or integer nanoseconds; "0s" turns it off); hooks never wait`}, (*Server).hookSetLatency},
 	{Hook{"PUT", "/_mock/key-scope", `sets the scope of the API key: {"scope": "project"} makes it a project's key, which gets 403 on the account-level execution-config routes; "account" (the default) undoes it`}, (*Server).hookKeyScope},
 	{Hook{"GET", "/_mock/violations", `the exchanges outside the API contract (with -validate): {"violations": [...], "checked": true}`},
 		func(s *Server, w http.ResponseWriter, r *http.Request) {
@@ -109,7 +127,7 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) hookPutState(w http.ResponseWriter, r *http.Request) {
-	b, err := readBody(r)
+	b, err := readBodyUpTo(r, maxStateBody)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
@@ -138,6 +156,8 @@ func (s *Server) hookKeyScope(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"scope": s.KeyScope()})
 }
 
+// hookSetConfig serves a hook that sets one field of an execution config from
+// {"value": "..."} and answers that config's defaults and overrides.
 func (s *Server) hookSetConfig(set func(field, value string) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
@@ -154,8 +174,25 @@ func (s *Server) hookSetConfig(set func(field, value string) error) http.Handler
 			writeError(w, http.StatusBadRequest, err.Error())
 			return
 		}
+		if infra := r.PathValue("infra"); infra != "" {
+			writeJSON(w, http.StatusOK, map[string]any{"defaults": s.CIDefaults(infra), "overrides": s.CIOverrides(infra)})
+			return
+		}
 		writeJSON(w, http.StatusOK, map[string]any{"defaults": s.Defaults(), "overrides": s.Overrides()})
 	}
+}
+
+// ciSetter binds a CI setter to the infra of the hook's path.
+func (s *Server) ciSetter(r *http.Request, set func(infra, field, value string) error) func(field, value string) error {
+	return func(field, value string) error { return set(r.PathValue("infra"), field, value) }
+}
+
+func (s *Server) hookDeleteCIOverride(w http.ResponseWriter, r *http.Request) {
+	if err := s.DeleteCIOverride(r.PathValue("infra"), r.PathValue("field")); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) hookDeleteOverride(w http.ResponseWriter, r *http.Request) {

@@ -148,7 +148,7 @@ func TestHookList(t *testing.T) {
 	if !reflect.DeepEqual(got.Hooks, Hooks()) || len(got.Hooks) < 15 {
 		t.Fatalf("GET /_mock = %+v, want the %d hooks", got.Hooks, len(Hooks()))
 	}
-	fill := strings.NewReplacer("{org}", "o", "{project}", "p", "{dbschema}", "s", "{dbinstance}", "i", "{field}", "gitCloneTag")
+	fill := strings.NewReplacer("{org}", "o", "{project}", "p", "{dbschema}", "s", "{dbinstance}", "i", "{field}", "gitCloneTag", "{infra}", "K8")
 	for _, h := range got.Hooks {
 		if h.Does == "" {
 			t.Errorf("%s %s: no description", h.Method, h.Path)

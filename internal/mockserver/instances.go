@@ -242,7 +242,7 @@ func (s *Server) handleDeleteInstance(w http.ResponseWriter, r *http.Request) {
 	if in == nil {
 		return
 	}
-	delete(rec.instances, id)
+	rec.dropInstance(id)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -404,6 +404,6 @@ func (s *Server) DeleteInstance(org, project, schema, id string) bool {
 	if rec == nil || rec.instances[id] == nil {
 		return false
 	}
-	delete(rec.instances, id)
+	rec.dropInstance(id)
 	return true
 }

@@ -84,10 +84,18 @@ type listKeys struct {
 // the same order (a choice: Harness documents none), so the order is total and pages
 // never overlap; created DESC lists entities of one second in reverse identifier order.
 func sortAndPage[T any](items []T, lq listQuery, keys func(T) listKeys) []T {
+	sortItems(items, lq, keys)
+	return pageOf(items, lq)
+}
+
+// sortItems sorts items in place as sortAndPage does; sort "identifier" (the instance
+// sort of the migration-state views) is the tie-break alone.
+func sortItems[T any](items []T, lq listQuery, keys func(T) listKeys) {
 	slices.SortFunc(items, func(a, b T) int {
 		ka, kb := keys(a), keys(b)
 		var c int
 		switch lq.sort {
+		case "identifier": // the tie-break below
 		case "name":
 			c = strings.Compare(ka.name, kb.name)
 		case "updated":
@@ -101,6 +109,10 @@ func sortAndPage[T any](items []T, lq listQuery, keys func(T) listKeys) []T {
 		}
 		return c
 	})
+}
+
+// pageOf cuts the requested page out of items, in their order.
+func pageOf[T any](items []T, lq listQuery) []T {
 	start := lq.page * lq.limit
 	if start >= len(items) {
 		return items[:0]
@@ -113,9 +125,14 @@ func writeList[T any](w http.ResponseWriter, page []T, total int, lq listQuery) 
 	if page == nil {
 		page = []T{}
 	}
+	writePage(w, page, total, lq)
+}
+
+// writePage sends body, one page of total items, with the paging headers.
+func writePage(w http.ResponseWriter, body any, total int, lq listQuery) {
 	h := w.Header()
 	h.Set("X-Total-Elements", strconv.Itoa(total))
 	h.Set("X-Page-Number", strconv.Itoa(lq.page))
 	h.Set("X-Page-Size", strconv.Itoa(lq.limit))
-	writeJSON(w, http.StatusOK, page)
+	writeJSON(w, http.StatusOK, body)
 }

@@ -119,16 +119,5 @@ instances:
 		`line 8: schemas[1].org: org "other" is not declared under orgs: add it there with its projects, or leave orgs out`,
 		`line 13: instances[0].project: project default/paymnts is not declared under orgs`,
 	}
-	if err == nil {
-		t.Fatal("accepted")
-	}
-	got := strings.Split(err.Error(), "\n")
-	for i, w := range want {
-		if i >= len(got) || !strings.HasPrefix(got[i], w) {
-			t.Errorf("problem %d:\n got %q\nwant %q…", i, got[min(i, len(got)-1)], w)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("%d problems, want %d:\n%v", len(got), len(want), err)
-	}
+	expectProblems(t, err, want)
 }

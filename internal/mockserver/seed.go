@@ -19,7 +19,7 @@ import (
 // PUT /_mock/state), in JSON or YAML (JSON is YAML). It checks the shape against State
 // (unknown keys, wrong types) and the content with the API's own rules (identifiers,
 // required fields, a revision for Git schemas, known or seeded execution-config fields,
-// duplicates, instances of missing schemas). Every problem is reported, each with its
+// DB DevOps and CI, duplicates, instances of missing schemas). Every problem is reported, each with its
 // line and field path: `line 12: schemas[1].schema.type: type "Repo" is invalid: ...`.
 func ParseState(b []byte) (State, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
@@ -232,26 +232,18 @@ func (p *stateProblems) check(st State) {
 	if st.PutMode != "" && !slices.Contains(PutModes(), st.PutMode) {
 		p.at("putMode", "%q is not a PUT mode: use %s (or leave it out for the mock's)", st.PutMode, strings.Join(PutModes(), " or "))
 	}
-	for _, f := range slices.Sorted(maps.Keys(st.Defaults)) {
-		at := fmt.Sprintf("defaults[%q]", f)
-		if !fieldName.MatchString(f) {
-			p.at(at, "%q is not a field name (lowerCamelCase, such as gitCloneTag)", f)
+	p.images("", "execution-config", st.Defaults, st.Overrides, defaultImages)
+	for _, infra := range slices.Sorted(maps.Keys(st.CI)) {
+		at := fmt.Sprintf("ci[%q]", infra)
+		if !isCIInfra(infra) {
+			p.at(at, "%v", ciInfraError(infra))
+			continue
 		}
-		if strings.TrimSpace(st.Defaults[f]) == "" {
-			p.at(at, "the image is empty")
-		}
-	}
-	for _, f := range slices.Sorted(maps.Keys(st.Overrides)) {
-		at := fmt.Sprintf("overrides[%q]", f)
-		if _, seeded := st.Defaults[f]; !seeded && !isField(f) {
-			p.at(at, "unknown execution-config field %q: give it a default under defaults first (as a Harness release adds a field), or use one of %s", f, strings.Join(Fields(), ", "))
-		}
-		if strings.TrimSpace(st.Overrides[f]) == "" {
-			p.at(at, "the image is empty; leave the field out to keep the default")
-		}
+		p.images(at+".", "CI "+infra, st.CI[infra].Defaults, st.CI[infra].Overrides, ciDefaultImages[infra])
 	}
 	orgs := p.orgs(st.Orgs)
 	sources := map[string]string{}
+	types := map[string]string{} // schema key -> migration type
 	for i, sc := range st.Schemas {
 		at := fmt.Sprintf("schemas[%d]", i)
 		key := sc.Org + "/" + sc.Project + "/" + sc.Schema.Identifier
@@ -275,6 +267,7 @@ func (p *stateProblems) check(st State) {
 			sources[key] = "" // its source would only mislead the checks of its instances
 		default:
 			sources[key] = sourceType(&s)
+			types[key] = s.MigrationType
 		}
 	}
 	seen := map[string]bool{}
@@ -296,6 +289,59 @@ func (p *stateProblems) check(st State) {
 		seen[key] = true
 		for _, problem := range checkInstanceBody(&in.Instance, src) {
 			p.at(at+".instance", "%s", problem)
+		}
+		checkRecords(p, liquibaseKind, at+".changeSets", schema, types[schema], in.ChangeSets)
+		checkRecords(p, flywayKind, at+".migrations", schema, types[schema], in.Migrations)
+	}
+}
+
+// checkRecords checks an instance's migration state of kind k, at path at: as the
+// changesets hook would record each item, on a schema of that migration type (mt; ""
+// when the schema is missing or invalid, already reported), once per changeset.
+func checkRecords[T any](p *stateProblems, k *migrationKind[T], at, schema, mt string, items []T) {
+	if len(items) > 0 && mt != "" && mt != k.migrationType {
+		other := "changeSets"
+		if mt == MigrationTypeFlyway {
+			other = "migrations"
+		}
+		p.at(at, "schema %s is a %s schema: list its instances' migration state under %s", schema, mt, other)
+		return
+	}
+	seen := map[string]bool{}
+	for j, it := range items {
+		for _, problem := range k.prepare(&it, 1) {
+			p.at(fmt.Sprintf("%s[%d]", at, j), "%s", problem)
+		}
+		if key := k.key(it); seen[key] {
+			p.at(fmt.Sprintf("%s[%d]", at, j), "%s is listed twice: an instance holds one record per %s, its latest outcome", key, strings.TrimSuffix(k.listKey, "s"))
+		} else {
+			seen[key] = true
+		}
+	}
+}
+
+// images checks one execution config of a state document (at is its path, "" or
+// `ci["K8"].`): field names and images of its defaults, and overrides on a field that
+// the mock seeds (seeded) or the document gives a default.
+func (p *stateProblems) images(at, what string, defaults, overrides, seeded map[string]string) {
+	for _, f := range slices.Sorted(maps.Keys(defaults)) {
+		at := fmt.Sprintf("%sdefaults[%q]", at, f)
+		if !fieldName.MatchString(f) {
+			p.at(at, "%q is not a field name (lowerCamelCase, such as gitCloneTag)", f)
+		}
+		if strings.TrimSpace(defaults[f]) == "" {
+			p.at(at, "the image is empty")
+		}
+	}
+	for _, f := range slices.Sorted(maps.Keys(overrides)) {
+		path := fmt.Sprintf("%soverrides[%q]", at, f)
+		_, given := defaults[f]
+		if _, ok := seeded[f]; !ok && !given {
+			p.at(path, "unknown %s field %q: give it a default under %sdefaults first (as a Harness release adds a field), or use one of %s",
+				what, f, at, strings.Join(slices.Sorted(maps.Keys(seeded)), ", "))
+		}
+		if strings.TrimSpace(overrides[f]) == "" {
+			p.at(path, "the image is empty; leave the field out to keep the default")
 		}
 	}
 }

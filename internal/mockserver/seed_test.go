@@ -189,18 +189,7 @@ overrides:
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ParseState([]byte(tt.doc))
-			if err == nil {
-				t.Fatal("accepted")
-			}
-			lines := strings.Split(err.Error(), "\n")
-			if len(lines) != len(tt.want) {
-				t.Errorf("%d problems, want %d:\n%v", len(lines), len(tt.want), err)
-			}
-			for i, want := range tt.want {
-				if i >= len(lines) || !strings.HasPrefix(lines[i], want) {
-					t.Errorf("problem %d:\n got %q\nwant %q…", i, lines[min(i, len(lines)-1)], want)
-				}
-			}
+			expectProblems(t, err, tt.want)
 		})
 	}
 }
@@ -209,7 +198,8 @@ overrides:
 // it accepts restores, and what the mock then exports is accepted too.
 func FuzzParseState(f *testing.F) {
 	seed, _ := os.ReadFile("testdata/seed.yaml")
-	for _, s := range []string{string(seed), "{}", "[]", "schemas: [{org: a}]", "defaults: {a: &x b, c: *x}", "overrides: {rdsTag: 1}", "---\n---", "a: !!binary x", orgsSeed} {
+	migrations, _ := os.ReadFile("testdata/migrations.yaml")
+	for _, s := range []string{string(seed), string(migrations), "{}", "[]", "schemas: [{org: a}]", "defaults: {a: &x b, c: *x}", "overrides: {rdsTag: 1}", "---\n---", "a: !!binary x", orgsSeed, ciSeed, "ci: {K8: {overrides: {addonTag: 1}}, vm: {}}"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, doc string) {

@@ -1,5 +1,8 @@
 // Package mockserver is a stateful, in-memory fake of the Harness Database DevOps
-// REST API: execution config (image tags), DB schemas and DB instances.
+// REST API: execution config (image tags), DB schemas, DB instances and the migration
+// state of each instance (which changesets its pipelines recorded); and of Harness
+// CI's execution config (the lite engine, the CI add-on and the other images every
+// containerised stage pulls, DB DevOps stages included).
 //
 // It exists so the client and the provider can be tested end to end over real HTTP
 // without a Harness account. It follows the public API facts (paths, JSON field
@@ -51,6 +54,17 @@ const (
 	RouteUpdateInstance = "PUT /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}"
 	RouteDeleteInstance = "DELETE /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instance/{dbinstance}"
 	RouteListInstances  = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/instancelist"
+
+	RouteCIGetDefaultConfig  = "GET " + ciExecutionConfigPath + "/get-default-config"
+	RouteCIGetCustomerConfig = "GET " + ciExecutionConfigPath + "/get-customer-config"
+	RouteCIUpdateConfig      = "POST " + ciExecutionConfigPath + "/update-config"
+	RouteCIResetConfig       = "POST " + ciExecutionConfigPath + "/reset-config"
+	// The migration-state views, read-only. The instance ones say dbinstance where the
+	// entity routes say instance, as Harness's API reference does.
+	RouteInstanceMigrationState       = "GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/dbinstance/{dbinstance}/migrationstate"
+	RouteInstanceFlywayMigrationState = "GET /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/dbinstance/{dbinstance}/flyway/migrationstate"
+	RouteSchemaMigrationState         = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/migrationstate"
+	RouteSchemaFlywayMigrationState   = "POST /v1/orgs/{org}/projects/{project}/dbschema/{dbschema}/flyway/migrationstate"
 )
 
 // executionConfigPath is the account-level part of the API: every route below it acts on
@@ -61,7 +75,9 @@ const executionConfigPath = "/v1/dbops/execution-config"
 // the official provider calls {endpoint}/v1/... with endpoint .../gateway, the developer
 // hub names .../gateway/dbops as the base, and Harness's MCP server calls
 // .../dbops/v1/.... The mock also serves the bare /v1/...
-// form, which Harness's docs show for curl. Test hooks answer behind them too.
+// form, which Harness's docs show for curl. Test hooks answer behind them too. The CI
+// routes (/ci/...) belong to another service: they answer at the root and behind
+// /gateway only (ciServed).
 var apiPrefixes = []string{"/gateway/dbops", "/gateway", "/dbops"}
 
 // Options configures a Server.
@@ -80,6 +96,8 @@ type Options struct {
 	// PutMerge ("" too) keeps the stored value, PutReplace clears it. A state document
 	// (a seed) may set it too.
 	PutMode string
+	// Latency is what every API request waits before it is handled (SetLatency).
+	Latency time.Duration
 }
 
 // The PUT modes. Harness's MCP server says its PUTs merge; the official provider's
@@ -122,7 +140,8 @@ type Server struct {
 	violations       []contract.Violation // guarded by reqMu
 	allowBadRequests atomic.Bool
 
-	projectKey atomic.Bool // SetKeyScope(KeyScopeProject)
+	projectKey atomic.Bool  // SetKeyScope(KeyScopeProject)
+	latency    atomic.Int64 // SetLatency, in nanoseconds
 }
 
 // New returns a Server with the seeded default images and no schemas. It panics if
@@ -151,6 +170,7 @@ func New(opts Options) *Server {
 		contract:  opts.Contract,
 	}
 	s.st.putMode = opts.PutMode
+	s.SetLatency(opts.Latency)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -188,6 +208,14 @@ var routeTable = []struct {
 	{RouteUpdateInstance, (*Server).handleUpdateInstance},
 	{RouteDeleteInstance, (*Server).handleDeleteInstance},
 	{RouteListInstances, (*Server).handleListInstances},
+	{RouteCIGetDefaultConfig, (*Server).handleCIGetDefaultConfig},
+	{RouteCIGetCustomerConfig, (*Server).handleCIGetCustomerConfig},
+	{RouteCIUpdateConfig, (*Server).handleCIUpdateConfig},
+	{RouteCIResetConfig, (*Server).handleCIResetConfig},
+	{RouteInstanceMigrationState, func(s *Server, w http.ResponseWriter, r *http.Request) { liquibaseKind.serveInstance(s, w, r) }},
+	{RouteInstanceFlywayMigrationState, func(s *Server, w http.ResponseWriter, r *http.Request) { flywayKind.serveInstance(s, w, r) }},
+	{RouteSchemaMigrationState, func(s *Server, w http.ResponseWriter, r *http.Request) { liquibaseKind.serveSchema(s, w, r) }},
+	{RouteSchemaFlywayMigrationState, func(s *Server, w http.ResponseWriter, r *http.Request) { flywayKind.serveSchema(s, w, r) }},
 }
 
 // Routes returns every API route, sorted.
@@ -207,7 +235,7 @@ func isRoute(route string) bool { return slices.Contains(Routes(), route) }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	w.Header().Set("X-Request-Id", fmt.Sprintf("mock-%d", s.reqSeq.Add(1)))
-	r2 := stripPrefix(r)
+	r2, prefix := stripPrefix(r)
 	sw := &statusWriter{ResponseWriter: w, capture: s.contract != nil}
 
 	if p := r2.URL.Path; p == "/_mock" || strings.HasPrefix(p, "/_mock/") {
@@ -226,11 +254,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r2.Body = io.NopCloser(bytes.NewReader(body))
 
 	route := s.matchRoute(r2)
+	served := ciServed(prefix, r2.URL.Path)
+	if !served {
+		route = ""
+	}
 	var fault string
 	var closeConn func()
 	faithful := route != "" // the answer is the API's own, not a fault's nor the no-route one
-	if route == "" {
-		s.serveUnmatched(sw, r2, r.URL.Path)
+	if d := s.Latency(); d > 0 && !wait(r2.Context(), d) {
+		faithful = false // the client gave up on the way: nothing handled, nothing answered
+	} else if route == "" {
+		s.serveUnmatched(sw, r2, r.URL.Path, served)
 	} else if f := s.pickFault(route); f != nil {
 		fault, closeConn = s.serveFault(sw, r2, f, http.HandlerFunc(s.serveAPI))
 		faithful = !f.altersAnswer()
@@ -298,11 +332,23 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.api.ServeHTTP(w, r)
 }
 
+// ciServed reports whether a request may reach a CI route: the CI API is the CI manager's,
+// behind the gateway, and the /dbops prefixes lead to the DB DevOps service, which has
+// no /ci routes.
+func ciServed(prefix, path string) bool {
+	return !isCIPath(path) || !strings.HasSuffix(prefix, "/dbops")
+}
+
 // authorize enforces DESIGN.md: a missing or wrong x-api-key is 401; a Harness-Account
 // header naming another account is 403; an absent Harness-Account is fine (the x-api-key
 // already identifies the account, as the Harness spec says); a project-scoped key
-// (SetKeyScope) gets 403 on the execution config.
+// (SetKeyScope) gets 403 on the account-level execution configs, DB DevOps and CI. The
+// CI API answers them in its own error envelope.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
+	writeError := writeError
+	if isCIPath(r.URL.Path) {
+		writeError = writeNGError
+	}
 	key := r.Header.Get("x-api-key")
 	if key == "" {
 		writeError(w, http.StatusUnauthorized, "missing x-api-key header: send a Harness API key (PAT or SAT) in the x-api-key header")
@@ -319,6 +365,17 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
 	if s.projectKey.Load() && strings.HasPrefix(r.URL.Path, executionConfigPath) {
 		writeError(w, http.StatusForbidden, fmt.Sprintf("the API key may not access the DB DevOps execution config of account %q: "+
 			"its roles are bound in a project, and the execution config belongs to the account", s.accountID))
+		return false
+	}
+	if s.projectKey.Load() && isCIPath(r.URL.Path) {
+		// harness-core CIExecutionConfigResource: reads need the account's view
+		// permission, writes its edit permission.
+		perm := "core_account_view"
+		if r.Method != http.MethodGet {
+			perm = "core_account_edit"
+		}
+		writeError(w, http.StatusForbidden, fmt.Sprintf("Missing permission %s on account %s: the API key's roles are bound in a project, "+
+			"and the CI execution config belongs to the account", perm, s.accountID))
 		return false
 	}
 	return true
@@ -375,11 +432,17 @@ func (s *Server) matchRoute(r *http.Request) string {
 }
 
 // serveUnmatched answers 405 (with Allow) when the path exists for another method,
-// else 404, both as JSON so clients always get the documented error shape.
-func (s *Server) serveUnmatched(w http.ResponseWriter, r *http.Request, path string) {
+// else 404, both as JSON so clients always get the documented error shape (the CI API's
+// own on a CI path it serves). served is false for a CI path behind a /dbops prefix:
+// no method is served there.
+func (s *Server) serveUnmatched(w http.ResponseWriter, r *http.Request, path string, served bool) {
+	writeError := writeError
+	if served && isCIPath(r.URL.Path) {
+		writeError = writeNGError
+	}
 	var allowed []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-		if m == r.Method {
+		if m == r.Method || !served {
 			continue
 		}
 		probe := r.Clone(r.Context())
@@ -393,11 +456,13 @@ func (s *Server) serveUnmatched(w http.ResponseWriter, r *http.Request, path str
 		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed on %s; allowed: %s", r.Method, path, strings.Join(allowed, ", ")))
 		return
 	}
-	writeError(w, http.StatusNotFound, fmt.Sprintf("no API route matches %s %s (paths start at /v1/..., optionally under /gateway, /dbops or /gateway/dbops)", r.Method, path))
+	writeError(w, http.StatusNotFound, fmt.Sprintf("no API route matches %s %s (paths start at /v1/..., optionally under /gateway, /dbops or /gateway/dbops; "+
+		"the CI execution config's at /ci/..., optionally under /gateway)", r.Method, path))
 }
 
-// stripPrefix returns r with a leading API prefix (apiPrefixes) removed from its path.
-func stripPrefix(r *http.Request) *http.Request {
+// stripPrefix returns r with a leading API prefix (apiPrefixes) removed from its path,
+// and the prefix.
+func stripPrefix(r *http.Request) (*http.Request, string) {
 	p := r.URL.Path
 	for _, prefix := range apiPrefixes {
 		if p != prefix && !strings.HasPrefix(p, prefix+"/") {
@@ -409,9 +474,9 @@ func stripPrefix(r *http.Request) *http.Request {
 			r2.URL.Path = "/"
 		}
 		r2.URL.RawPath = ""
-		return r2
+		return r2, prefix
 	}
-	return r
+	return r, ""
 }
 
 // unix is the API's timestamp format: epoch seconds.

@@ -21,16 +21,26 @@ type store struct {
 	// orgs are the organizations that exist and their projects (State.Orgs); nil: any
 	// org and project exists, as before a seed declares them.
 	orgs    map[string]map[string]bool
-	putMode string // PutMerge or PutReplace
+	putMode string               // PutMerge or PutReplace
+	ci      map[string]*ciConfig // by infra (CIInfras)
 }
 
 // scope is an org/project pair: the path scope of schemas.
 type scope struct{ org, project string }
 
-// schemaRec is a stored schema (computed fields left zero) and its instances.
+// schemaRec is a stored schema (computed fields left zero), its instances and their
+// migration state (by instance identifier; nil until a pipeline run is recorded).
 type schemaRec struct {
 	sc        Schema
 	instances map[string]*Instance
+	history   map[string]*history
+}
+
+// dropInstance deletes an instance and its migration state: every delete goes
+// through it, so that no history outlives its instance.
+func (rec *schemaRec) dropInstance(id string) {
+	delete(rec.instances, id)
+	delete(rec.history, id)
 }
 
 func newStore() store {
@@ -38,6 +48,7 @@ func newStore() store {
 		Defaults:  DefaultImages(),
 		Overrides: map[string]string{},
 		projects:  map[scope]map[string]*schemaRec{},
+		ci:        newCIConfigs(),
 	}
 }
 
@@ -95,6 +106,19 @@ type State struct {
 	Orgs      map[string][]string `json:"orgs,omitempty"`
 	Schemas   []ScopedSchema      `json:"schemas"`
 	Instances []ScopedInstance    `json:"instances"`
+	// CI is Harness CI's execution config by build infrastructure (K8, VM). An infra left
+	// out has the mock's seeded defaults and no override; the export leaves such an infra
+	// out, so that a state without CI exports as it did before the CI config existed.
+	CI map[string]CIState `json:"ci,omitempty"`
+}
+
+// CIState is the CI execution config of one build infrastructure.
+type CIState struct {
+	// Defaults are Harness's defaults; a field not listed keeps the mock's default, and a
+	// new name is a field Harness added.
+	Defaults map[string]string `json:"defaults"`
+	// Overrides are the account's, on a field the defaults have.
+	Overrides map[string]string `json:"overrides"`
 }
 
 // ScopedSchema is a schema with the org and project it lives in.
@@ -104,12 +128,17 @@ type ScopedSchema struct {
 	Schema  Schema `json:"schema"`
 }
 
-// ScopedInstance is an instance with the org, project and schema it lives in.
+// ScopedInstance is an instance with the org, project and schema it lives in, and its
+// migration state: ChangeSets if the schema is Liquibase, Migrations if Flyway, each
+// with one record per changeset or migration, in the order first recorded (left out
+// when empty, so that a state without migration state exports as before).
 type ScopedInstance struct {
-	Org      string   `json:"org"`
-	Project  string   `json:"project"`
-	Schema   string   `json:"schema"`
-	Instance Instance `json:"instance"`
+	Org        string            `json:"org"`
+	Project    string            `json:"project"`
+	Schema     string            `json:"schema"`
+	Instance   Instance          `json:"instance"`
+	ChangeSets []ChangeSet       `json:"changeSets,omitempty"`
+	Migrations []FlywayMigration `json:"migrations,omitempty"`
 }
 
 // Snapshot returns a deep copy of the state, sorted by org, project and identifier.
@@ -130,11 +159,21 @@ func (s *Server) Snapshot() State {
 			slices.Sort(st.Orgs[org])
 		}
 	}
+	for infra, c := range s.st.ci {
+		if c.seeded(infra) {
+			continue
+		}
+		if st.CI == nil {
+			st.CI = map[string]CIState{}
+		}
+		st.CI[infra] = CIState{Defaults: maps.Clone(c.defaults), Overrides: maps.Clone(c.overrides)}
+	}
 	for sk, p := range s.st.projects {
 		for _, rec := range p {
 			st.Schemas = append(st.Schemas, ScopedSchema{sk.org, sk.project, s.schemaOut(sk, rec)})
-			for _, in := range rec.instances {
-				st.Instances = append(st.Instances, ScopedInstance{sk.org, sk.project, rec.sc.Identifier, s.instanceOut(sk, rec, in)})
+			for id, in := range rec.instances {
+				st.Instances = append(st.Instances, ScopedInstance{sk.org, sk.project, rec.sc.Identifier, s.instanceOut(sk, rec, in),
+					liquibaseKind.items(rec, id), flywayKind.items(rec, id)})
 			}
 		}
 	}
@@ -148,11 +187,15 @@ func (s *Server) Snapshot() State {
 }
 
 // Restore replaces the whole state with st, leniently (ParseState is the strict reader
-// of files and hooks): defaults are merged onto the seeded ones (a new field name is
-// added, as a Harness release adds one); empty values, overrides on fields without a
-// default and instances of missing schemas are dropped, and an empty or unknown PUT
+// of files and hooks): defaults, DB DevOps and CI alike, are merged onto the seeded ones
+// (a new field name is added, as a Harness release adds one); empty values, overrides
+// on fields without a default, CI configs of another infra and instances of missing
+// schemas are dropped, and an empty or unknown PUT
 // mode keeps the mock's; computed fields (instanceCount, schemaSourceType, parentId,
 // schemaId...) are recomputed, and a zero created or updated time becomes now.
+// Migration state is recorded as the changesets hook records it (a zero deployedAt is
+// now); invalid items, and the list that the schema's migration type does not have,
+// are dropped.
 // Declared orgs and projects with an invalid identifier, and entities outside the
 // declared ones, are dropped.
 func (s *Server) Restore(st State) {
@@ -181,6 +224,22 @@ func (s *Server) Restore(st State) {
 			ns.Overrides[f] = v
 		}
 	}
+	for infra, cs := range st.CI {
+		c := ns.ci[infra]
+		if c == nil {
+			continue
+		}
+		for f, v := range cs.Defaults {
+			if checkSeedImage(f, v) == nil {
+				c.defaults[f] = v
+			}
+		}
+		for f, v := range cs.Overrides {
+			if _, ok := c.defaults[f]; ok && strings.TrimSpace(v) != "" {
+				c.overrides[f] = v
+			}
+		}
+	}
 	now := s.now().Unix()
 	stamp := func(created, updated *int64) {
 		if *created == 0 {
@@ -207,6 +266,8 @@ func (s *Server) Restore(st State) {
 		v := storedInstance(in.Instance)
 		stamp(&v.Created, &v.Updated)
 		rec.instances[v.Identifier] = &v
+		restoreRun(liquibaseKind, rec, v.Identifier, in.ChangeSets, now)
+		restoreRun(flywayKind, rec, v.Identifier, in.Migrations, now)
 	}
 	s.mu.Lock()
 	ns.putMode = s.st.putMode
@@ -271,4 +332,23 @@ func (s *Server) LoadSeed(path string) error {
 	}
 	s.Restore(st)
 	return nil
+}
+
+// restoreRun records the valid items on an instance whose schema has migration state of
+// kind k, for Restore. The instance's lastDeployedChangeSetTag stays as the state says.
+func restoreRun[T any](k *migrationKind[T], rec *schemaRec, id string, items []T, now int64) {
+	if rec.sc.MigrationType != k.migrationType {
+		return
+	}
+	var valid []T
+	for _, it := range items {
+		if len(k.prepare(&it, now)) == 0 {
+			valid = append(valid, it)
+		}
+	}
+	if len(valid) > 0 {
+		tag := rec.instances[id].LastDeployedChangeSetTag
+		k.apply(rec, id, valid)
+		rec.instances[id].LastDeployedChangeSetTag = tag
+	}
 }

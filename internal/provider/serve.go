@@ -31,19 +31,41 @@ import (
 //   - a lazier garbage collector (gcSettings), which the bounded heap of
 //     detachedServer allows.
 func Serve(address, version string, debug bool, environ []string) error {
-	var opts []tf6server.ServeOpt
-	quiet := !debug && !collectsLogs(environ)
+	return ServeProtocol(address, debug, environ, func(quiet bool) tfprotov6.ProviderServer { return ProtocolServer(version, quiet)() })
+}
+
+// ServeProtocol serves the protocol-6 server that newServer returns (told whether the
+// provider is quiet) as Serve serves this provider: quiet logs and the tuned collector
+// when Terraform collects no provider log. scripts/bench/floor serves through it, so that
+// the floor of make bench pays for serving what this provider pays, and ours / floor is
+// the provider's own work.
+func ServeProtocol(address string, debug bool, environ []string, newServer func(quiet bool) tfprotov6.ProviderServer) error {
+	opts, quiet := serveOptions(debug, environ)
+	return tf6server.Serve(address, func() tfprotov6.ProviderServer { return newServer(quiet) }, opts...)
+}
+
+// serveOptions decides how the plugin is served: quiet when it is not debugged and
+// Terraform collects no provider log; then tf6server gets a logging sink and the
+// collector is tuned (tuneGC, a process-wide setting, applied here).
+func serveOptions(debug bool, environ []string) (opts []tf6server.ServeOpt, quiet bool) {
+	quiet = !debug && !collectsLogs(environ)
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
 	if quiet {
 		opts = append(opts, tf6server.WithLoggingSink(&testing.RuntimeT{}))
-		if percent, limit, ok := gcSettings(environ); ok {
-			rdebug.SetGCPercent(percent)
-			rdebug.SetMemoryLimit(limit)
-		}
 	}
-	return tf6server.Serve(address, ProtocolServer(version, quiet), opts...)
+	tuneGC(quiet, environ)
+	return opts, quiet
+}
+
+// tuneGC applies gcSettings to the runtime when the provider is quiet, unless the user
+// set GOGC or GOMEMLIMIT.
+func tuneGC(quiet bool, environ []string) {
+	if percent, limit, ok := gcSettings(environ); quiet && ok {
+		rdebug.SetGCPercent(percent)
+		rdebug.SetMemoryLimit(limit)
+	}
 }
 
 // ProtocolServer returns the provider's protocol-6 server as Serve runs it: with
@@ -67,9 +89,11 @@ func ProtocolServer(version string, detach bool) func() tfprotov6.ProviderServer
 // grown 400% (the default is 100%), but never let it pass 40 MiB. The provider's live
 // heap is a few MiB (what the requests in flight hold; detachedServer keeps the
 // framework from holding more), so the collector runs about four times less often: a
-// third less provider CPU in a plan of 1000 instances, for a peak RSS of about 55 MB
-// instead of 35 (BENCHMARKS.md). A GOGC or GOMEMLIMIT in the environment wins: ok is
-// false.
+// third less provider CPU in a plan of 1000 instances, for a peak RSS of about 55 MiB
+// instead of 35. Whether it pays where it can hurt (5000 instances, a list of 5000,
+// -parallelism=50) is what `make bench BENCH_FLAGS=-gc` measures and decides
+// (BENCHMARKS.md). A GOGC or GOMEMLIMIT in the environment, whatever its value, wins:
+// ok is false, and the runtime keeps what the user asked for.
 func gcSettings(environ []string) (percent int, limit int64, ok bool) {
 	for _, kv := range environ {
 		if strings.HasPrefix(kv, "GOGC=") || strings.HasPrefix(kv, "GOMEMLIMIT=") {

@@ -3,7 +3,13 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
 	"reflect"
+	rdebug "runtime/debug"
+	"strings"
 	"testing"
 	"time"
 
@@ -188,6 +194,54 @@ func TestGCSettings(t *testing.T) {
 	for _, env := range []string{"GOGC=50", "GOMEMLIMIT=1GiB", "GOGC=off"} {
 		if _, _, ok := gcSettings([]string{"PATH=/bin", env}); ok {
 			t.Errorf("%s in the environment is overridden", env)
+		}
+	}
+}
+
+// gcChildEnv marks the process TestGCDecision starts to report its collector's settings.
+const gcChildEnv = "HARNESS_TEST_GC_CHILD"
+
+// What the collector runs with once Serve has decided, in a process started with the
+// user's environment, as Terraform starts the provider: the Go runtime reads GOGC and
+// GOMEMLIMIT at start, then serveOptions may tune it. The user's setting, whatever it
+// is (off, the default's own value, a limit alone), is what the process keeps; only
+// a quiet provider with neither variable set gets GOGC=400 within 40 MiB.
+func TestGCDecision(t *testing.T) {
+	if os.Getenv(gcChildEnv) != "" {
+		_, quiet := serveOptions(false, os.Environ())
+		percent := rdebug.SetGCPercent(100) // returns the setting in force
+		fmt.Printf("quiet=%v percent=%d limit=%d\n", quiet, percent, rdebug.SetMemoryLimit(-1))
+		return
+	}
+	noLimit := int64(math.MaxInt64)
+	for _, tt := range []struct {
+		env     []string
+		percent int
+		limit   int64
+	}{
+		{nil, 400, 40 << 20},
+		{[]string{"GOGC=off"}, -1, noLimit},
+		{[]string{"GOGC=50"}, 50, noLimit},
+		{[]string{"GOGC=100"}, 100, noLimit},
+		{[]string{"GOMEMLIMIT=1GiB"}, 100, 1 << 30},
+		{[]string{"GOGC=off", "GOMEMLIMIT=2GiB"}, -1, 2 << 30},
+		{[]string{"TF_LOG=debug"}, 100, noLimit}, // Terraform collects logs: not quiet, nothing tuned
+	} {
+		cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestGCDecision$", "-test.count=1")
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "GOGC=") && !strings.HasPrefix(kv, "GOMEMLIMIT=") && !strings.HasPrefix(kv, "TF_LOG") && !strings.HasPrefix(kv, "CONTRACT_STATS_FILE=") {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+		cmd.Env = append(append(cmd.Env, gcChildEnv+"=1"), tt.env...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", tt.env, err, out)
+		}
+		want := fmt.Sprintf("percent=%d limit=%d", tt.percent, tt.limit)
+		if !strings.Contains(string(out), want) {
+			line, _, _ := strings.Cut(string(out), "\n")
+			t.Errorf("environment %q: the provider runs its collector with %s, want %s", tt.env, line, want)
 		}
 	}
 }

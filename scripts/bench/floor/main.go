@@ -5,6 +5,12 @@
 // Terraform and the plugin protocol cost with nothing behind them is what a plan or an
 // apply of the floor costs, and ours / floor is what our provider adds.
 //
+// It is served as this provider is (provider.ServeProtocol, the function Serve calls):
+// when Terraform collects no provider log, no trace logging (terraform-plugin-go logs
+// every RPC at trace level by default, and Terraform parses each line to drop it) and
+// the same garbage collector settings. A floor without them would pay costs this
+// provider does not, and flatter ours / floor.
+//
 // The schemas (GetProviderSchema, GetMetadata, once per process) are the real provider's,
 // served by its own framework server, so Terraform sees the same resources and encodes
 // the same values; the other per-resource RPCs are answered here.
@@ -16,14 +22,13 @@ import (
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/provider"
 )
 
 func main() {
-	if err := tf6server.Serve("registry.terraform.io/dbdevops/harness", func() tfprotov6.ProviderServer {
-		return &floor{ProviderServer: provider.ProtocolServer("floor", true)()}
+	if err := provider.ServeProtocol("registry.terraform.io/dbdevops/harness", false, os.Environ(), func(quiet bool) tfprotov6.ProviderServer {
+		return &floor{ProviderServer: provider.ProtocolServer("floor", quiet)()}
 	}); err != nil {
 		fmt.Fprintln(os.Stderr, "floor:", err)
 		os.Exit(1)
@@ -31,8 +36,8 @@ func main() {
 }
 
 // floor answers the per-resource RPCs itself. The embedded real server serves schemas,
-// what the benchmark never calls, and UpgradeResourceState: in the quiet mode it runs in,
-// that is the provider's passthrough (internal/provider, stateTypes), which does no more
+// what the benchmark never calls, and UpgradeResourceState: in the quiet mode the bench
+// runs it in, that is the provider's passthrough (internal/provider, stateTypes), which does no more
 // than Terraform requires of any provider: decode the stored JSON with the schema's type.
 type floor struct {
 	tfprotov6.ProviderServer

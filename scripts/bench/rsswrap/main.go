@@ -9,6 +9,9 @@
 //
 //	<pid>.rusage: "maxrss_kib user_seconds system_seconds"
 //
+// maxrss is getrusage's ru_maxrss, which Linux counts in KiB (1024 bytes): the bench
+// divides by 1024 and reports MiB.
+//
 // It adds one fork and exec to each provider start (about a millisecond).
 package main
 
@@ -25,19 +28,21 @@ import (
 )
 
 func main() {
-	os.Exit(run())
+	os.Exit(wrap(os.Getenv("BENCH_REAL_PROVIDER"), os.Getenv("BENCH_RUSAGE_DIR"), os.Args[1:]))
 }
 
-func run() int {
-	provider, dir := os.Getenv("BENCH_REAL_PROVIDER"), os.Getenv("BENCH_RUSAGE_DIR")
+// wrap runs provider with args and this process's standard streams, and writes its
+// rusage into dir; it returns the provider's exit code.
+func wrap(provider, dir string, args []string) int {
 	if provider == "" || dir == "" {
 		fmt.Fprintln(os.Stderr, "rsswrap: BENCH_REAL_PROVIDER and BENCH_RUSAGE_DIR must be set (this binary is only for make bench)")
 		return 1
 	}
-	cmd := exec.CommandContext(context.Background(), provider, os.Args[1:]...)
+	cmd := exec.CommandContext(context.Background(), provider, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "rsswrap:", err)
 		return 1
@@ -53,6 +58,7 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "rsswrap:", err)
 		return 1
 	}
+	// Linux counts ru_maxrss in KiB (getrusage(2): "in kilobytes", of 1024 bytes).
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		line := fmt.Sprintf("%d %.6f %.6f\n", ru.Maxrss, seconds(ru.Utime), seconds(ru.Stime))
 		name := filepath.Join(dir, strconv.Itoa(cmd.Process.Pid)+".rusage")
