@@ -147,16 +147,12 @@ func instanceNotFound(sk scope, schema, id string) string {
 // or nils once it has answered 404 for the schema or the instance. The caller holds
 // s.mu.
 func (s *Server) lookupInstance(w http.ResponseWriter, sk scope, schema, id string) (*schemaRec, *Instance) {
-	rec := s.lookupSchema(w, sk, schema)
+	rec, missing := s.find(sk, schema, id)
 	if rec == nil {
+		writeError(w, http.StatusNotFound, missing)
 		return nil, nil
 	}
-	in := rec.instances[id]
-	if in == nil {
-		writeError(w, http.StatusNotFound, instanceNotFound(sk, schema, id))
-		return nil, nil
-	}
-	return rec, in
+	return rec, rec.instances[id]
 }
 
 func (s *Server) handleCreateInstance(w http.ResponseWriter, r *http.Request) {

@@ -312,20 +312,16 @@ func (k *migrationKind[T]) apply(rec *schemaRec, id string, items []T) {
 // checks that the schema's migration type is k's; else it answers 404 or 400 and
 // returns nil. Caller holds s.mu.
 func (k *migrationKind[T]) lookup(s *Server, w http.ResponseWriter, sk scope, schema, id, what string) *schemaRec {
-	rec := s.st.schema(sk.org, sk.project, schema)
-	switch {
-	case rec == nil:
-		writeError(w, http.StatusNotFound, schemaNotFound(sk, schema))
-	case id != "" && rec.instances[id] == nil:
-		writeError(w, http.StatusNotFound, instanceNotFound(sk, schema, id))
-	default:
-		if msg := k.wrongType(sk, &rec.sc, what); msg != "" {
-			writeError(w, http.StatusBadRequest, msg)
-			return nil
-		}
-		return rec
+	rec, missing := s.find(sk, schema, id)
+	if rec == nil {
+		writeError(w, http.StatusNotFound, missing)
+		return nil
 	}
-	return nil
+	if msg := k.wrongType(sk, &rec.sc, what); msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return nil
+	}
+	return rec
 }
 
 // searched keeps the items that match the search term.
@@ -484,12 +480,9 @@ func (k *migrationKind[T]) run(s *Server, sk scope, schema, id string, items []T
 	items = slices.Clone(items)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec := s.st.schema(sk.org, sk.project, schema)
-	switch {
-	case rec == nil:
-		return nil, http.StatusNotFound, schemaNotFound(sk, schema)
-	case rec.instances[id] == nil:
-		return nil, http.StatusNotFound, instanceNotFound(sk, schema, id)
+	rec, missing := s.find(sk, schema, id)
+	if rec == nil {
+		return nil, http.StatusNotFound, missing
 	}
 	if msg := k.wrongType(sk, &rec.sc, fmt.Sprintf("its instance %q", id)); msg != "" {
 		return nil, http.StatusBadRequest, msg
@@ -558,13 +551,9 @@ func (s *Server) hookRecordRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	var mt, missing string
-	switch rec := s.st.schema(sk.org, sk.project, schema); {
-	case rec == nil:
-		missing = schemaNotFound(sk, schema)
-	case rec.instances[id] == nil:
-		missing = instanceNotFound(sk, schema, id)
-	default:
+	var mt string
+	rec, missing := s.find(sk, schema, id)
+	if rec != nil {
 		mt = rec.sc.MigrationType
 	}
 	s.mu.Unlock()

@@ -393,13 +393,27 @@ func schemaNotFound(sk scope, id string) string {
 	return fmt.Sprintf("database schema %q not found in org %q, project %q", id, sk.org, sk.project)
 }
 
+// find is the stored schema of scope sk and, when inst is not "", checks that it has
+// that instance; else nil and the message of the 404 to answer. The caller holds s.mu.
+// Every API handler under .../dbschema/{dbschema} finds its schema and instance here
+// (lookupSchema, lookupInstance), so that all answer a missing one alike.
+func (s *Server) find(sk scope, schema, inst string) (*schemaRec, string) {
+	rec := s.st.schema(sk.org, sk.project, schema)
+	switch {
+	case rec == nil:
+		return nil, schemaNotFound(sk, schema)
+	case inst != "" && rec.instances[inst] == nil:
+		return nil, instanceNotFound(sk, schema, inst)
+	}
+	return rec, ""
+}
+
 // lookupSchema is the stored schema id of scope sk, or nil once it has answered 404.
-// The caller holds s.mu. Every handler under .../dbschema/{dbschema} finds its schema
-// here, so that all answer a missing one alike.
+// The caller holds s.mu.
 func (s *Server) lookupSchema(w http.ResponseWriter, sk scope, id string) *schemaRec {
-	rec := s.st.schema(sk.org, sk.project, id)
+	rec, missing := s.find(sk, id, "")
 	if rec == nil {
-		writeError(w, http.StatusNotFound, schemaNotFound(sk, id))
+		writeError(w, http.StatusNotFound, missing)
 	}
 	return rec
 }
