@@ -209,6 +209,17 @@ func routeSummary(m map[string]int) string {
 func shortRoute(route string) string {
 	method, path, _ := strings.Cut(route, " ")
 	switch {
+	case strings.HasSuffix(path, "migrationstate"):
+		name := method + " schema"
+		if strings.Contains(path, "{dbinstance}") {
+			name = method + " instance"
+		}
+		if strings.Contains(path, "/flyway/") {
+			name += " flyway"
+		}
+		return name + " migration state"
+	case strings.HasPrefix(path, "/ci/"):
+		return "ci " + path[strings.LastIndex(path, "/")+1:]
 	case strings.HasSuffix(path, "/instancelist"):
 		return method + " instance list"
 	case strings.HasSuffix(path, "{dbinstance}"), strings.HasSuffix(path, "/instance"):
