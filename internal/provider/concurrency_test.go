@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,9 +17,18 @@ import (
 )
 
 // inFlight counts the API requests a handler is serving at once, and the most it served.
+// It holds each request hold picks (for at most a second) until more than over requests
+// are in flight, once: Terraform's walk may be slow to start requests on a busy machine,
+// and without the hold such a machine could keep the count at 10 whatever -parallelism
+// says. At -parallelism=10 no eleventh request comes and each held one goes on after its
+// second.
 type inFlight struct {
 	next     http.Handler
 	now, top atomic.Int64
+	hold     func(*http.Request) bool
+	over     int64
+	reached  chan struct{}
+	once     sync.Once
 }
 
 func (h *inFlight) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -26,6 +36,15 @@ func (h *inFlight) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		n := h.now.Add(1)
 		defer h.now.Add(-1)
 		for top := h.top.Load(); n > top && !h.top.CompareAndSwap(top, n); top = h.top.Load() {
+		}
+		if n > h.over {
+			h.once.Do(func() { close(h.reached) })
+		}
+		if h.hold != nil && h.hold(r) {
+			select {
+			case <-h.reached:
+			case <-time.After(time.Second):
+			}
 		}
 	}
 	h.next.ServeHTTP(w, r)
@@ -44,7 +63,9 @@ func TestAccConcurrency_hundredInstances(t *testing.T) {
 	srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateInstance, DropAfter: true, Fraction: 0.05})
 	srv.AddFault(mockserver.Fault{Route: mockserver.RouteCreateInstance, Latency: 50 * time.Millisecond})
 	srv.AddFault(mockserver.Fault{Route: mockserver.RouteDeleteInstance, Latency: 50 * time.Millisecond})
-	counter := &inFlight{next: srv}
+	counter := &inFlight{next: srv, over: 10, reached: make(chan struct{}), hold: func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/instance")
+	}}
 	ts := httptest.NewServer(counter)
 	t.Cleanup(ts.Close)
 
