@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"net/http"
@@ -386,13 +387,20 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 // mockPut sends a PUT to one of the mock's hooks, as the guides' curl does.
 func mockPut(t *testing.T, url, body string) {
 	t.Helper()
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPut, url, strings.NewReader(body))
+	mockSend(t, http.MethodPut, url, body)
+}
+
+// mockSend sends a request to one of the mock's hooks and fails unless it answers 200.
+func mockSend(t *testing.T, method, url, body string) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), method, url, strings.NewReader(body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	msg, _ := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("PUT %s: %s", url, resp.Status)
+		t.Fatalf("%s %s: %s: %s", method, url, resp.Status, msg)
 	}
 }
