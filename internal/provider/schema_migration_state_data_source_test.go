@@ -34,9 +34,9 @@ func stringsExact(ss ...string) knownvalue.Check {
 
 func fqnOf(id string) string { return "db/changelog.yaml::" + id + "::ann" }
 
-// dev runs ahead (a..e, c tagged v1, e tagged v2), staging has a..c and failed d, prod
-// has a and b and rolled c back, qa never ran anything: each instance is behind by what
-// another has deployed and it has not.
+// dev runs ahead (a..e, c tagged v1, e tagged v2) and failed f, staging has a..c and
+// failed d, prod has a and b and rolled c back, qa never ran anything: each instance is
+// behind by what another has deployed and it has not (f, deployed nowhere, counts on none).
 func TestAccSchemaMigrationStateDataSource_behind(t *testing.T) {
 	srv := acctest.NewServer(t)
 	putMigrationSchema(t, srv, "orders", "", "dev", "staging", "prod", "qa")
@@ -47,7 +47,8 @@ func TestAccSchemaMigrationStateDataSource_behind(t *testing.T) {
 		}
 	}
 	record("dev", changeSet("a", ok, "", 0, "r1"), changeSet("b", ok, "", 1, "r1"), changeSet("c", ok, "v1", 2, "r1"),
-		changeSet("d", ok, "", 100, "r2"), changeSet("e", ok, "v2", 101, "r2"))
+		changeSet("d", ok, "", 100, "r2"), changeSet("e", ok, "v2", 101, "r2"),
+		changeSet("f", mockserver.StatusDeploymentFailed, "v3", 102, "r2"))
 	record("staging", changeSet("a", ok, "", 10, "r3"), changeSet("b", ok, "", 11, "r3"), changeSet("c", ok, "v1", 12, "r3"),
 		changeSet("d", mockserver.StatusDeploymentFailed, "", 200, "r4"))
 	record("prod", changeSet("a", ok, "", 20, "r5"), changeSet("b", ok, "", 21, "r5"), changeSet("c", ok, "v1", 22, "r5"))
@@ -66,7 +67,7 @@ func TestAccSchemaMigrationStateDataSource_behind(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(s, tfjsonpath.New("id"), knownvalue.StringExact("default/default_project/orders")),
 				statecheck.ExpectKnownValue(s, tfjsonpath.New("migration_type"), knownvalue.StringExact("Liquibase")),
-				statecheck.ExpectKnownValue(s, tfjsonpath.New("changesets"), knownvalue.ListSizeExact(5)),
+				statecheck.ExpectKnownValue(s, tfjsonpath.New("changesets"), knownvalue.ListSizeExact(6)),
 				statecheck.ExpectKnownValue(s, tfjsonpath.New("changesets").AtSliceIndex(2), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"changeset": knownvalue.StringExact("c"),
 					"fqn":       knownvalue.StringExact(fqnOf("c")),
@@ -83,24 +84,24 @@ func TestAccSchemaMigrationStateDataSource_behind(t *testing.T) {
 					"synced":              knownvalue.Bool(true),
 					"missing_changesets":  knownvalue.ListExact(nil),
 					"deployed_changesets": stringsExact(fqnOf("a"), fqnOf("b"), fqnOf("c"), fqnOf("d"), fqnOf("e")),
-					"status_counts":       counts(5, 0, 0, 0),
+					"status_counts":       counts(5, 1, 0, 0),
 					"latest_changeset":    knownvalue.StringExact(fqnOf("e")),
 					"latest_deployed_tag": knownvalue.StringExact("v2"),
 				})),
 				statecheck.ExpectKnownValue(s, tfjsonpath.New("instances").AtMapKey("staging").AtMapKey("missing_changesets"), stringsExact(fqnOf("d"), fqnOf("e"))),
-				statecheck.ExpectKnownValue(s, tfjsonpath.New("instances").AtMapKey("staging").AtMapKey("status_counts"), counts(3, 1, 0, 1)),
+				statecheck.ExpectKnownValue(s, tfjsonpath.New("instances").AtMapKey("staging").AtMapKey("status_counts"), counts(3, 1, 0, 2)),
 				statecheck.ExpectKnownValue(s, tfjsonpath.New("instances").AtMapKey("staging").AtMapKey("latest_deployed_tag"), knownvalue.StringExact("v1")),
 				statecheck.ExpectKnownValue(s, tfjsonpath.New("instances").AtMapKey("prod").AtMapKey("behind"), knownvalue.Int64Exact(3)),
 				statecheck.ExpectKnownValue(s, tfjsonpath.New("instances").AtMapKey("prod").AtMapKey("deployed_changesets"), stringsExact(fqnOf("a"), fqnOf("b"))),
 				statecheck.ExpectKnownValue(s, tfjsonpath.New("instances").AtMapKey("prod").AtMapKey("latest_deployed_tag"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(s, tfjsonpath.New("instances").AtMapKey("prod").AtMapKey("status_counts"), counts(2, 0, 1, 2)),
+				statecheck.ExpectKnownValue(s, tfjsonpath.New("instances").AtMapKey("prod").AtMapKey("status_counts"), counts(2, 0, 1, 3)),
 				statecheck.ExpectKnownValue(s, tfjsonpath.New("instances").AtMapKey("qa"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"name":                knownvalue.StringExact("qa db"),
 					"behind":              knownvalue.Int64Exact(5),
 					"synced":              knownvalue.Bool(false),
 					"missing_changesets":  stringsExact(fqnOf("a"), fqnOf("b"), fqnOf("c"), fqnOf("d"), fqnOf("e")),
 					"deployed_changesets": knownvalue.ListExact(nil),
-					"status_counts":       counts(0, 0, 0, 5),
+					"status_counts":       counts(0, 0, 0, 6),
 					"latest_changeset":    knownvalue.Null(),
 					"latest_deployed_tag": knownvalue.Null(),
 				})),
@@ -108,7 +109,7 @@ func TestAccSchemaMigrationStateDataSource_behind(t *testing.T) {
 				statecheck.ExpectKnownValue(s, tfjsonpath.New("synced"), knownvalue.Bool(false)),
 				// By time: dev's e (t0+101); prod's rollback of c (t0+300) deploys nothing.
 				statecheck.ExpectKnownValue(s, tfjsonpath.New("latest_changeset"), knownvalue.StringExact(fqnOf("e"))),
-				statecheck.ExpectKnownValue(s, tfjsonpath.New("status_counts"), counts(10, 1, 1, 8)),
+				statecheck.ExpectKnownValue(s, tfjsonpath.New("status_counts"), counts(10, 2, 1, 11)),
 				statecheck.ExpectKnownValue(s, tfjsonpath.New("tag_instances"), knownvalue.MapExact(map[string]knownvalue.Check{
 					"v1": stringsExact("dev", "staging"), "v2": stringsExact("dev"),
 				})),
