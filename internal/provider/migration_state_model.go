@@ -119,14 +119,18 @@ func rfc3339(t time.Time) types.String {
 // statusCounts counts statuses: the four documented ones always (0 when none), and any
 // other value Harness sends.
 func statusCounts(statuses []string) types.Map {
-	counts := map[string]attr.Value{}
+	counts := map[string]int64{}
 	for _, s := range client.ChangeSetStatuses() {
-		counts[s] = types.Int64Value(0)
+		counts[s] = 0
 	}
 	for _, s := range statuses {
-		counts[s] = types.Int64Value(counts[s].(types.Int64).ValueInt64() + 1)
+		counts[s]++
 	}
-	return types.MapValueMust(types.Int64Type, counts)
+	values := make(map[string]attr.Value, len(counts))
+	for s, n := range counts {
+		values[s] = types.Int64Value(n)
+	}
+	return types.MapValueMust(types.Int64Type, values)
 }
 
 // deployed is one successful deployment: what it deployed, its tag, and when.
