@@ -85,19 +85,20 @@ func (d *migrationStateDataSource) Read(ctx context.Context, req datasource.Read
 	if !ok {
 		return
 	}
-	var records []migrationRecord
-	var err error
-	if mt == migrationTypeFlyway {
-		var st *client.FlywayInstanceMigrationState
-		if st, err = d.client.GetInstanceFlywayMigrationState(ctx, org, project, schemaID, id, client.MigrationStateOptions{}); err == nil {
-			records = flywayRecords(st.Migrations)
+	opts := client.MigrationStateOptions{}
+	records, err := byMigrationType(mt, func() ([]migrationRecord, error) {
+		st, err := d.client.GetInstanceMigrationState(ctx, org, project, schemaID, id, opts)
+		if err != nil {
+			return nil, err
 		}
-	} else {
-		var st *client.InstanceMigrationState
-		if st, err = d.client.GetInstanceMigrationState(ctx, org, project, schemaID, id, client.MigrationStateOptions{}); err == nil {
-			records = liquibaseRecords(st.ChangeSets)
+		return liquibaseRecords(st.ChangeSets), nil
+	}, func() ([]migrationRecord, error) {
+		st, err := d.client.GetInstanceFlywayMigrationState(ctx, org, project, schemaID, id, opts)
+		if err != nil {
+			return nil, err
 		}
-	}
+		return flywayRecords(st.Migrations), nil
+	})
 	if err != nil {
 		addMigrationStateError(&resp.Diagnostics, fmt.Sprintf("DB instance %q of schema %q in org %q, project %q", id, schemaID, org, project), err)
 		return
@@ -109,6 +110,15 @@ func (d *migrationStateDataSource) Read(ctx context.Context, req datasource.Read
 }
 
 const migrationTypeFlyway = "Flyway"
+
+// byMigrationType calls the view of a schema of migration type mt: Liquibase's or
+// Flyway's, whose answers differ in shape.
+func byMigrationType[T any](mt string, liquibase, flyway func() (T, error)) (T, error) {
+	if mt == migrationTypeFlyway {
+		return flyway()
+	}
+	return liquibase()
+}
 
 // readMigrationType reads the schema's migration type (Liquibase when Harness leaves it
 // out, its default), which picks the view to call; false after an error diagnostic.

@@ -80,20 +80,20 @@ func (d *schemaMigrationStateDataSource) Read(ctx context.Context, req datasourc
 	if !ok {
 		return
 	}
-	var records []schemaRecord
-	var instances []client.InstanceDetail
-	var err error
-	if mt == migrationTypeFlyway {
-		var st *client.FlywaySchemaMigrationState
-		if st, err = d.client.GetSchemaFlywayMigrationState(ctx, org, project, schemaID, client.SchemaMigrationStateOptions{}); err == nil {
-			instances, records = st.Instances, flywaySchemaRecords(st.Migrations, st.Instances)
+	opts := client.SchemaMigrationStateOptions{}
+	view, err := byMigrationType(mt, func() (schemaView, error) {
+		st, err := d.client.GetSchemaMigrationState(ctx, org, project, schemaID, opts)
+		if err != nil {
+			return schemaView{}, err
 		}
-	} else {
-		var st *client.SchemaMigrationState
-		if st, err = d.client.GetSchemaMigrationState(ctx, org, project, schemaID, client.SchemaMigrationStateOptions{}); err == nil {
-			instances, records = st.Instances, liquibaseSchemaRecords(st.ChangeSets)
+		return schemaView{liquibaseSchemaRecords(st.ChangeSets), st.Instances}, nil
+	}, func() (schemaView, error) {
+		st, err := d.client.GetSchemaFlywayMigrationState(ctx, org, project, schemaID, opts)
+		if err != nil {
+			return schemaView{}, err
 		}
-	}
+		return schemaView{flywaySchemaRecords(st.Migrations, st.Instances), st.Instances}, nil
+	})
 	if err != nil {
 		where := fmt.Sprintf("DB schema %q in org %q, project %q", schemaID, org, project)
 		if client.IsNotFound(err) { // deleted since it was read
@@ -104,7 +104,14 @@ func (d *schemaMigrationStateDataSource) Read(ctx context.Context, req datasourc
 		return
 	}
 	tflog.Debug(ctx, "read schema migration state", map[string]any{"org_id": org, "project_id": project, "schema": schemaID,
-		"migration_type": mt, "changesets": len(records), "instances": len(instances)})
-	resp.Diagnostics.Append(m.fromView(ctx, mt, records, instances)...)
+		"migration_type": mt, "changesets": len(view.records), "instances": len(view.instances)})
+	resp.Diagnostics.Append(m.fromView(ctx, mt, view.records, view.instances)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// schemaView is a schema-wide view of either migration type: its changesets and the
+// instances it shows.
+type schemaView struct {
+	records   []schemaRecord
+	instances []client.InstanceDetail
 }
