@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"net/http"
@@ -47,6 +48,12 @@ var exampleChecks = map[string][]statecheck.StateCheck{
 	},
 	"data-sources/harness_dbops_db_instances/data-source.tf": {
 		statecheck.ExpectKnownOutputValue("orders_prod_connectors", knownvalue.MapExact(map[string]knownvalue.Check{"orders_prod": knownvalue.StringExact("jdbc")})),
+	},
+	"data-sources/harness_dbops_migration_state/data-source.tf": {
+		statecheck.ExpectKnownOutputValue("orders_prod_release", knownvalue.StringExact("cs-1")),
+	},
+	"data-sources/harness_dbops_schema_migration_state/data-source.tf": {
+		statecheck.ExpectKnownOutputValue("orders_behind", knownvalue.MapExact(map[string]knownvalue.Check{"orders_prod": knownvalue.Int64Exact(0)})),
 	},
 	"data-sources/harness_dbops_default_images/data-source.tf": {
 		statecheck.ExpectKnownOutputValue("liquibase_default_image", knownvalue.StringExact("plugins/drone-liquibase:1.18.0-4.33")),
@@ -121,6 +128,12 @@ func seedForDataSources(t *testing.T, srv *mockserver.TestServer) {
 	srv.PutSchema(acctest.DBTestOrg, acctest.DBTestProject, mockserver.Schema{Identifier: "billing", Name: "Billing", MigrationType: "Flyway", Changelog: &mockserver.Changelog{Location: "sql"}})
 	if err := srv.PutInstance(acctest.DBTestOrg, acctest.DBTestProject, "orders", mockserver.Instance{Identifier: "orders_prod", Name: "Orders", Connector: "jdbc",
 		Tags: map[string]string{"env": "prod"}, LastDeployedChangeSetTag: "cs-1"}); err != nil {
+		t.Fatal(err)
+	}
+	// The pipeline run that deployed cs-1 to orders_prod.
+	if err := srv.RecordChangeSets(acctest.DBTestOrg, acctest.DBTestProject, "orders", "orders_prod", mockserver.ChangeSet{ChangeSet: "create_orders",
+		Author: "ann", FileName: "db/changelog.yaml", Tag: "cs-1", Status: mockserver.StatusSuccessfullyDeployed,
+		Pipeline: "deploy_orders", PlanExecutionID: "run1", StageExecutionID: "prod"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.SetOverride("mongoTag", "mirror/mongo:1"); err != nil {
@@ -386,13 +399,20 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 // mockPut sends a PUT to one of the mock's hooks, as the guides' curl does.
 func mockPut(t *testing.T, url, body string) {
 	t.Helper()
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPut, url, strings.NewReader(body))
+	mockSend(t, http.MethodPut, url, body)
+}
+
+// mockSend sends a request to one of the mock's hooks and fails unless it answers 200.
+func mockSend(t *testing.T, method, url, body string) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), method, url, strings.NewReader(body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	msg, _ := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("PUT %s: %s", url, resp.Status)
+		t.Fatalf("%s %s: %s: %s", method, url, resp.Status, msg)
 	}
 }

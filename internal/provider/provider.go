@@ -201,6 +201,8 @@ func (p *harnessProvider) DataSources(_ context.Context) []func() datasource.Dat
 		newDBInstanceDataSource,
 		newDBSchemasDataSource,
 		newDBInstancesDataSource,
+		newMigrationStateDataSource,
+		newSchemaMigrationStateDataSource,
 	}
 }
 

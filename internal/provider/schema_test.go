@@ -56,12 +56,14 @@ func anyMap[A any](m map[string]A) map[string]any {
 // tfsdk tags must be exactly the schema's attributes. Every registered resource and
 // data source is here or in withoutModel.
 var models = map[string]any{
-	"resource harness_dbops_db_schema":       dbSchemaModel{},
-	"resource harness_dbops_db_instance":     dbInstanceModel{},
-	"data source harness_dbops_db_schema":    dbSchemaModel{},
-	"data source harness_dbops_db_instance":  dbInstanceModel{},
-	"data source harness_dbops_db_schemas":   dbSchemasDataSourceModel{},
-	"data source harness_dbops_db_instances": dbInstancesDataSourceModel{},
+	"resource harness_dbops_db_schema":                 dbSchemaModel{},
+	"resource harness_dbops_db_instance":               dbInstanceModel{},
+	"data source harness_dbops_db_schema":              dbSchemaModel{},
+	"data source harness_dbops_db_instance":            dbInstanceModel{},
+	"data source harness_dbops_db_schemas":             dbSchemasDataSourceModel{},
+	"data source harness_dbops_db_instances":           dbInstancesDataSourceModel{},
+	"data source harness_dbops_migration_state":        migrationStateModel{},
+	"data source harness_dbops_schema_migration_state": schemaMigrationStateModel{},
 }
 
 // withoutModel are the resources and data sources that read their attributes one by

@@ -77,6 +77,8 @@ func (e Attrs) DataSource(lookup map[string][]validator.String) map[string]dsche
 			out[name] = dschema.SingleNestedAttribute{MarkdownDescription: a.What, Computed: true, Attributes: a.Nested.DataSource(nil)}
 		case types.MapType:
 			out[name] = dschema.MapAttribute{MarkdownDescription: a.What, ElementType: t.ElemType, Computed: true}
+		case types.ListType:
+			out[name] = dschema.ListAttribute{MarkdownDescription: a.What, ElementType: t.ElemType, Computed: true}
 		default:
 			switch t {
 			case types.Int64Type:
@@ -133,6 +135,9 @@ func (e Attrs) Resource(settings map[string]Setting) map[string]rschema.Attribut
 			}
 			out[name] = rschema.SingleNestedAttribute{MarkdownDescription: desc, Required: s.Required, Optional: s.Optional,
 				Computed: s.Computed, Attributes: a.Nested.Resource(s.Nested)}
+		case types.ListType:
+			out[name] = rschema.ListAttribute{MarkdownDescription: desc, ElementType: t.ElemType, Required: s.Required, Optional: s.Optional,
+				Computed: s.Computed}
 		case types.MapType:
 			out[name] = rschema.MapAttribute{MarkdownDescription: desc, ElementType: t.ElemType, Required: s.Required, Optional: s.Optional,
 				Computed: s.Computed, Sensitive: s.Sensitive, Validators: s.Maps, PlanModifiers: s.MapMods, Default: s.MapDefault}

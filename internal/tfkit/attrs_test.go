@@ -15,7 +15,7 @@ import (
 func TestEntityAttrsRefuseUnbuiltTypes(t *testing.T) {
 	for _, e := range []Attrs{
 		{"ratio": {What: "A ratio.", Type: types.Float64Type}},
-		{"names": {What: "Names.", Type: types.ListType{ElemType: types.StringType}}},
+		{"names": {What: "Names.", Type: types.SetType{ElemType: types.StringType}}},
 		{"block": {What: "An object with no nested attributes.", Type: types.ObjectType{}}},
 	} {
 		for kind, build := range map[string]func(){

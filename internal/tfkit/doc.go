@@ -10,7 +10,7 @@
 //   - codec.go: GetModel and SetModel, the framework's Get and Set of a whole plan or
 //     state without its per-call reflection.
 //   - values.go: Go values to Terraform values and back (OptionalString, StringMap,
-//     GoStringMap, ObjectList).
+//     GoStringMap, ObjectList, Objects).
 //   - validators.go: generic validators (HTTPURL, Duration, NotNegative, Reserved,
 //     AtMostOneOf).
 //   - plan.go: plan modifiers and ModifyPlan helpers (UseStateWhenUnchanged,

@@ -47,6 +47,12 @@ func GoStringMap(ctx context.Context, m types.Map) (map[string]string, diag.Diag
 func ObjectList[T, M any](ctx context.Context, attrTypes map[string]attr.Type, items []T, identifier func(*T) string, fromAPI func(*M, *T) diag.Diagnostics) (types.List, diag.Diagnostics) {
 	items = slices.Clone(items)
 	slices.SortFunc(items, func(a, b T) int { return strings.Compare(identifier(&a), identifier(&b)) })
+	return Objects(ctx, attrTypes, items, fromAPI)
+}
+
+// Objects maps API items to a list of model objects in the items' order, for lists
+// whose order means something (a history in the order it was recorded).
+func Objects[T, M any](ctx context.Context, attrTypes map[string]attr.Type, items []T, fromAPI func(*M, *T) diag.Diagnostics) (types.List, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	elems := make([]attr.Value, 0, len(items))
 	for i := range items {
