@@ -189,6 +189,7 @@ func (r *dbInstanceResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	org, project, schemaID, id := state.OrgID.ValueString(), state.ProjectID.ValueString(), state.Schema.ValueString(), state.Identifier.ValueString()
+	resp.Diagnostics.Append(dbInstanceIdentity.set(ctx, resp.Identity, org, project, schemaID, id)...) // even when gone: the framework wants one
 	inst, err := r.client.GetInstance(ctx, org, project, schemaID, id)
 	if client.IsNotFound(err) {
 		// The API answers 404 for a missing instance and for a missing parent schema:
@@ -205,7 +206,6 @@ func (r *dbInstanceResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, org, project, schemaID, inst)...)
 	resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.State, &state)...)
-	resp.Diagnostics.Append(dbInstanceIdentity.set(ctx, resp.Identity, org, project, schemaID, inst.Identifier)...)
 }
 
 // Update sends the plan, as a change from the refreshed state (client

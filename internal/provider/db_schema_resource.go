@@ -265,6 +265,7 @@ func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	org, project, id := state.OrgID.ValueString(), state.ProjectID.ValueString(), state.Identifier.ValueString()
+	resp.Diagnostics.Append(dbSchemaIdentity.set(ctx, resp.Identity, org, project, id)...) // even when gone: the framework wants one
 	s, err := r.client.GetSchema(ctx, org, project, id)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "DB schema not found; removing it from state", map[string]any{"org_id": org, "project_id": project, "identifier": id})
@@ -279,7 +280,6 @@ func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, org, project, s)...)
 	resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.State, &state)...)
-	resp.Diagnostics.Append(dbSchemaIdentity.set(ctx, resp.Identity, org, project, s.Identifier)...)
 }
 
 // Update sends the plan, as a change from the refreshed state (client NewSchemaUpdate:
