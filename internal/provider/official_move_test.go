@@ -90,7 +90,8 @@ func officialState(t *testing.T, host string, renames map[string]string, files .
 // testdata/official/moved-shapes.tf) move onto configurations of what Harness holds:
 // the plan shows every move, the description warning, and no change; the apply sends
 // no write, and the next plan is empty and quiet.
-func TestAccMoveFromOfficial(t *testing.T) { //nolint:paralleltest // not parallel with the other official-provider test's environment
+func TestAccMoveFromOfficial(t *testing.T) {
+	t.Parallel()
 	srv := acctest.NewServer(t)
 	if err := srv.LoadSeed(filepath.Join(officialDir, "mock-state.json")); err != nil {
 		t.Fatal(err)
