@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -344,3 +345,44 @@ func TestMoveFromOfficialRefuses(t *testing.T) {
 
 func schemas() resource.ResourceWithMoveState   { return &dbSchemaResource{} }
 func instances() resource.ResourceWithMoveState { return &dbInstanceResource{} }
+
+// The guide's fallback, for a CLI without cross-provider moves: the moved blocks
+// replaced by removed (destroy = false) and import blocks, under both CLIs. The plan
+// forgets the official resources and imports the same objects with no change; the
+// apply writes nothing; the next plan is empty.
+func TestAccMoveFromOfficialFallback(t *testing.T) {
+	t.Parallel()
+	srv := acctest.NewServer(t)
+	if err := srv.LoadSeed(filepath.Join(officialDir, "mock-state.json")); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := json.Marshal(srv.Snapshot())
+	c, host := newOfficialCLI(t, srv)
+	guide := acctest.ReadExample(t, "guides/migrate-from-harness-platform/moved.tf")
+	withoutMoves := regexp.MustCompile(`(?s)moved \{.*?\n\}\n`).ReplaceAllString(guide, "")
+	if strings.Count(guide, "moved {") != 2 || strings.Contains(withoutMoves, "moved {") {
+		t.Fatalf("the guide's example should have two moved blocks:\n%s", guide)
+	}
+	c.Write(map[string]string{
+		"main.tf":           strings.Replace(withoutMoves, "provider \"harnessdbops\" {}\n", "", 1),
+		"fallback.tf":       acctest.ReadExample(t, "guides/migrate-from-harness-platform/fallback.tf"),
+		"providers.tf":      officialProviders(srv),
+		"terraform.tfstate": officialState(t, host, map[string]string{"s": "orders", "i": "prod"}, "simple.tfstate"),
+	})
+	c.MustRun("init", "-input=false")
+	out := c.MustRun("plan", "-out=tfplan")
+	t.Logf("the plan of the fallback:\n%s", out)
+	flat := acctest.Flat(out)
+	forgets := regexp.MustCompile(`# harness_platform_db_(schema\.orders|instance\.prod) will (no longer be managed by Terraform|` +
+		`be removed from the OpenTofu state), but will not be destroyed`) // Terraform, OpenTofu
+	if !strings.Contains(flat, "# harness_dbops_db_schema.orders will be imported") || !strings.Contains(flat, "# harness_dbops_db_instance.prod will be imported") ||
+		len(forgets.FindAllString(strings.ReplaceAll(flat, "state but", "state, but"), -1)) != 2 ||
+		!strings.Contains(flat, "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy") {
+		t.Fatalf("want two imports, two forgotten resources and nothing else:\n%s", out)
+	}
+	c.MustRun("apply", "tfplan")
+	if after, _ := json.Marshal(srv.Snapshot()); string(after) != string(before) {
+		t.Fatalf("the fallback changed what the mock holds:\n%s\nwas\n%s", after, before)
+	}
+	c.NoChanges("after the fallback")
+}
