@@ -27,8 +27,8 @@ import (
 const officialDir = "testdata/official"
 
 // newOfficialCLI serves this provider at dbdevops/harness and the stand-in for the
-// official one at harness/harness (both on the CLI's registry host), against srv.
-func newOfficialCLI(t *testing.T, srv *mockserver.TestServer) (*acctest.TFCLI, string) {
+// official one at harness/harness, both on the CLI's registry host.
+func newOfficialCLI(t *testing.T) (*acctest.TFCLI, string) {
 	t.Helper()
 	host := strings.TrimSuffix(acctest.ProviderAddress(), "/hashicorp/harness")
 	c := acctest.NewTFCLIServing(t, map[string]func() tfprotov6.ProviderServer{
@@ -48,37 +48,58 @@ func officialProviders(srv *mockserver.TestServer) string {
 // new), under the CLI's registry host, as the CLI would have written it.
 func officialState(t *testing.T, host string, renames map[string]string, files ...string) string {
 	t.Helper()
-	var merged map[string]any
+	type instance struct {
+		SchemaVersion int             `json:"schema_version"`
+		Attributes    json.RawMessage `json:"attributes"`
+		Sensitive     json.RawMessage `json:"sensitive_attributes"`
+		Private       string          `json:"private,omitempty"`
+		Dependencies  []string        `json:"dependencies,omitempty"`
+	}
+	type res struct {
+		Mode      string     `json:"mode"`
+		Type      string     `json:"type"`
+		Name      string     `json:"name"`
+		Provider  string     `json:"provider"`
+		Instances []instance `json:"instances"`
+	}
+	var merged map[string]json.RawMessage
+	var all []res
 	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(officialDir, f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		var st map[string]any
+		var st map[string]json.RawMessage
+		var resources []res
 		if err := json.Unmarshal(b, &st); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(st["resources"], &resources); err != nil {
 			t.Fatal(err)
 		}
 		if merged == nil {
 			merged = st
-			continue
 		}
-		merged["resources"] = append(merged["resources"].([]any), st["resources"].([]any)...)
+		all = append(all, resources...)
 	}
-	for _, r := range merged["resources"].([]any) {
-		res := r.(map[string]any)
-		if n, ok := renames[res["name"].(string)]; ok {
-			res["name"] = n
+	rename := func(name string) string {
+		if n, ok := renames[name]; ok {
+			return n
 		}
-		for _, inst := range res["instances"].([]any) {
-			if deps, ok := inst.(map[string]any)["dependencies"].([]any); ok {
-				for i, d := range deps {
-					typ, name, _ := strings.Cut(d.(string), ".")
-					if n, ok := renames[name]; ok {
-						deps[i] = typ + "." + n
-					}
-				}
+		return name
+	}
+	for i := range all {
+		all[i].Name = rename(all[i].Name)
+		for _, inst := range all[i].Instances {
+			for j, d := range inst.Dependencies {
+				typ, name, _ := strings.Cut(d, ".")
+				inst.Dependencies[j] = typ + "." + rename(name)
 			}
 		}
+	}
+	var err error
+	if merged["resources"], err = json.Marshal(all); err != nil {
+		t.Fatal(err)
 	}
 	b, err := json.MarshalIndent(merged, "", "  ")
 	if err != nil {
@@ -98,7 +119,7 @@ func TestAccMoveFromOfficial(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := json.Marshal(srv.Snapshot())
-	c, host := newOfficialCLI(t, srv)
+	c, host := newOfficialCLI(t)
 	shapes, err := os.ReadFile(filepath.Join(officialDir, "moved-shapes.tf"))
 	if err != nil {
 		t.Fatal(err)
@@ -164,13 +185,13 @@ func TestAccMoveFromOfficial(t *testing.T) {
 
 // officialMove runs the resource's MoveState on one source state, as the framework
 // does, and returns the moved state (null when the mover left the request alone).
-func officialMove(t *testing.T, r resource.ResourceWithMoveState, addr, typeName string, version int64, state []byte) (tftypes.Value, diag.Diagnostics) {
+func officialMove(t *testing.T, r movable, addr, typeName string, version int64, state []byte) (tftypes.Value, diag.Diagnostics) {
 	t.Helper()
 	ctx := t.Context()
 	var sr resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sr)
 	var ir resource.IdentitySchemaResponse
-	r.(resource.ResourceWithIdentity).IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &ir)
+	r.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &ir)
 	resp := resource.MoveStateResponse{
 		TargetState:    tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)},
 		TargetIdentity: &tfsdk.ResourceIdentity{Schema: ir.IdentitySchema, Raw: tftypes.NewValue(ir.IdentitySchema.Type().TerraformType(ctx), nil)},
@@ -272,7 +293,7 @@ func TestMoveFromOfficialRecordedShapes(t *testing.T) {
 	moved := 0
 	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
 		for kind, src := range map[string]struct {
-			r        resource.ResourceWithMoveState
+			r        movable
 			typeName string
 		}{"schema": {schemas, "harness_platform_db_schema"}, "instance": {instances, "harness_platform_db_instance"}} {
 			for name, attrs := range officialRecorded(t, src.typeName) {
@@ -310,7 +331,7 @@ func TestMoveFromOfficialRefuses(t *testing.T) {
 	schema := `{"org_id":"o","project_id":"p","identifier":"orders","name":"Orders","tags":%s,"schema_source":%s,"changelog_script":%s}`
 	src := `[{"connector":"c","location":"l"}]`
 	for name, tc := range map[string]struct {
-		r              resource.ResourceWithMoveState
+		r              movable
 		addr, typeName string
 		version        int64
 		state          string
@@ -343,8 +364,14 @@ func TestMoveFromOfficialRefuses(t *testing.T) {
 	}
 }
 
-func schemas() resource.ResourceWithMoveState   { return &dbSchemaResource{} }
-func instances() resource.ResourceWithMoveState { return &dbInstanceResource{} }
+// movable is a resource that takes over the official provider's.
+type movable interface {
+	resource.ResourceWithMoveState
+	resource.ResourceWithIdentity
+}
+
+func schemas() movable   { return &dbSchemaResource{} }
+func instances() movable { return &dbInstanceResource{} }
 
 // The guide's fallback, for a CLI without cross-provider moves: the moved blocks
 // replaced by removed (destroy = false) and import blocks, under both CLIs. The plan
@@ -357,7 +384,7 @@ func TestAccMoveFromOfficialFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := json.Marshal(srv.Snapshot())
-	c, host := newOfficialCLI(t, srv)
+	c, host := newOfficialCLI(t)
 	guide := acctest.ReadExample(t, "guides/migrate-from-harness-platform/moved.tf")
 	withoutMoves := regexp.MustCompile(`(?s)moved \{.*?\n\}\n`).ReplaceAllString(guide, "")
 	if strings.Count(guide, "moved {") != 2 || strings.Contains(withoutMoves, "moved {") {
