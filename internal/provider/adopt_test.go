@@ -1,13 +1,10 @@
 package provider
 
 import (
-	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/dbdevops/terraform-provider-harness/internal/acctest"
-	"github.com/dbdevops/terraform-provider-harness/internal/mockserver"
 )
 
 // The adopt-an-existing-project guide, run as written against a project of five
@@ -17,11 +14,7 @@ import (
 // Terraform 1.7 or OpenTofu 1.7.
 func TestAccGuide_adoptExistingProject(t *testing.T) {
 	t.Parallel()
-	srv := acctest.NewServer(t)
-	if err := srv.LoadSeed(filepath.Join(officialDir, "mock-state.json")); err != nil {
-		t.Fatal(err)
-	}
-	before, _ := json.Marshal(srv.Snapshot())
+	srv, unchanged := officialMock(t)
 	c := newTFCLI(t)
 	c.Write(map[string]string{
 		"provider.tf": acctest.RequiredProviders + acctest.CLIProvider(srv),
@@ -45,12 +38,7 @@ func TestAccGuide_adoptExistingProject(t *testing.T) {
 		t.Fatalf("want 8 imports and nothing else:\n%s", out)
 	}
 	c.MustRun("apply", "tfplan")
-	if after, _ := json.Marshal(srv.Snapshot()); string(after) != string(before) {
-		t.Fatalf("the adoption changed what the mock holds:\n%s\nwas\n%s", after, before)
-	}
-	if n := srv.RouteCount(mockserver.RouteUpdateSchema) + srv.RouteCount(mockserver.RouteUpdateInstance); n != 0 {
-		t.Fatalf("the adoption sent %d PUTs", n)
-	}
+	unchanged("the adoption")
 	managed := 0
 	for addr := range c.ShowState() {
 		if !strings.HasPrefix(addr, "data.") {

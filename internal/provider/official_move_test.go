@@ -26,6 +26,27 @@ import (
 // officialDir holds what the official provider wrote to state (its README).
 const officialDir = "testdata/official"
 
+// officialMock is a mock that holds what Harness held after the official provider's
+// applies (testdata/official/mock-state.json), and a check that an apply left it so:
+// the same objects, and no PUT.
+func officialMock(t *testing.T) (srv *mockserver.TestServer, unchanged func(what string)) {
+	t.Helper()
+	srv = acctest.NewServer(t)
+	if err := srv.LoadSeed(filepath.Join(officialDir, "mock-state.json")); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := json.Marshal(srv.Snapshot())
+	return srv, func(what string) {
+		t.Helper()
+		if after, _ := json.Marshal(srv.Snapshot()); string(after) != string(before) {
+			t.Fatalf("%s changed what the mock holds:\n%s\nwas\n%s", what, after, before)
+		}
+		if n := srv.RouteCount(mockserver.RouteUpdateSchema) + srv.RouteCount(mockserver.RouteUpdateInstance); n != 0 {
+			t.Fatalf("%s sent %d PUTs", what, n)
+		}
+	}
+}
+
 // newOfficialCLI serves this provider at dbdevops/harness and the stand-in for the
 // official one at harness/harness, both on the CLI's registry host.
 func newOfficialCLI(t *testing.T) (*acctest.TFCLI, string) {
@@ -114,11 +135,7 @@ func officialState(t *testing.T, host string, renames map[string]string, files .
 // no write, and the next plan is empty and quiet.
 func TestAccMoveFromOfficial(t *testing.T) {
 	t.Parallel()
-	srv := acctest.NewServer(t)
-	if err := srv.LoadSeed(filepath.Join(officialDir, "mock-state.json")); err != nil {
-		t.Fatal(err)
-	}
-	before, _ := json.Marshal(srv.Snapshot())
+	srv, unchanged := officialMock(t)
 	c, host := newOfficialCLI(t)
 	shapes, err := os.ReadFile(filepath.Join(officialDir, "moved-shapes.tf"))
 	if err != nil {
@@ -157,12 +174,7 @@ func TestAccMoveFromOfficial(t *testing.T) {
 	c.WantActions(map[string]string{})
 
 	c.MustRun("apply", "tfplan")
-	if after, _ := json.Marshal(srv.Snapshot()); string(after) != string(before) {
-		t.Fatalf("the apply of a move changed what the mock holds:\n%s\nwas\n%s", after, before)
-	}
-	if n := srv.RouteCount(mockserver.RouteUpdateSchema) + srv.RouteCount(mockserver.RouteUpdateInstance); n != 0 {
-		t.Fatalf("the apply of a move sent %d PUTs", n)
-	}
+	unchanged("the apply of a move")
 	got := slices.Sorted(func(yield func(string) bool) {
 		for addr := range c.ShowState() {
 			if !yield(addr) {
@@ -379,11 +391,7 @@ func instances() movable { return &dbInstanceResource{} }
 // apply writes nothing; the next plan is empty.
 func TestAccMoveFromOfficialFallback(t *testing.T) {
 	t.Parallel()
-	srv := acctest.NewServer(t)
-	if err := srv.LoadSeed(filepath.Join(officialDir, "mock-state.json")); err != nil {
-		t.Fatal(err)
-	}
-	before, _ := json.Marshal(srv.Snapshot())
+	srv, unchanged := officialMock(t)
 	c, host := newOfficialCLI(t)
 	guide := acctest.ReadExample(t, "guides/migrate-from-harness-platform/moved.tf")
 	withoutMoves := regexp.MustCompile(`(?s)moved \{.*?\n\}\n`).ReplaceAllString(guide, "")
@@ -408,8 +416,6 @@ func TestAccMoveFromOfficialFallback(t *testing.T) {
 		t.Fatalf("want two imports, two forgotten resources and nothing else:\n%s", out)
 	}
 	c.MustRun("apply", "tfplan")
-	if after, _ := json.Marshal(srv.Snapshot()); string(after) != string(before) {
-		t.Fatalf("the fallback changed what the mock holds:\n%s\nwas\n%s", after, before)
-	}
+	unchanged("the apply of the fallback")
 	c.NoChanges("after the fallback")
 }
