@@ -2,9 +2,13 @@ package provider
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -38,16 +42,16 @@ func TestAccIdentity_dbSchemaAndInstance(t *testing.T) {
   name       = "Prod"
   connector  = "jdbc"
   branch     = "main"`)
-	resource.Test(t, resource.TestCase{
+	tfresource.Test(t, tfresource.TestCase{
 		TerraformVersionChecks:   needsIdentity,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
+		Steps: []tfresource.TestStep{
 			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{
 				identityOf("harness_dbops_db_schema.main", "org_id", acctest.DBTestOrg, "project_id", acctest.DBTestProject, "identifier", "main"),
 				identityOf(acctest.DBInstanceAddr, "org_id", acctest.DBTestOrg, "project_id", acctest.DBTestProject, "schema", "main", "identifier", "prod"),
 			}},
-			{ResourceName: "harness_dbops_db_schema.main", ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
-			{ResourceName: acctest.DBInstanceAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+			{ResourceName: "harness_dbops_db_schema.main", ImportState: true, ImportStateKind: tfresource.ImportBlockWithResourceIdentity},
+			{ResourceName: acctest.DBInstanceAddr, ImportState: true, ImportStateKind: tfresource.ImportBlockWithResourceIdentity},
 			{
 				Config: cfg + `
 import {
@@ -75,12 +79,12 @@ func TestAccIdentity_imageConfig(t *testing.T) {
 	t.Parallel()
 	srv := acctest.NewServer(t)
 	cfg := acctest.ImageConfig(srv, acctest.HCL("default_tag", acctest.MirrorLiquibase))
-	resource.Test(t, resource.TestCase{
+	tfresource.Test(t, tfresource.TestCase{
 		TerraformVersionChecks:   needsIdentity,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
+		Steps: []tfresource.TestStep{
 			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{identityOf(acctest.ImageConfigAddr, "account_id", mockserver.TestAccountID)}},
-			{ResourceName: acctest.ImageConfigAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+			{ResourceName: acctest.ImageConfigAddr, ImportState: true, ImportStateKind: tfresource.ImportBlockWithResourceIdentity},
 			{
 				Config: cfg + `
 import {
@@ -94,4 +98,38 @@ resource "harness_dbops_image_config" "other" { exclusive = true }
 			},
 		},
 	})
+}
+
+// An import by identity stands for the import ID of its parts, each checked as an
+// import ID's part and named by its identity attribute; an import by ID is left as it
+// is. (The acceptance tests above need a CLI with identity; this runs everywhere.)
+func TestIdentityImportID(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	identity := func(kv ...string) *tfsdk.ResourceIdentity {
+		s := dbInstanceIdentity.schema()
+		id := &tfsdk.ResourceIdentity{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx), nil)}
+		if diags := dbInstanceIdentity.set(ctx, id, kv...); diags.HasError() {
+			t.Fatal(diags)
+		}
+		return id
+	}
+	for _, tc := range []struct {
+		req       resource.ImportStateRequest
+		want, err string
+	}{
+		{req: resource.ImportStateRequest{Identity: identity("o", "p", "orders", "prod")}, want: "o/p/orders/prod"},
+		{req: resource.ImportStateRequest{ID: "a/b/c/d", Identity: identity("o", "p", "orders", "prod")}, want: "a/b/c/d"},
+		{req: resource.ImportStateRequest{Identity: identity("o", "p", "orders", "pr/od")}, err: `The identity's identifier is "pr/od": an identifier`},
+		{req: resource.ImportStateRequest{Identity: identity("o", "p", "overview", "prod")}, err: `The identity's schema is "overview", which the API reserves`},
+		{req: resource.ImportStateRequest{Identity: identity("o", "", "orders", "prod")}, err: `The identity's project_id is empty`},
+	} {
+		got, diags := dbInstanceIdentity.importID(ctx, tc.req)
+		switch {
+		case tc.err == "" && (diags.HasError() || got != tc.want):
+			t.Errorf("importID = %q, %v; want %q", got, diags, tc.want)
+		case tc.err != "" && (!diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), tc.err)):
+			t.Errorf("importID = %q, %v; want an error with %q", got, diags, tc.err)
+		}
+	}
 }
