@@ -254,6 +254,7 @@ func (r *dbSchemaResource) Create(ctx context.Context, req resource.CreateReques
 	tflog.Debug(ctx, "created DB schema", map[string]any{"org_id": org, "project_id": project, "identifier": s.Identifier})
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, s)...)
 	resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.State, &plan)...)
+	resp.Diagnostics.Append(dbSchemaIdentity.set(ctx, resp.Identity, org, project, s.Identifier)...)
 	addMismatches(&resp.Diagnostics, plan.where(), in.Mismatches(s), dbSchemaBlocks)
 }
 
@@ -264,6 +265,7 @@ func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	org, project, id := state.OrgID.ValueString(), state.ProjectID.ValueString(), state.Identifier.ValueString()
+	resp.Diagnostics.Append(dbSchemaIdentity.set(ctx, resp.Identity, org, project, id)...) // even when gone: the framework wants one
 	s, err := r.client.GetSchema(ctx, org, project, id)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "DB schema not found; removing it from state", map[string]any{"org_id": org, "project_id": project, "identifier": id})
@@ -308,6 +310,7 @@ func (r *dbSchemaResource) Update(ctx context.Context, req resource.UpdateReques
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, s)...)
 	plan.InstanceCount = instances
 	resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.State, &plan)...)
+	resp.Diagnostics.Append(dbSchemaIdentity.set(ctx, resp.Identity, org, project, id)...)
 	addMismatches(&resp.Diagnostics, plan.where(), desired.Mismatches(s), dbSchemaBlocks)
 }
 
@@ -327,15 +330,20 @@ func (r *dbSchemaResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 func (r *dbSchemaResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := parseImportID(req.ID, dbSchemaImportParts)
+	id, diags := dbSchemaIdentity.importID(ctx, req)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	parts, err := parseImportID(id, dbSchemaImportParts)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid DB schema import ID", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_id"), parts[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), parts[1])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), parts[2])...)
+	resp.Diagnostics.Append(dbSchemaIdentity.set(ctx, resp.Identity, parts...)...)
 }
 
 // schemaTypeFromSource computes `type` at plan time from the source attribute that is

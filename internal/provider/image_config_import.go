@@ -34,11 +34,22 @@ const (
 // config, and "images" to manage the fields in the images map, where any field name
 // may appear. With no field listed, the resource manages every field that has an
 // override now ("exclusive", "images", "images,exclusive").
+//
+// An import by identity (`import { identity = { account_id = ... } }`) names the
+// provider's account and manages every field that has an override, as an import ID
+// that lists no field would.
 func (r *imageConfigResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	imp, err := parseImageImportID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
+	var imp imageImport
+	if req.ID == "" && req.Identity != nil {
+		if resp.Diagnostics.Append(accountIdentityImport(ctx, req.Identity, r.client.AccountID())...); resp.Diagnostics.HasError() {
+			return
+		}
+	} else {
+		var err error
+		if imp, err = parseImageImportID(req.ID); err != nil {
+			resp.Diagnostics.AddError("Invalid import ID", err.Error())
+			return
+		}
 	}
 	// A field with no override has nothing to import: the configuration Terraform would
 	// generate for it could not set it (an empty image is an error) and would drop it.
@@ -97,6 +108,7 @@ func (r *imageConfigResource) ImportState(ctx context.Context, req resource.Impo
 				orNone(have), importExclusive, importInMap))
 	default:
 		resp.Diagnostics.Append(m.write(ctx, &resp.State)...)
+		resp.Diagnostics.Append(setAccountIdentity(ctx, resp.Identity, r.client.AccountID())...)
 	}
 }
 

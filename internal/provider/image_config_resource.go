@@ -222,6 +222,7 @@ func (r *imageConfigResource) Create(ctx context.Context, req resource.CreateReq
 		plan.UnmanagedOverrides = tfkit.StringMap(others)
 	}
 	resp.Diagnostics.Append(plan.write(ctx, &resp.State)...)
+	resp.Diagnostics.Append(setAccountIdentity(ctx, resp.Identity, r.client.AccountID())...)
 	resp.Diagnostics.Append(saveApplied(ctx, resp.Private, desired)...)
 	resp.Diagnostics.Append(r.advice.recordSeen(ctx, nil, plan, resp.Private)...)
 	tflog.Debug(ctx, "created image config", map[string]any{"set": len(ops), "reset": len(resets), "exclusive": plan.Exclusive.ValueBool()})
@@ -250,6 +251,7 @@ func (r *imageConfigResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	m.fromAPI(overrides)
 	resp.Diagnostics.Append(m.write(ctx, &resp.State)...)
+	resp.Diagnostics.Append(setAccountIdentity(ctx, resp.Identity, r.client.AccountID())...)
 }
 
 func (r *imageConfigResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -260,6 +262,7 @@ func (r *imageConfigResource) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(setAccountIdentity(ctx, resp.Identity, r.client.AccountID())...)
 	desired := plan.toAPI()
 	var ops []client.ConfigOperation
 	var resets []string

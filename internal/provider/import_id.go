@@ -27,17 +27,26 @@ func parseImportID(id string, names []string) ([]string, error) {
 		return nil, &importIDError{id: id, names: names, problem: fmt.Sprintf("(%d %s)", len(parts), plural(len(parts), "part", "parts"))}
 	}
 	for i, p := range parts {
-		switch {
-		case p == "":
-			return nil, &importIDError{id: id, names: names, problem: fmt.Sprintf("(part %d, %s, is empty)", i+1, names[i])}
-		case !harnessIdentifierRE.MatchString(p):
-			// Every part is an identifier that ends up in a URL path: nothing else may.
-			return nil, &importIDError{id: id, names: names, problem: fmt.Sprintf("(part %d, %s, is %q: an identifier %s)", i+1, names[i], p, identifierRule)}
-		case names[i] == "schema_id" && slices.Contains(reservedSchemaIdentifiers, p):
-			return nil, &importIDError{id: id, names: names, problem: fmt.Sprintf("(part %d, %s, is %q, which the API reserves)", i+1, names[i], p)}
+		if problem := idPartProblem(names[i], p); problem != "" {
+			return nil, &importIDError{id: id, names: names, problem: fmt.Sprintf("(part %d, %s, %s)", i+1, names[i], problem)}
 		}
 	}
 	return parts, nil
+}
+
+// idPartProblem says what is wrong with p as the part name of an import ID or of an
+// identity, or "": every part is an identifier that ends up in a URL path, and nothing
+// else may.
+func idPartProblem(name, p string) string {
+	switch {
+	case p == "":
+		return "is empty"
+	case !harnessIdentifierRE.MatchString(p):
+		return fmt.Sprintf("is %q: an identifier %s", p, identifierRule)
+	case name == "schema_id" && slices.Contains(reservedSchemaIdentifiers, p):
+		return fmt.Sprintf("is %q, which the API reserves", p)
+	}
+	return ""
 }
 
 // importID joins identifiers into an import ID, which is also the resource's id.

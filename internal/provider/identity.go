@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Resource identity (Terraform 1.12+, OpenTofu 1.12+): the attributes that name an
+// object in Harness, stored beside its state, so that `import { to = ...; identity =
+// {...} }` works and tools can tell two resources manage the same object. A CLI
+// without identity ignores it; the import-by-ID forms stay as they are.
+
+var (
+	_ resource.ResourceWithIdentity = (*dbSchemaResource)(nil)
+	_ resource.ResourceWithIdentity = (*dbInstanceResource)(nil)
+	_ resource.ResourceWithIdentity = (*imageConfigResource)(nil)
+)
+
+// scopeIdentity is the identity of an entity in a Harness project: the state
+// attributes that name it in the API's paths, which are its import ID's parts too.
+type scopeIdentity struct {
+	kind  string   // "DB schema", for messages
+	attrs []string // identity attributes, which are state attributes, in the import ID's order
+	parts []string // the import ID's part names, in the same order
+}
+
+var (
+	dbSchemaIdentity   = scopeIdentity{"DB schema", []string{"org_id", "project_id", "identifier"}, dbSchemaImportParts}
+	dbInstanceIdentity = scopeIdentity{"DB instance", []string{"org_id", "project_id", "schema", "identifier"}, dbInstanceImportParts}
+)
+
+// identityWhat describes each identity attribute.
+var identityWhat = map[string]string{
+	"org_id":     "Identifier of the Harness organization.",
+	"project_id": "Identifier of the Harness project.",
+	"schema":     "Identifier of the DB schema.",
+	"account_id": "Identifier of the Harness account; it must be the provider's `account_id`.",
+}
+
+func (s scopeIdentity) schema() identityschema.Schema {
+	attrs := map[string]identityschema.Attribute{}
+	for _, name := range s.attrs {
+		what := identityWhat[name]
+		if name == "identifier" {
+			what = "Identifier of the " + s.kind + "."
+		}
+		attrs[name] = identityschema.StringAttribute{RequiredForImport: true, Description: what}
+	}
+	return identityschema.Schema{Attributes: attrs}
+}
+
+// set writes the identity: values in the order of s.attrs.
+func (s scopeIdentity) set(ctx context.Context, identity *tfsdk.ResourceIdentity, values ...string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if identity == nil {
+		return diags
+	}
+	for i, name := range s.attrs {
+		diags.Append(identity.SetAttribute(ctx, path.Root(name), values[i])...)
+	}
+	return diags
+}
+
+// importID is the import ID an import asks for: the ID itself, or the one the identity
+// of an `import { identity = {...} }` stands for, each part checked as an import ID's.
+func (s scopeIdentity) importID(ctx context.Context, req resource.ImportStateRequest) (string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if req.ID != "" || req.Identity == nil {
+		return req.ID, diags
+	}
+	values := make([]string, len(s.attrs))
+	for i, name := range s.attrs {
+		var v types.String
+		if diags.Append(req.Identity.GetAttribute(ctx, path.Root(name), &v)...); diags.HasError() {
+			return "", diags
+		}
+		if problem := idPartProblem(s.parts[i], v.ValueString()); problem != "" {
+			diags.AddError("Invalid "+s.kind+" identity",
+				fmt.Sprintf("The identity's %s %s. Set it to the identifier Harness shows for the %s.", name, problem, s.kind))
+			return "", diags
+		}
+		values[i] = v.ValueString()
+	}
+	return importID(values...), diags
+}
+
+func (r *dbSchemaResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = dbSchemaIdentity.schema()
+}
+
+func (r *dbInstanceResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = dbInstanceIdentity.schema()
+}
+
+func (r *imageConfigResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"account_id": identityschema.StringAttribute{RequiredForImport: true, Description: identityWhat["account_id"]},
+	}}
+}
+
+// setAccountIdentity writes the image config's identity: the account the provider
+// manages, whose execution config it is.
+func setAccountIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, account string) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.SetAttribute(ctx, path.Root("account_id"), account)
+}
+
+// accountIdentityImport checks the account of an image config import by identity: the
+// provider manages one account's config, so the identity must name that account. It
+// stands for an import that lists no field: every field with an override is managed.
+func accountIdentityImport(ctx context.Context, identity *tfsdk.ResourceIdentity, account string) diag.Diagnostics {
+	var v types.String
+	diags := identity.GetAttribute(ctx, path.Root("account_id"), &v)
+	if !diags.HasError() && v.ValueString() != account {
+		diags.AddError("Identity of another account",
+			fmt.Sprintf("The identity names account %q, but the provider manages the execution config of account %q "+
+				"(its account_id). Import with a provider configured for account %q, or set the identity's account_id to %q.",
+				v.ValueString(), account, v.ValueString(), account))
+	}
+	return diags
+}
