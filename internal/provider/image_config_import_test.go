@@ -96,7 +96,7 @@ func TestParseImageImportID(t *testing.T) {
 		{id: "images,exclusive,images", err: `"images" is listed twice`},
 		{id: "a/b/c", err: "Known fields: artifactory_tag"},
 	} {
-		got, err := parseImageImportID(tt.id)
+		got, err := parseImageImportID(dbopsKind, tt.id)
 		if tt.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("parseImageImportID(%q) error = %v, want %q", tt.id, err, tt.err)
@@ -130,7 +130,7 @@ func FuzzParseImageImportID(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, id string) {
-		got, err := parseImageImportID(id)
+		got, err := parseImageImportID(dbopsKind, id)
 		var names []string
 		for _, part := range strings.Split(id, ",") {
 			names = append(names, strings.TrimSpace(part))
@@ -172,7 +172,7 @@ func FuzzParseImageImportID(f *testing.F) {
 		if got.inMap {
 			words = append(words, "images")
 		}
-		if again, err := parseImageImportID(strings.Join(words, ",")); err != nil || !reflect.DeepEqual(again, got) {
+		if again, err := parseImageImportID(dbopsKind, strings.Join(words, ",")); err != nil || !reflect.DeepEqual(again, got) {
 			t.Fatalf("%q: %+v does not parse back to itself: %+v %v", id, got, again, err)
 		}
 	})
