@@ -22,7 +22,9 @@ import (
 
 func newCIImageConfigResource() resource.Resource { return &imageConfigResource{kind: ciKind} }
 
-func newCIDefaultImagesDataSource() datasource.DataSource { return &defaultImagesDataSource{kind: ciKind} }
+func newCIDefaultImagesDataSource() datasource.DataSource {
+	return &defaultImagesDataSource{kind: ciKind}
+}
 
 func newCIImageConfigDataSource() datasource.DataSource { return &imageConfigDataSource{kind: ciKind} }
 

@@ -27,7 +27,9 @@ type defaultImagesDataSource struct {
 	data *providerData
 }
 
-func newDefaultImagesDataSource() datasource.DataSource { return &defaultImagesDataSource{kind: dbopsKind} }
+func newDefaultImagesDataSource() datasource.DataSource {
+	return &defaultImagesDataSource{kind: dbopsKind}
+}
 
 func (d *defaultImagesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + d.kind.defaultsTypeName

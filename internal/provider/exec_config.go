@@ -25,8 +25,8 @@ import (
 
 // execConfigKind is which execution config a resource or data source manages.
 type execConfigKind struct {
-	product string       // "DB DevOps", "CI": in summaries and descriptions
-	typeName string      // the resource's type name after the provider's: "_dbops_image_config"
+	product  string       // "DB DevOps", "CI": in summaries and descriptions
+	typeName string       // the resource's type name after the provider's: "_dbops_image_config"
 	fields   []imageField // the typed attributes, sorted by attr (DB DevOps only); the images map takes any field
 	// hasInfra: the config is one per CI build infrastructure, the attribute infra.
 	hasInfra bool

@@ -335,8 +335,8 @@ func TestPlannedUnmanaged(t *testing.T) {
 		{"exclusive: the apply resets them", plan(types.BoolValue(true)), refreshed, false, tfkit.StringMap(nil)},
 		{"shared: they stay", plan(types.BoolValue(false), "defaultTag"), refreshed, false, tfkit.StringMap(map[string]string{"mongoTag": "m:1", "oracleTag": "o:1"})},
 		{"shared: a field the plan sets leaves them", plan(types.BoolValue(false), "mongoTag"), refreshed, false, tfkit.StringMap(map[string]string{"oracleTag": "o:1"})},
-		{"shared create: not read yet", plan(types.BoolValue(false), "defaultTag"), imageConfigModel{kind: dbopsKind, }, true, types.MapUnknown(types.StringType)},
-		{"exclusive create: none left", plan(types.BoolValue(true)), imageConfigModel{kind: dbopsKind, }, true, tfkit.StringMap(nil)},
+		{"shared create: not read yet", plan(types.BoolValue(false), "defaultTag"), imageConfigModel{kind: dbopsKind}, true, types.MapUnknown(types.StringType)},
+		{"exclusive create: none left", plan(types.BoolValue(true)), imageConfigModel{kind: dbopsKind}, true, tfkit.StringMap(nil)},
 		{"exclusive unknown", plan(types.BoolUnknown()), refreshed, false, types.MapUnknown(types.StringType)},
 		{"a state not refreshed since an older version", plan(types.BoolValue(false)), imageConfigModel{kind: dbopsKind, UnmanagedOverrides: types.MapNull(types.StringType)}, false, types.MapNull(types.StringType)},
 	} {
