@@ -83,8 +83,8 @@ func TestAccCIImageConfigResource_lifecycle(t *testing.T) {
 			},
 			{
 				// Nothing changed: an empty plan, and nothing is written.
-				PreConfig: srv.ResetRequests,
-				Config:    acctest.CIImageConfig(srv, acctest.CIImages("liteEngineTag", ciNewLiteEngine, "gitCloneTag", acctest.MirrorCIGit)),
+				PreConfig:        srv.ResetRequests,
+				Config:           acctest.CIImageConfig(srv, acctest.CIImages("liteEngineTag", ciNewLiteEngine, "gitCloneTag", acctest.MirrorCIGit)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check:            acctest.RouteCounts(srv, map[string]int{mockserver.RouteCIUpdateConfig: 0, mockserver.RouteCIResetConfig: 0}),
 			},
