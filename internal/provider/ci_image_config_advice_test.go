@@ -161,7 +161,7 @@ func TestAccCIImageConfigResource_faults(t *testing.T) {
 				ExpectError: acctest.InOrder("Unable to update the image overrides", "config is locked by an admin"),
 			},
 			{
-				Config: cfg,
+				Config:           cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
