@@ -89,6 +89,14 @@ func TestAccCIImageConfigResource_lifecycle(t *testing.T) {
 				Check:            acctest.RouteCounts(srv, map[string]int{mockserver.RouteCIUpdateConfig: 0, mockserver.RouteCIResetConfig: 0}),
 			},
 			{
+				// A refresh is one read of the overrides, whatever the number of fields; the plan
+				// that follows it reads the infra's defaults once.
+				PreConfig:    srv.ResetRequests,
+				RefreshState: true,
+				Check: acctest.RouteCounts(srv, map[string]int{mockserver.RouteCIGetCustomerConfig: 1, mockserver.RouteCIGetDefaultConfig: 1,
+					mockserver.RouteCIUpdateConfig: 0, mockserver.RouteCIResetConfig: 0}),
+			},
+			{
 				// Another infra is another config: the resource is replaced.
 				PreConfig: srv.ResetRequests,
 				Config:    acctest.CIImageConfig(srv, `infra = "VM"`, acctest.CIImages("gitCloneTag", acctest.MirrorCIGit)),
