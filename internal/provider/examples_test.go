@@ -59,6 +59,14 @@ var exampleChecks = map[string][]statecheck.StateCheck{
 	"functions/rehost_image/function.tf": {
 		statecheck.ExpectKnownOutputValue("mirrored", knownvalue.StringExact("registry.example.com/harness-mirror/plugins/drone-liquibase:1.18.0-4.33")),
 	},
+	"data-sources/harness_ci_default_images/data-source.tf": {
+		statecheck.ExpectKnownOutputValue("lite_engine_default_image", knownvalue.StringExact("harness/ci-lite-engine:1.16.92")),
+		statecheck.ExpectKnownOutputValue("addon_default_version", knownvalue.StringExact("1.16.92")),
+	},
+	"data-sources/harness_ci_image_config/data-source.tf": {
+		statecheck.ExpectKnownOutputValue("lite_engine_in_use", knownvalue.StringExact("mirror/harness/ci-lite-engine:1.16.92")),
+		statecheck.ExpectKnownOutputValue("ci_overrides", acctest.KnownStringMap("liteEngineTag", "mirror/harness/ci-lite-engine:1.16.92")),
+	},
 	"data-sources/harness_dbops_image_config/data-source.tf": {
 		statecheck.ExpectKnownOutputValue("account_overrides", knownvalue.MapExact(map[string]knownvalue.Check{"mongoTag": knownvalue.StringExact("mirror/mongo:1")})),
 	},
@@ -93,6 +101,17 @@ var exampleMock = map[string]struct {
 			return acctest.SameMap("overrides", srv.Overrides(), map[string]string{"defaultTag": "registry.example.com/harness-mirror/drone-liquibase:1.18.0-4.33"})
 		},
 	},
+	"resources/harness_ci_image_config/resource.tf": {check: func(srv *mockserver.TestServer) error {
+		// The K8 config's lite engine, add-on and git clone, from the mirror; VM untouched.
+		if err := acctest.SameMap("VM's CI overrides", srv.CIOverrides(mockserver.CIInfraVM), map[string]string{}); err != nil {
+			return err
+		}
+		return acctest.SameMap("K8's CI overrides", srv.CIOverrides(mockserver.CIInfraK8), map[string]string{
+			"liteEngineTag": "registry.example.com/mirror/harness/ci-lite-engine:1.16.92",
+			"addonTag":      "registry.example.com/mirror/harness/ci-addon:1.16.92",
+			"gitCloneTag":   "registry.example.com/mirror/harness/drone-git:1.6.9-rootless",
+		})
+	}},
 	"resources/harness_dbops_db_schema/resource.tf": {check: func(srv *mockserver.TestServer) error {
 		// A Liquibase Git schema with a service, a Flyway Harness Code schema, a script schema.
 		got := map[string]string{}
@@ -124,6 +143,9 @@ func seedForDataSources(t *testing.T, srv *mockserver.TestServer) {
 		t.Fatal(err)
 	}
 	if err := srv.SetOverride("mongoTag", "mirror/mongo:1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SetCIOverride(mockserver.CIInfraK8, "liteEngineTag", "mirror/harness/ci-lite-engine:1.16.92"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -200,7 +222,7 @@ func TestAccExamples(t *testing.T) {
 // example's import block, with a plan in which nothing changes.
 func TestAccExamples_importBlocks(t *testing.T) {
 	importTo := regexp.MustCompile(`to\s*=\s*([a-z_]+\.[a-z_0-9]+)`)
-	for _, dir := range []string{"harness_dbops_db_schema", "harness_dbops_db_instance", "harness_dbops_image_config"} {
+	for _, dir := range []string{"harness_dbops_db_schema", "harness_dbops_db_instance", "harness_dbops_image_config", "harness_ci_image_config"} {
 		t.Run(dir, func(t *testing.T) {
 			example := acctest.ReadExample(t, "resources/"+dir+"/resource.tf")
 			importBlock := acctest.ReadExample(t, "resources/"+dir+"/import-by-string-id.tf")
@@ -261,6 +283,11 @@ func nothingLeft(srv *mockserver.TestServer) error {
 	}
 	if left := srv.Overrides(); len(left) > 0 {
 		return fmt.Errorf("overrides left after destroy: %v", left)
+	}
+	for _, infra := range mockserver.CIInfras() {
+		if left := srv.CIOverrides(infra); len(left) > 0 {
+			return fmt.Errorf("CI overrides of %s left after destroy: %v", infra, left)
+		}
 	}
 	return nil
 }
