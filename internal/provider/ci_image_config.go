@@ -33,9 +33,10 @@ const ciScopeWarning = "This config applies to every CI stage of the account, no
 	"containerised stage (CI builds, DB DevOps, IaCM, STO...) on the infra pulls these images."
 
 var ciKind = &execConfigKind{
-	product:  "CI",
-	typeName: "_ci_image_config",
-	hasInfra: true,
+	product:   "CI",
+	imageNoun: "CI image",
+	typeName:  "_ci_image_config",
+	hasInfra:  true,
 	exclusiveDestroy: "resets every override of the infra (`reset-config` with every field that has one; the CI " +
 		"API has no call that deletes them all)",
 	importUsage: fmt.Sprintf("Use the infra, %[1]s or %[2]s, optionally followed by a colon and a comma-separated "+

@@ -52,7 +52,7 @@ func TestAccCIImageConfigResource_warnings(t *testing.T) {
 	out = acctest.Flat(c.MustRun("plan"))
 	t.Logf("the plan after Harness moved the lite engine:\n%s", out)
 	acctest.MustContain(t, "the plan after Harness moved the lite engine", out, "No changes.",
-		`Warning: Harness has moved a default image past a pinned version`,
+		`Warning: Harness has moved a default CI image past a pinned version`,
 		`- images["liteEngineTag"] pins version 1.16.92 (`+acctest.MirrorLiteEngine+`); the Harness default is now version 1.17.0 (harness/ci-lite-engine:1.17.0). `+
 			`- images["liteEngineTagRootless"] pins version rootless-1.16.92 (`+acctest.MirrorLiteEngineRootless+`); the Harness default is now version rootless-1.17.0 (harness/ci-lite-engine:rootless-1.17.0). `+
 			`To upgrade,`)

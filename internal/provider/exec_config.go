@@ -25,9 +25,12 @@ import (
 
 // execConfigKind is which execution config a resource or data source manages.
 type execConfigKind struct {
-	product  string       // "DB DevOps", "CI": in summaries and descriptions
-	typeName string       // the resource's type name after the provider's: "_dbops_image_config"
-	fields   []imageField // the typed attributes, sorted by attr (DB DevOps only); the images map takes any field
+	product string // "DB DevOps", "CI": in summaries and descriptions
+	// imageNoun names its images in the summaries of warnings that both configs give in
+	// one plan ("image", "CI image"), so that Terraform does not fold one into the other.
+	imageNoun string
+	typeName  string       // the resource's type name after the provider's: "_dbops_image_config"
+	fields    []imageField // the typed attributes, sorted by attr (DB DevOps only); the images map takes any field
 	// hasInfra: the config is one per CI build infrastructure, the attribute infra.
 	hasInfra bool
 	// exclusiveDestroy says what destroy does to the overrides of an exclusive resource.

@@ -133,7 +133,7 @@ func (a imageConfigAdvice) checkDefaults(ctx context.Context, private privateGet
 		return
 	}
 	checkFieldNames(a.cfg.name, plan, defaults, resp)
-	compareWithDefaults(plan, state, defaults, resp)
+	compareWithDefaults(a.kind.imageNoun, plan, state, defaults, resp)
 	raw, diags := private.GetKey(ctx, privateSeen)
 	resp.Diagnostics.Append(diags...)
 	warnNewFields(a.kind.resourceType(), plan, defaults, decodeSeen(raw, a.kind.seenBefore(defaults)), resp)
@@ -376,8 +376,10 @@ func editDistance(a, b string) int {
 
 // compareWithDefaults warns about a new or changed override that equals its default (it
 // changes nothing today), and, in one warning, about every pinned image whose default
-// Harness has moved to a newer version (an upgrade to review).
-func compareWithDefaults(plan, state imageConfigModel, defaults client.ExecutionConfig, resp *resource.ModifyPlanResponse) {
+// Harness has moved to a newer version (an upgrade to review). noun names the images in
+// the warning's summary, which differs by config: Terraform folds the warnings of one
+// summary, and a plan of both configs must show both.
+func compareWithDefaults(noun string, plan, state imageConfigModel, defaults client.ExecutionConfig, resp *resource.ModifyPlanResponse) {
 	desired := plan.toAPI()
 	var upgrades []string
 	for _, api := range slices.Sorted(maps.Keys(desired)) {
@@ -398,7 +400,7 @@ func compareWithDefaults(plan, state imageConfigModel, defaults client.Execution
 	// One warning for all of them: Terraform folds warnings with the same summary into
 	// one and would hide all fields but the first.
 	if len(upgrades) > 0 {
-		resp.Diagnostics.AddWarning("Harness has moved a default image past a pinned version",
+		resp.Diagnostics.AddWarning("Harness has moved a default "+noun+" past a pinned version",
 			"Harness's default is a newer version of the image this configuration pins for:\n"+strings.Join(upgrades, "\n")+
 				"\nTo upgrade, make the new version available (copy it to your mirror, if you use one) and change the pin in "+
 				"a reviewed plan. This warning shows on every plan until then.")

@@ -50,6 +50,7 @@ var imageFields = []imageField{
 // sources, with a typed attribute per field it documents.
 var dbopsKind = &execConfigKind{
 	product:          "DB DevOps",
+	imageNoun:        "image",
 	typeName:         "_dbops_image_config",
 	fields:           imageFields,
 	exclusiveDestroy: "deletes every override of the account (`DELETE /v1/dbops/execution-config`)",
