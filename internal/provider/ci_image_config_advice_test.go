@@ -86,7 +86,11 @@ func TestAccCIImageConfigResource_newDefaultField(t *testing.T) {
 	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) +
 		acctest.CIImageConfigBody("exclusive = true", acctest.CIImages("liteEngineTag", acctest.MirrorLiteEngine))})
 	c.MustRun("init", "-input=false")
-	c.MustRun("apply", "-auto-approve")
+	// Before its first apply the resource has seen the fields of the defaults it plans
+	// with: none of them is new.
+	if out := c.MustRun("apply", "-auto-approve"); strings.Contains(out, "Warning") {
+		t.Errorf("the create of an exclusive resource warns:\n%s", out)
+	}
 	c.NoChanges("after the create")
 	if err := srv.SetCIDefault(mockserver.CIInfraK8, "liteEngineTagWindows", "harness/ci-lite-engine:windows-1.17.0"); err != nil {
 		t.Fatal(err)
