@@ -82,10 +82,7 @@ resource "harness_ci_image_config" "vm" {
 func TestAccCIImageConfigResource_newDefaultField(t *testing.T) {
 	t.Parallel()
 	srv := acctest.NewServer(t)
-	c := newTFCLI(t)
-	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) +
-		acctest.CIImageConfigBody("exclusive = true", acctest.CIImages("liteEngineTag", acctest.MirrorLiteEngine))})
-	c.MustRun("init", "-input=false")
+	c := ciCLI(t, srv, "exclusive = true", acctest.CIImages("liteEngineTag", acctest.MirrorLiteEngine))
 	// Before its first apply the resource has seen the fields of the defaults it plans
 	// with: none of them is new.
 	if out := c.MustRun("apply", "-auto-approve"); strings.Contains(out, "Warning") {
@@ -110,9 +107,7 @@ func TestAccCIImageConfigResource_faults(t *testing.T) {
 		t.Parallel()
 		srv := acctest.NewServer(t)
 		srv.SetKeyScope(mockserver.KeyScopeProject)
-		c := newTFCLI(t)
-		c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.CIImageConfigBody(acctest.CIImages("addonTag", acctest.MirrorAddon))})
-		c.MustRun("init", "-input=false")
+		c := ciCLI(t, srv, acctest.CIImages("addonTag", acctest.MirrorAddon))
 		acctest.MustContain(t, "the plan of a project's key", c.MustFail("plan"), "Error: Unable to plan the image overrides",
 			"403", "Missing permission core_account_view",
 			"The API key may not use the account's CI execution config: reading it needs the permission core_account_view "+

@@ -121,10 +121,7 @@ func TestAccCIImageConfigResource_lifecycle(t *testing.T) {
 func TestAccCIImageConfigResource_drift(t *testing.T) {
 	t.Parallel()
 	srv := acctest.NewServer(t)
-	c := newTFCLI(t)
-	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) +
-		acctest.CIImageConfigBody(acctest.CIImages("liteEngineTag", acctest.MirrorLiteEngine, "addonTag", acctest.MirrorAddon))})
-	c.MustRun("init", "-input=false")
+	c := ciCLI(t, srv, acctest.CIImages("liteEngineTag", acctest.MirrorLiteEngine, "addonTag", acctest.MirrorAddon))
 	c.MustRun("apply", "-auto-approve")
 	const drifted = "docker.io/someone/ci-lite-engine:6.6.6"
 	for _, set := range [][3]string{
@@ -174,6 +171,16 @@ func TestAccCIImageConfigResource_drift(t *testing.T) {
 	}
 }
 
+// ciCLI is a TFCLI whose configuration is a harness_ci_image_config with lines, on srv,
+// initialised.
+func ciCLI(t *testing.T, srv *mockserver.TestServer, lines ...string) *acctest.TFCLI {
+	t.Helper()
+	c := newTFCLI(t)
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + acctest.CIImageConfigBody(lines...)})
+	c.MustRun("init", "-input=false")
+	return c
+}
+
 // mapIs compares a map of a plan's JSON with want.
 func mapIs(got any, want map[string]any) bool {
 	m, ok := got.(map[string]any)
@@ -202,10 +209,7 @@ func TestAccCIImageConfigResource_exclusive(t *testing.T) {
 	if err := srv.SetCIOverride(mockserver.CIInfraVM, "gitCloneTag", vmGit); err != nil {
 		t.Fatal(err)
 	}
-	c := newTFCLI(t)
-	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) +
-		acctest.CIImageConfigBody("exclusive = true", acctest.CIImages("liteEngineTag", acctest.MirrorLiteEngine))})
-	c.MustRun("init", "-input=false")
+	c := ciCLI(t, srv, "exclusive = true", acctest.CIImages("liteEngineTag", acctest.MirrorLiteEngine))
 	out := c.MustRun("plan")
 	acctest.MustContain(t, "the plan of an exclusive create", out, "+ unmanaged_overrides = {}",
 		"Warning: Unmanaged image overrides will be reset",
@@ -245,10 +249,7 @@ func TestAccCIImageConfigResource_exclusive(t *testing.T) {
 func TestAccCIImageConfigResource_resetReadBack(t *testing.T) {
 	t.Parallel()
 	srv := acctest.NewServer(t)
-	c := newTFCLI(t)
-	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) +
-		acctest.CIImageConfigBody(acctest.CIImages("liteEngineTag", acctest.MirrorLiteEngine, "addonTag", acctest.MirrorAddon))})
-	c.MustRun("init", "-input=false")
+	c := ciCLI(t, srv, acctest.CIImages("liteEngineTag", acctest.MirrorLiteEngine, "addonTag", acctest.MirrorAddon))
 	c.MustRun("apply", "-auto-approve")
 	if err := srv.SetCIOverride(mockserver.CIInfraK8, "gitCloneTag", acctest.MirrorCIGit); err != nil { // not managed
 		t.Fatal(err)

@@ -61,17 +61,16 @@ func (d *defaultImagesDataSource) Configure(_ context.Context, req datasource.Co
 }
 
 func (d *defaultImagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	infra, diags := d.kind.readInfra(ctx, req.Config, &resp.State)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	cfg, ok := d.kind.dataSourceConfig(ctx, d.data, req, resp)
+	if !ok {
 		return
 	}
-	defaults, err := configFor(d.kind, d.data, infra).defaults.get(ctx) // once per run: for DB DevOps, usually the credentials check's answer
+	defaults, err := cfg.defaults.get(ctx) // once per run: for DB DevOps, usually the credentials check's answer
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to read the default "+d.kind.product+" images", "Reading the defaults (get-default-config)", err)
 		return
 	}
-	tflog.Debug(ctx, "read default images", map[string]any{"product": d.kind.product, "infra": infra, "fields": len(defaults)})
+	tflog.Debug(ctx, "read default images", map[string]any{"product": d.kind.product, "config": cfg.name, "fields": len(defaults)})
 	resp.Diagnostics.Append(setImageAttributes(ctx, d.kind, resp.State.SetAttribute, defaults)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("images"), tfkit.StringMap(defaults))...)
 	parsed := map[string]attr.Value{}

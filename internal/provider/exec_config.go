@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -178,19 +178,19 @@ func (k *execConfigKind) dataSourceAttributes(attrs map[string]dsschema.Attribut
 	return attrs
 }
 
-// readInfra reads a data source's infra (K8 when unset) and writes it to its state; ""
-// for a kind without infra.
-func (k *execConfigKind) readInfra(ctx context.Context, config attributeReader, state attributeWriter) (string, diag.Diagnostics) {
+// dataSourceConfig reads a data source's infra (K8 when unset), writes it to its state,
+// and returns the calls of that config; false when the read failed.
+func (k *execConfigKind) dataSourceConfig(ctx context.Context, d *providerData, req datasource.ReadRequest, resp *datasource.ReadResponse) (execConfig, bool) {
 	if !k.hasInfra {
-		return "", nil
+		return configFor(k, d, ""), true
 	}
 	var infra types.String
-	diags := config.GetAttribute(ctx, infraPath, &infra)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, infraPath, &infra)...)
 	if infra.IsNull() || infra.IsUnknown() {
 		infra = types.StringValue(string(client.CIInfraK8))
 	}
-	diags.Append(state.SetAttribute(ctx, infraPath, infra)...)
-	return infra.ValueString(), diags
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, infraPath, infra)...)
+	return configFor(k, d, infra.ValueString()), !resp.Diagnostics.HasError()
 }
 
 // infraValidator accepts the infras as the API spells them: K8 and VM.

@@ -54,12 +54,10 @@ func (d *imageConfigDataSource) Configure(_ context.Context, req datasource.Conf
 }
 
 func (d *imageConfigDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	infra, diags := d.kind.readInfra(ctx, req.Config, &resp.State)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	cfg, ok := d.kind.dataSourceConfig(ctx, d.data, req, resp)
+	if !ok {
 		return
 	}
-	cfg := configFor(d.kind, d.data, infra)
 	effective, err := cfg.effective(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to read the effective "+d.kind.product+" "+cfg.name, "Reading the effective config (get-customer-config?overridesOnly=false)", err)
