@@ -109,6 +109,39 @@ func TestParseImageImportID(t *testing.T) {
 	}
 }
 
+// A CI import ID starts with the infra, as the API spells it; its fields are the images
+// map's, by API name, whatever this provider knows.
+func TestParseCIImageImportID(t *testing.T) {
+	for _, tt := range []struct {
+		id   string
+		want imageImport
+		err  string
+	}{
+		{id: "K8", want: imageImport{infra: "K8", prefix: "K8:", inMap: true}},
+		{id: "VM:", want: imageImport{infra: "VM", prefix: "VM:", inMap: true}},
+		{id: "K8:liteEngineTag, addonTag", want: imageImport{infra: "K8", prefix: "K8:", inMap: true, fields: []string{"liteEngineTag", "addonTag"}}},
+		{id: "VM:exclusive", want: imageImport{infra: "VM", prefix: "VM:", inMap: true, exclusive: true}},
+		{id: "K8:gitCloneTag,exclusive", want: imageImport{infra: "K8", prefix: "K8:", inMap: true, exclusive: true, fields: []string{"gitCloneTag"}}},
+		{id: "", err: "the import ID is empty"},
+		{id: "k8", err: `import ID "k8" does not start with the infra, K8 or VM`},
+		{id: "liteEngineTag", err: "does not start with the infra"},
+		{id: "K8:lite_engine_tag", err: `unknown field "lite_engine_tag"`},
+		{id: "K8:addonTag,addonTag", err: `"addonTag" is listed twice`},
+		{id: "K8:addonTag,", err: `unknown field ""`},
+	} {
+		got, err := parseImageImportID(ciKind, tt.id)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("parseImageImportID(ci, %q) error = %v, want %q", tt.id, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("parseImageImportID(ci, %q) = %+v, %v; want %+v", tt.id, got, err, tt.want)
+		}
+	}
+}
+
 // lowerCamel: a lower-case ASCII letter, then ASCII letters and digits.
 func lowerCamel(s string) bool {
 	for i, r := range s {
