@@ -178,3 +178,27 @@ func TestAccCIImageConfigResource_faults(t *testing.T) {
 		},
 	})
 }
+
+// An infra known only at apply plans without the checks that need the infra's defaults
+// (nothing to compare with yet, and no error), and applies to that infra.
+func TestAccCIImageConfigResource_infraKnownAtApply(t *testing.T) {
+	t.Parallel()
+	srv := acctest.NewServer(t)
+	c := newTFCLI(t)
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + `
+resource "terraform_data" "infra" {
+  input = "VM"
+}
+` + acctest.CIImageConfigBody("exclusive = true", "infra = terraform_data.infra.output", acctest.CIImages("gitCloneTag", acctest.MirrorCIGit))})
+	c.MustRun("init", "-input=false")
+	out := c.MustRun("plan")
+	acctest.MustContain(t, "the plan with an infra known at apply", out, "+ infra = (known after apply)", "Plan: 2 to add")
+	if strings.Contains(out, "Warning") {
+		t.Errorf("the plan with an infra known at apply warns:\n%s", out)
+	}
+	c.MustRun("apply", "-auto-approve")
+	if err := acctest.CIOverridesAre(srv, mockserver.CIInfraVM, map[string]string{"gitCloneTag": acctest.MirrorCIGit})(nil); err != nil {
+		t.Fatal(err)
+	}
+	c.NoChanges("after the apply")
+}

@@ -63,7 +63,12 @@ func (r *imageConfigResource) config(m imageConfigModel) execConfig {
 }
 
 // advice returns what the plan of m tells its reviewer (imageConfigAdvice).
+// Without a known infra (a CI config whose infra is known only at apply) it has no
+// config to compare with, and says nothing.
 func (r *imageConfigResource) advice(m imageConfigModel) imageConfigAdvice {
+	if r.kind.hasInfra && (m.Infra.IsNull() || m.Infra.IsUnknown()) {
+		return imageConfigAdvice{kind: r.kind}
+	}
 	return imageConfigAdvice{kind: r.kind, cfg: r.config(m)}
 }
 
