@@ -55,8 +55,8 @@ type Parts struct {
 	Tag        string
 	Digest     string
 	// Only for Harness's own images (harnessImages), read from the tag
-	// ("1.18.0-4.33-mongo"): the plugin's version, its Liquibase or Flyway version and
-	// the variant.
+	// ("1.18.0-4.33-mongo", "rootless-1.16.92"): the plugin's version, its Liquibase or
+	// Flyway version and the variant.
 	Tool           string
 	HarnessVersion string
 	ToolVersion    string
@@ -64,20 +64,28 @@ type Parts struct {
 }
 
 // harnessImages are the last path elements of the images Harness publishes for DB
-// DevOps, with the migration tool each runs ("" for helper images). The older names
-// with the variant in the name (drone-liquibase-mongo) are matched by prefix.
+// DevOps, and the CI images every DB DevOps stage also pulls (the lite engine, the CI
+// add-on, git clone), with the migration tool each runs ("" for helper images). The
+// older names with the variant in the name (drone-liquibase-mongo) are matched by prefix.
 var harnessImages = map[string]string{
 	"drone-liquibase":      "liquibase",
 	"drone-flyway":         "flyway",
 	"drone-git":            "",
 	"download-artifactory": "",
 	"artifactory-download": "",
+	"ci-addon":             "",
+	"ci-lite-engine":       "",
 }
 
 // harnessTag is the tag scheme of Harness's images: the plugin's semantic version, then
 // the tool's version, then the variant, each after a hyphen ("1.18.0-4.33-spanner",
 // "1.2.0-11.8-spanner-psql", "1.6.4-rootless"). Any other tag (latest) has no versions.
 var harnessTag = regexp.MustCompile(`^v?(\d+\.\d+\.\d+)(?:-(\d+(?:\.\d+)*))?(?:-([a-z][a-z0-9]*(?:-[a-z0-9]+)*))?$`)
+
+// variantFirstTag is the other tag scheme of Harness's CI images: the variant, then the
+// version ("rootless-1.16.92" of harness/ci-addon and harness/ci-lite-engine, as in the
+// CI docs' default config).
+var variantFirstTag = regexp.MustCompile(`^([a-z][a-z0-9]*)-v?(\d+\.\d+\.\d+)$`)
 
 // Parse takes a reference apart. It accepts what `docker pull` accepts, tagged or
 // not; an error says why the reference is not one.
@@ -119,6 +127,8 @@ func Parse(ref string) (Parts, error) {
 		if tool == "" && p.ToolVersion != "" { // a helper image has no tool: "1.6.4-2" is no tool version
 			p.ToolVersion = ""
 		}
+	} else if m := variantFirstTag.FindStringSubmatch(p.Tag); m != nil {
+		p.Variant, p.HarnessVersion = m[1], m[2]
 	}
 	return p, nil
 }

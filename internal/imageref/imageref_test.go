@@ -63,6 +63,17 @@ func TestParseImage(t *testing.T) {
 			Tool: "liquibase", Variant: "mongo"},
 		"plugins/drone-liquibase-mongo:1.1.0-4.27": {Registry: "docker.io", Repository: "plugins/drone-liquibase-mongo", Tag: "1.1.0-4.27",
 			Tool: "liquibase", HarnessVersion: "1.1.0", ToolVersion: "4.27", Variant: "mongo"},
+		// The CI images a DB DevOps stage pulls: the lite engine and the add-on, their
+		// rootless variants with the variant first in the tag.
+		"harness/ci-addon:1.16.92": {Registry: "docker.io", Repository: "harness/ci-addon", Tag: "1.16.92", HarnessVersion: "1.16.92"},
+		"harness/ci-lite-engine:rootless-1.16.92": {Registry: "docker.io", Repository: "harness/ci-lite-engine", Tag: "rootless-1.16.92",
+			HarnessVersion: "1.16.92", Variant: "rootless"},
+		"registry.example.com/mirror/harness/ci-addon:rootless-1.17.0": {Registry: "registry.example.com", Repository: "mirror/harness/ci-addon",
+			Tag: "rootless-1.17.0", HarnessVersion: "1.17.0", Variant: "rootless"},
+		"harness/drone-git:1.6.9-rootless": {Registry: "docker.io", Repository: "harness/drone-git", Tag: "1.6.9-rootless", HarnessVersion: "1.6.9", Variant: "rootless"},
+		// Only Harness's images read a variant-first tag: another image's has no version.
+		"example/app:rootless-1.16.92": {Registry: "docker.io", Repository: "example/app", Tag: "rootless-1.16.92"},
+		"harness/ci-addon:latest":      {Registry: "docker.io", Repository: "harness/ci-addon", Tag: "latest"},
 		// A helper image has no tool, so a number after its version is no tool version.
 		"harness/drone-git:1.6.4-2": {Registry: "docker.io", Repository: "harness/drone-git", Tag: "1.6.4-2", HarnessVersion: "1.6.4"},
 		// Not Harness's images: no versions, whatever the tag.
@@ -88,6 +99,9 @@ func TestRehostImage(t *testing.T) {
 		{"plugins/drone-liquibase:1.18.0-4.33", "registry.example.com/", "registry.example.com/plugins/drone-liquibase:1.18.0-4.33"},
 		{"docker.io/harness/drone-git:1.6.4-rootless@" + digest, "localhost:5000", "localhost:5000/harness/drone-git:1.6.4-rootless@" + digest},
 		{"alpine:3", "registry.example.com/hub", "registry.example.com/hub/library/alpine:3"},
+		// The CI images keep their path and tag, the rootless one's too.
+		{"harness/ci-lite-engine:rootless-1.16.92", "registry.example.com/mirror", "registry.example.com/mirror/harness/ci-lite-engine:rootless-1.16.92"},
+		{"harness/ci-addon:1.16.92", "localhost:5000", "localhost:5000/harness/ci-addon:1.16.92"},
 		{"other.example.com/team/app@" + digest, "registry.example.com", "registry.example.com/team/app@" + digest},
 		// Already there: unchanged, so rehosting twice is rehosting once.
 		{"registry.example.com/mirror/plugins/drone-flyway:1.2.0-11.8", "registry.example.com/mirror", "registry.example.com/mirror/plugins/drone-flyway:1.2.0-11.8"},
@@ -115,7 +129,8 @@ func TestRehostImage(t *testing.T) {
 // reference under that registry, with the same repository path, tag and digest, and
 // rehosting it again changes nothing.
 func FuzzRehostImage(f *testing.F) {
-	for _, s := range []string{"plugins/drone-liquibase:1.18.0-4.33", "alpine", "a.b/c/d:e@" + digest, "localhost/x"} {
+	for _, s := range []string{"plugins/drone-liquibase:1.18.0-4.33", "alpine", "a.b/c/d:e@" + digest, "localhost/x",
+		"harness/ci-lite-engine:rootless-1.16.92", "harness/ci-addon:1.16.92", "harness/drone-git:1.6.9-rootless"} {
 		f.Add(s, "registry.example.com/mirror")
 		f.Add(s, "localhost:5000")
 	}
@@ -157,6 +172,14 @@ func TestNewerDefault(t *testing.T) {
 		{"plugins/drone-liquibase@" + digest, "plugins/drone-liquibase:1.18.0-4.33", false}, // a digest has no version
 		{"plugins/drone-liquibase:latest", "plugins/drone-liquibase:1.18.0-4.33", false},
 		{"harness/drone-git:1.6.3-rootless", "harness/drone-git:1.6.4-rootless", true},
+		// The CI images: the lite engine and the add-on, rootless or not, compared by version.
+		{"harness/ci-addon:1.16.92", "harness/ci-addon:1.17.0", true},
+		{"registry.example.com/mirror/harness/ci-lite-engine:1.16.92", "harness/ci-lite-engine:1.17.0", true},
+		{"harness/ci-lite-engine:rootless-1.16.92", "harness/ci-lite-engine:rootless-1.17.0", true},
+		{"harness/ci-lite-engine:rootless-1.9.0", "harness/ci-lite-engine:rootless-1.10.0", true}, // as versions, not text
+		{"harness/ci-addon:rootless-1.17.0", "harness/ci-addon:rootless-1.16.92", false},          // newer than the default
+		{"harness/ci-addon:rootless-1.16.92", "harness/ci-addon:1.17.0", false},                   // another variant: another field's image
+		{"harness/ci-addon:1.16.92", "harness/ci-lite-engine:1.17.0", false},                      // another image
 		// One-sided comparisons: each holds one way only.
 		{"plugins/drone-liquibase:1.18.0-4.34", "plugins/drone-liquibase:1.18.0-4.33", false},             // the pin's tool version is newer
 		{"plugins/drone-liquibase:1.17.0-4.40", "plugins/drone-liquibase:1.18.0-4.33", true},              // the plugin version decides first

@@ -23,13 +23,16 @@ var (
 // defaultImagesDataSource reads get-default-config: the images Harness uses for an
 // account that overrides nothing.
 type defaultImagesDataSource struct {
-	defaults *harnessDefaults
+	kind *execConfigKind
+	data *providerData
 }
 
-func newDefaultImagesDataSource() datasource.DataSource { return &defaultImagesDataSource{} }
+func newDefaultImagesDataSource() datasource.DataSource {
+	return &defaultImagesDataSource{kind: dbopsKind}
+}
 
 func (d *defaultImagesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_dbops_default_images"
+	resp.TypeName = req.ProviderTypeName + d.kind.defaultsTypeName
 }
 
 func (d *defaultImagesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -47,33 +50,28 @@ func (d *defaultImagesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 		ElementType: types.ObjectType{AttrTypes: imagePartsTypes},
 		Computed:    true,
 	}
-	for _, f := range imageFields {
-		attrs[f.attr] = schema.StringAttribute{
-			MarkdownDescription: "Default of " + f.what + " (API field `" + f.api + "`); null if the API does not return it.",
-			Computed:            true,
-		}
-	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "The images Harness DB DevOps pipelines use when the account overrides nothing " +
-			"(`GET /v1/dbops/execution-config/get-default-config`).",
-		Attributes: attrs,
-	}
+	attrs = d.kind.dataSourceAttributes(attrs, func(f imageField) string {
+		return "Default of " + f.what + " (API field `" + f.api + "`); null if the API does not return it."
+	})
+	resp.Schema = schema.Schema{MarkdownDescription: d.kind.defaultsDoc, Attributes: attrs}
 }
 
 func (d *defaultImagesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if data := dataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
-		d.defaults = data.defaults
-	}
+	d.data = dataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (d *defaultImagesDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defaults, err := d.defaults.get(ctx) // once per run: usually the credentials check's answer
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read the default DB DevOps images", "Reading the defaults (get-default-config)", err)
+func (d *defaultImagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	cfg, ok := d.kind.dataSourceConfig(ctx, d.data, req, resp)
+	if !ok {
 		return
 	}
-	tflog.Debug(ctx, "read default DB DevOps images", map[string]any{"fields": len(defaults)})
-	resp.Diagnostics.Append(setImageAttributes(ctx, resp.State.SetAttribute, defaults)...)
+	defaults, err := cfg.defaults.get(ctx) // once per run: for DB DevOps, usually the credentials check's answer
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read the default "+d.kind.product+" images", "Reading the defaults (get-default-config)", err)
+		return
+	}
+	tflog.Debug(ctx, "read default images", map[string]any{"product": d.kind.product, "config": cfg.name, "fields": len(defaults)})
+	resp.Diagnostics.Append(setImageAttributes(ctx, d.kind, resp.State.SetAttribute, defaults)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("images"), tfkit.StringMap(defaults))...)
 	parsed := map[string]attr.Value{}
 	for api, ref := range defaults {

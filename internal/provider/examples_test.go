@@ -66,6 +66,14 @@ var exampleChecks = map[string][]statecheck.StateCheck{
 	"functions/rehost_image/function.tf": {
 		statecheck.ExpectKnownOutputValue("mirrored", knownvalue.StringExact("registry.example.com/harness-mirror/plugins/drone-liquibase:1.18.0-4.33")),
 	},
+	"data-sources/harness_ci_default_images/data-source.tf": {
+		statecheck.ExpectKnownOutputValue("lite_engine_default_image", knownvalue.StringExact("harness/ci-lite-engine:1.16.92")),
+		statecheck.ExpectKnownOutputValue("addon_default_version", knownvalue.StringExact("1.16.92")),
+	},
+	"data-sources/harness_ci_image_config/data-source.tf": {
+		statecheck.ExpectKnownOutputValue("lite_engine_in_use", knownvalue.StringExact("mirror/harness/ci-lite-engine:1.16.92")),
+		statecheck.ExpectKnownOutputValue("ci_overrides", acctest.KnownStringMap("liteEngineTag", "mirror/harness/ci-lite-engine:1.16.92")),
+	},
 	"data-sources/harness_dbops_image_config/data-source.tf": {
 		statecheck.ExpectKnownOutputValue("account_overrides", knownvalue.MapExact(map[string]knownvalue.Check{"mongoTag": knownvalue.StringExact("mirror/mongo:1")})),
 	},
@@ -100,6 +108,17 @@ var exampleMock = map[string]struct {
 			return acctest.SameMap("overrides", srv.Overrides(), map[string]string{"defaultTag": "registry.example.com/harness-mirror/drone-liquibase:1.18.0-4.33"})
 		},
 	},
+	"resources/harness_ci_image_config/resource.tf": {check: func(srv *mockserver.TestServer) error {
+		// The K8 config's lite engine, add-on and git clone, from the mirror; VM untouched.
+		if err := acctest.SameMap("VM's CI overrides", srv.CIOverrides(mockserver.CIInfraVM), map[string]string{}); err != nil {
+			return err
+		}
+		return acctest.SameMap("K8's CI overrides", srv.CIOverrides(mockserver.CIInfraK8), map[string]string{
+			"liteEngineTag": "registry.example.com/mirror/harness/ci-lite-engine:1.16.92",
+			"addonTag":      "registry.example.com/mirror/harness/ci-addon:1.16.92",
+			"gitCloneTag":   "registry.example.com/mirror/harness/drone-git:1.6.9-rootless",
+		})
+	}},
 	"resources/harness_dbops_db_schema/resource.tf": {check: func(srv *mockserver.TestServer) error {
 		// A Liquibase Git schema with a service, a Flyway Harness Code schema, a script schema.
 		got := map[string]string{}
@@ -137,6 +156,9 @@ func seedForDataSources(t *testing.T, srv *mockserver.TestServer) {
 		t.Fatal(err)
 	}
 	if err := srv.SetOverride("mongoTag", "mirror/mongo:1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SetCIOverride(mockserver.CIInfraK8, "liteEngineTag", "mirror/harness/ci-lite-engine:1.16.92"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -213,7 +235,7 @@ func TestAccExamples(t *testing.T) {
 // example's import block, with a plan in which nothing changes.
 func TestAccExamples_importBlocks(t *testing.T) {
 	importTo := regexp.MustCompile(`to\s*=\s*([a-z_]+\.[a-z_0-9]+)`)
-	for _, dir := range []string{"harness_dbops_db_schema", "harness_dbops_db_instance", "harness_dbops_image_config"} {
+	for _, dir := range []string{"harness_dbops_db_schema", "harness_dbops_db_instance", "harness_dbops_image_config", "harness_ci_image_config"} {
 		t.Run(dir, func(t *testing.T) {
 			example := acctest.ReadExample(t, "resources/"+dir+"/resource.tf")
 			importBlock := acctest.ReadExample(t, "resources/"+dir+"/import-by-string-id.tf")
@@ -275,13 +297,19 @@ func nothingLeft(srv *mockserver.TestServer) error {
 	if left := srv.Overrides(); len(left) > 0 {
 		return fmt.Errorf("overrides left after destroy: %v", left)
 	}
+	for _, infra := range mockserver.CIInfras() {
+		if left := srv.CIOverrides(infra); len(left) > 0 {
+			return fmt.Errorf("CI overrides of %s left after destroy: %v", infra, left)
+		}
+	}
 	return nil
 }
 
-// The private-registry guide, run as written: mirror every default, switch to pins
-// with nothing to change, see the one upgrade warning when Harness moves a default
-// (moved with the mock's hook, as the guide does), upgrade through a one-line change,
-// see the warning when Harness adds a field, and pin it with one more line.
+// The private-registry guide, run as written: mirror every DB DevOps default and the CI
+// images a DB DevOps stage pulls in one plan, with one list of what to copy; switch to
+// pins with nothing to change; see the upgrade warning of each config when Harness moves
+// a default (moved with the mock's hooks, as the guide does); upgrade through one-line
+// changes; see the warning when Harness adds a field, and pin it with one more line.
 // With -v it logs the plans the guide shows.
 func TestAccGuide_privateRegistry(t *testing.T) {
 	t.Parallel()
@@ -289,15 +317,27 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 	c := newTFCLI(t)
 	const dir = "guides/private-registry/"
 	const mirror = "registry.example.com/harness-mirror/"
+	ciFields := []string{"liteEngineTag", "addonTag", "liteEngineTagRootless", "addonTagRootless", "gitCloneTag"}
 	write := func(body string) {
 		c.Write(map[string]string{"provider.tf": acctest.RequiredProviders + acctest.CLIProvider(srv), "main.tf": body})
 	}
-	mirroredDefaults := func() map[string]string {
+	mirrored := func(defaults map[string]string, fields ...string) map[string]string {
 		out := map[string]string{}
-		for f, img := range srv.Defaults() {
-			out[f] = mirror + img
+		for f, img := range defaults {
+			if len(fields) == 0 || slices.Contains(fields, f) {
+				out[f] = mirror + img
+			}
 		}
 		return out
+	}
+	mirrorHolds := func(step string) {
+		t.Helper()
+		if err := acctest.SameMap("overrides", srv.Overrides(), mirrored(srv.Defaults())); err != nil {
+			t.Fatal(step + ": " + err.Error())
+		}
+		if err := acctest.SameMap("K8's CI overrides", srv.CIOverrides(mockserver.CIInfraK8), mirrored(srv.CIDefaults(mockserver.CIInfraK8), ciFields...)); err != nil {
+			t.Fatal(step + ": " + err.Error())
+		}
 	}
 	noChanges := func(step string) string {
 		t.Helper()
@@ -308,10 +348,11 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 		return out
 	}
 
-	// 1. Mirror: plan to a file, read what to copy from it, apply it.
+	// 1. Mirror both configs: plan to a file, read what to copy from it, apply it.
 	write(acctest.ReadExample(t, dir+"1-mirror.tf"))
 	c.MustRun("init", "-input=false")
-	c.MustRun("plan", "-out=mirror.plan")
+	out := c.MustRun("plan", "-out=mirror.plan")
+	t.Logf("the plan that mirrors both configs:\n%s", out)
 	var plan struct {
 		PlannedValues struct {
 			Outputs map[string]struct {
@@ -323,12 +364,26 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	toCopy := plan.PlannedValues.Outputs["to_copy"].Value
-	if len(toCopy) != 17 || toCopy[0]["to"] != mirror+toCopy[0]["from"] {
-		t.Fatalf("to_copy in the saved plan: %v", toCopy)
+	var from []string
+	for _, cp := range toCopy {
+		if cp["to"] != mirror+cp["from"] {
+			t.Errorf("to_copy: %v is not the image under the mirror", cp)
+		}
+		from = append(from, cp["from"])
+	}
+	want := slices.Concat(slices.Collect(maps.Values(srv.Defaults())), slices.Collect(maps.Values(mirrored(srv.CIDefaults(mockserver.CIInfraK8), ciFields...))))
+	for i, img := range want[len(srv.Defaults()):] {
+		want[len(srv.Defaults())+i] = strings.TrimPrefix(img, mirror)
+	}
+	slices.Sort(from)
+	slices.Sort(want)
+	if !slices.Equal(from, slices.Compact(want)) || len(from) != 22 {
+		t.Fatalf("to_copy in the saved plan copies %v, want every DB DevOps default and the 5 CI images: %v", from, want)
 	}
 	c.MustRun("apply", "mirror.plan")
-	if err := acctest.SameMap("overrides", srv.Overrides(), mirroredDefaults()); err != nil {
-		t.Fatal(err)
+	mirrorHolds("after the mirror")
+	if got := srv.CIOverrides(mockserver.CIInfraVM); len(got) != 0 {
+		t.Fatalf("the guide touched the VM config: %v", got)
 	}
 	noChanges("after the mirror")
 
@@ -338,33 +393,39 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 		t.Fatalf("the pinned configuration warns:\n%s", out)
 	}
 
-	// 3. Harness moves a default (the guide's curl to the mock's hook).
+	// 3. Harness moves a default of each config (the guide's curl to the mock's hooks).
 	mockPut(t, srv.URL+"/_mock/execution-config/defaults/defaultTag", `{"value": "plugins/drone-liquibase:1.19.0-4.33"}`)
-	out := noChanges("after Harness moved a default")
-	t.Logf("the plan after Harness moved a default:\n%s", out)
-	if got, want := strings.Count(out, "Warning:"), 1; got != want || !strings.Contains(acctest.Flat(out),
-		`- images["defaultTag"] pins version 1.18.0-4.33 (`+mirror+`plugins/drone-liquibase:1.18.0-4.33); `+
-			`the Harness default is now version 1.19.0-4.33 (plugins/drone-liquibase:1.19.0-4.33).`) {
-		t.Fatalf("want exactly the upgrade warning for defaultTag, got %d warnings:\n%s", got, out)
+	mockPut(t, srv.URL+"/_mock/ci/execution-config/K8/defaults/liteEngineTag", `{"value": "harness/ci-lite-engine:1.17.0"}`)
+	out = noChanges("after Harness moved a default")
+	t.Logf("the plan after Harness moved a default of each config:\n%s", out)
+	if got, want := strings.Count(out, "Warning:"), 2; got != want {
+		t.Fatalf("want the upgrade warning of each config, got %d warnings:\n%s", got, out)
 	}
+	acctest.MustContain(t, "the plan after Harness moved a default of each config", out,
+		`with harness_dbops_image_config.mirror`,
+		`- images["defaultTag"] pins version 1.18.0-4.33 (`+mirror+`plugins/drone-liquibase:1.18.0-4.33); `+
+			`the Harness default is now version 1.19.0-4.33 (plugins/drone-liquibase:1.19.0-4.33).`,
+		`with harness_ci_image_config.mirror`,
+		`- images["liteEngineTag"] pins version 1.16.92 (`+mirror+`harness/ci-lite-engine:1.16.92); `+
+			`the Harness default is now version 1.17.0 (harness/ci-lite-engine:1.17.0).`)
 
-	// 4. Upgrade: change one line, review the plan, apply.
+	// 4. Upgrade: change one line of each map, review the plan, apply.
 	pinned := acctest.ReadExample(t, dir+"2-pin.tf")
 	upgraded := strings.Replace(pinned, `"plugins/drone-liquibase:1.18.0-4.33"`, `"plugins/drone-liquibase:1.19.0-4.33"`, 1)
-	if upgraded == pinned {
-		t.Fatal("2-pin.tf has no defaultTag line to change")
+	upgraded = strings.Replace(upgraded, `"harness/ci-lite-engine:1.16.92"`, `"harness/ci-lite-engine:1.17.0"`, 1)
+	if strings.Count(upgraded, "1.19.0-4.33")+strings.Count(upgraded, "ci-lite-engine:1.17.0") != 2 {
+		t.Fatal("2-pin.tf has no defaultTag or liteEngineTag line to change")
 	}
 	write(upgraded)
 	out = c.MustRun("plan")
 	t.Logf("the plan of the upgrade:\n%s", out)
-	if !strings.Contains(out, "Plan: 0 to add, 1 to change, 0 to destroy.") || strings.Contains(out, "Warning") ||
-		!strings.Contains(acctest.Flat(out), `~ "defaultTag" = "`+mirror+`plugins/drone-liquibase:1.18.0-4.33" -> "`+mirror+`plugins/drone-liquibase:1.19.0-4.33"`) {
+	if !strings.Contains(out, "Plan: 0 to add, 2 to change, 0 to destroy.") || strings.Contains(out, "Warning") ||
+		!strings.Contains(acctest.Flat(out), `~ "defaultTag" = "`+mirror+`plugins/drone-liquibase:1.18.0-4.33" -> "`+mirror+`plugins/drone-liquibase:1.19.0-4.33"`) ||
+		!strings.Contains(acctest.Flat(out), `~ "liteEngineTag" = "`+mirror+`harness/ci-lite-engine:1.16.92" -> "`+mirror+`harness/ci-lite-engine:1.17.0"`) {
 		t.Fatalf("the upgrade plan:\n%s", out)
 	}
 	c.MustRun("apply", "-auto-approve")
-	if err := acctest.SameMap("overrides", srv.Overrides(), mirroredDefaults()); err != nil {
-		t.Fatal(err)
-	}
+	mirrorHolds("after the upgrade")
 	noChanges("after the upgrade")
 
 	// 5. Harness adds a field (the guide's curl): every plan warns until the map sets it.
@@ -390,9 +451,7 @@ func TestAccGuide_privateRegistry(t *testing.T) {
 		t.Fatalf("the plan that sets the added field:\n%s", out)
 	}
 	c.MustRun("apply", "-auto-approve")
-	if err := acctest.SameMap("overrides", srv.Overrides(), mirroredDefaults()); err != nil {
-		t.Fatal(err)
-	}
+	mirrorHolds("after setting the added field")
 	noChanges("after setting the added field")
 }
 

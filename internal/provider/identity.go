@@ -42,6 +42,7 @@ var identityWhat = map[string]string{
 	"project_id": "Identifier of the Harness project.",
 	"schema":     "Identifier of the DB schema.",
 	"account_id": "Identifier of the Harness account; it must be the provider's `account_id`.",
+	"infra":      "The CI build infrastructure of the config, `K8` or `VM` (harness_ci_image_config only).",
 }
 
 func (s scopeIdentity) schema() identityschema.Schema {
@@ -100,25 +101,35 @@ func (r *dbInstanceResource) IdentitySchema(_ context.Context, _ resource.Identi
 }
 
 func (r *imageConfigResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+	attrs := map[string]identityschema.Attribute{
 		"account_id": identityschema.StringAttribute{RequiredForImport: true, Description: identityWhat["account_id"]},
-	}}
+	}
+	if r.kind.hasInfra {
+		attrs["infra"] = identityschema.StringAttribute{RequiredForImport: true, Description: identityWhat["infra"]}
+	}
+	resp.IdentitySchema = identityschema.Schema{Attributes: attrs}
 }
 
-// setAccountIdentity writes the image config's identity: the account the provider
-// manages, whose execution config it is.
-func setAccountIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, account string) diag.Diagnostics {
+// setConfigIdentity writes an image config's identity: the account the provider
+// manages, whose execution config it is, and for a CI config its infra (one config per
+// build infrastructure).
+func setConfigIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m imageConfigModel, account string) diag.Diagnostics {
 	if identity == nil {
 		return nil
 	}
-	return identity.SetAttribute(ctx, path.Root("account_id"), account)
+	diags := identity.SetAttribute(ctx, path.Root("account_id"), account)
+	if m.kind.hasInfra {
+		diags.Append(identity.SetAttribute(ctx, path.Root("infra"), m.Infra)...)
+	}
+	return diags
 }
 
-// accountIdentityImport checks the account of an image config import by identity: the
-// provider manages one account's config, so the identity must name that account. It
-// stands for an import that lists no field: every field with an override is managed.
-func accountIdentityImport(ctx context.Context, identity *tfsdk.ResourceIdentity, account string) diag.Diagnostics {
-	var v types.String
+// configIdentityImport checks the account of an image config import by identity, and
+// returns its infra (CI only): the provider manages one account's config, so the
+// identity must name that account. It stands for an import that lists no field: every
+// field with an override is managed.
+func configIdentityImport(ctx context.Context, kind *execConfigKind, identity *tfsdk.ResourceIdentity, account string) (string, diag.Diagnostics) {
+	var v, infra types.String
 	diags := identity.GetAttribute(ctx, path.Root("account_id"), &v)
 	if !diags.HasError() && v.ValueString() != account {
 		diags.AddError("Identity of another account",
@@ -126,5 +137,8 @@ func accountIdentityImport(ctx context.Context, identity *tfsdk.ResourceIdentity
 				"(its account_id). Import with a provider configured for account %q, or set the identity's account_id to %q.",
 				v.ValueString(), account, v.ValueString(), account))
 	}
-	return diags
+	if kind.hasInfra {
+		diags.Append(identity.GetAttribute(ctx, path.Root("infra"), &infra)...)
+	}
+	return infra.ValueString(), diags
 }

@@ -133,3 +133,36 @@ func TestIdentityImportID(t *testing.T) {
 		}
 	}
 }
+
+// harness_ci_image_config's identity names the infra too (one config per build
+// infrastructure): it is set on create, an import by identity takes that infra's
+// overrides, and an infra Harness does not spell so fails the plan at infra.
+func TestAccIdentity_ciImageConfig(t *testing.T) {
+	t.Parallel()
+	srv := acctest.NewServer(t)
+	cfg := acctest.CIImageConfig(srv, `infra = "VM"`, acctest.CIImages("gitCloneTag", acctest.MirrorCIGit))
+	tfresource.Test(t, tfresource.TestCase{
+		TerraformVersionChecks:   needsIdentity,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{
+				identityOf(acctest.CIImageConfigAddr, "account_id", mockserver.TestAccountID, "infra", mockserver.CIInfraVM),
+			}},
+			{ResourceName: acctest.CIImageConfigAddr, ImportState: true, ImportStateKind: tfresource.ImportBlockWithResourceIdentity},
+			{
+				Config: cfg + `
+import {
+  to       = harness_ci_image_config.other
+  identity = { account_id = "` + mockserver.TestAccountID + `", infra = "vm" }
+}
+resource "harness_ci_image_config" "other" {
+  infra     = "VM"
+  exclusive = true
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid identity.*"vm".*does not start with the infra`),
+			},
+		},
+	})
+}

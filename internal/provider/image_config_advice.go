@@ -19,19 +19,18 @@ import (
 	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
-// imageConfigAdvice is what a plan of harness_dbops_image_config tells its reviewer
+// imageConfigAdvice is what a plan of an image config resource tells its reviewer
 // beyond the diff: the warnings (and the errors of the checks against the Harness
 // defaults) that compare the plan with the state it replaces, with the Harness defaults
 // and with the run's other image configs, so that a plan says what its apply does to
-// Harness. It holds what the advice reads besides the plan: the client (the overrides an
-// exclusive create resets), the claims of the run's image configs, and the Harness
-// defaults, read once per run. A new warning goes in this file, called from advise (or,
+// Harness. It holds what the advice reads besides the plan: the execution config's
+// calls (the overrides an exclusive create resets), the claims of the run's image
+// configs on it, and its Harness defaults, read once per run (execConfig). A new warning goes in this file, called from advise (or,
 // for a destroy plan, from the resource's ModifyPlan, as warnDestroyKeeps is); the
 // warnings that read only the plan and the state are plain functions.
 type imageConfigAdvice struct {
-	client   *client.Client
-	claims   *fieldClaims
-	defaults *harnessDefaults
+	kind *execConfigKind
+	cfg  execConfig
 }
 
 // advise adds the advice of a plan that creates or updates the resource, in this order:
@@ -53,10 +52,10 @@ func (a imageConfigAdvice) advise(ctx context.Context, req resource.ModifyPlanRe
 // warnCreateResets reads the overrides when an exclusive resource is created, the one
 // plan that has no refreshed state to show them from: its apply resets them.
 func (a imageConfigAdvice) warnCreateResets(ctx context.Context, plan imageConfigModel, resp *resource.ModifyPlanResponse) {
-	if !plan.Exclusive.ValueBool() || a.client == nil {
+	if !plan.Exclusive.ValueBool() || a.cfg.overrides == nil {
 		return
 	}
-	current, err := a.client.GetCustomerConfig(ctx, true)
+	current, err := a.cfg.overrides(ctx)
 	if err != nil {
 		resp.Diagnostics.AddWarning("Could not read the overrides this exclusive resource resets",
 			apiErrorDetail("Reading the overrides (get-customer-config), to show which ones the apply resets,", err)+
@@ -66,11 +65,11 @@ func (a imageConfigAdvice) warnCreateResets(ctx context.Context, plan imageConfi
 	warnResets(plan, tfkit.StringMap(current), resp)
 }
 
-// warnShared warns when another harness_dbops_image_config of this configuration sets
-// a field this one sets too (or owns the whole config): each apply would undo the
-// other's change, and the next plan would show it as drift, forever.
+// warnShared warns when another image config of this configuration sets a field of the
+// same execution config that this one sets too (or owns the whole config): each apply
+// would undo the other's change, and the next plan would show it as drift, forever.
 func (a imageConfigAdvice) warnShared(plan imageConfigModel, resp *resource.ModifyPlanResponse) {
-	if a.claims == nil || plan.Exclusive.IsUnknown() || plan.MapUnknown {
+	if a.cfg.claims == nil || plan.Exclusive.IsUnknown() || plan.MapUnknown {
 		return
 	}
 	fields := plan.managed()
@@ -82,14 +81,14 @@ func (a imageConfigAdvice) warnShared(plan imageConfigModel, resp *resource.Modi
 	if plan.Exclusive.ValueBool() {
 		fields = append(fields, allFields)
 	}
-	clashes := a.claims.claim(string(owner), fields)
+	clashes := a.cfg.claims.claim(string(owner), fields)
 	for _, f := range slices.Sorted(maps.Keys(clashes)) {
 		var other struct {
 			Exclusive bool
 			Images    map[string]string
 		}
 		_ = json.Unmarshal([]byte(clashes[f]), &other)
-		at, what := path.Root("exclusive"), "owns the whole execution config (exclusive = true)"
+		at, what := path.Root("exclusive"), "owns the whole "+a.cfg.name+" (exclusive = true)"
 		if f != allFields && !plan.Images[f].IsNull() { // else this one is exclusive and the other sets f
 			at, what = plan.fieldPath(f), "sets "+plan.fieldLabel(f)
 		}
@@ -98,12 +97,12 @@ func (a imageConfigAdvice) warnShared(plan imageConfigModel, resp *resource.Modi
 			otherDoes = fmt.Sprintf("sets it to %q", v)
 		}
 		if other.Exclusive {
-			otherDoes = "owns the whole execution config (exclusive = true)"
+			otherDoes = "owns the whole " + a.cfg.name + " (exclusive = true)"
 		}
 		resp.Diagnostics.AddAttributeWarning(at, "Two image configs manage the same field",
-			fmt.Sprintf("This harness_dbops_image_config %s, and another one in this configuration %s. Each apply "+
+			fmt.Sprintf("This %s %s, and another one in this configuration %s. Each apply "+
 				"undoes the other's change and the next plan shows it as drift, for ever; destroying one resets the "+
-				"field for both. Manage each field in one resource only.", what, otherDoes))
+				"field for both. Manage each field in one resource only.", a.kind.resourceType(), what, otherDoes))
 	}
 }
 
@@ -114,11 +113,11 @@ func (a imageConfigAdvice) warnShared(plan imageConfigModel, resp *resource.Modi
 // version, and a field Harness added that a covering configuration leaves unset are
 // warnings.
 func (a imageConfigAdvice) checkDefaults(ctx context.Context, private privateGetter, plan, state imageConfigModel, resp *resource.ModifyPlanResponse) {
-	if a.defaults == nil {
+	if a.cfg.defaults == nil {
 		return
 	}
-	defaults, err := a.defaults.get(ctx)
-	if client.IsExecutionConfigDenied(err) {
+	defaults, err := a.cfg.defaults.get(ctx)
+	if client.IsExecutionConfigDenied(err) || client.IsCIExecutionConfigDenied(err) {
 		// Not a skipped check: the key may not use the execution config, so the apply would fail.
 		addAPIError(&resp.Diagnostics, "Unable to plan the image overrides", "Reading the Harness defaults (get-default-config)", err)
 		return
@@ -133,11 +132,11 @@ func (a imageConfigAdvice) checkDefaults(ctx context.Context, private privateGet
 		resp.Diagnostics.AddWarning("Could not compare the overrides with the Harness defaults", detail+" The plan is complete without this check.")
 		return
 	}
-	checkFieldNames(plan, defaults, resp)
-	compareWithDefaults(plan, state, defaults, resp)
+	checkFieldNames(a.cfg.name, plan, defaults, resp)
+	compareWithDefaults(a.kind.imageNoun, plan, state, defaults, resp)
 	raw, diags := private.GetKey(ctx, privateSeen)
 	resp.Diagnostics.Append(diags...)
-	warnNewFields(plan, defaults, decodeSeen(raw), resp)
+	warnNewFields(a.kind.resourceType(), plan, defaults, decodeSeen(raw, a.kind.seenBefore(defaults)), resp)
 }
 
 // recordSeen stores nextSeen after an apply. Without the defaults (unreadable now) it
@@ -145,15 +144,15 @@ func (a imageConfigAdvice) checkDefaults(ctx context.Context, private privateGet
 func (a imageConfigAdvice) recordSeen(ctx context.Context, prior []byte, plan imageConfigModel, private interface {
 	SetKey(context.Context, string, []byte) diag.Diagnostics
 }) diag.Diagnostics {
-	if a.defaults == nil {
+	if a.cfg.defaults == nil {
 		return nil
 	}
-	defaults, err := a.defaults.get(ctx)
+	defaults, err := a.cfg.defaults.get(ctx)
 	if err != nil {
 		tflog.Debug(ctx, "defaults unreadable: the fields seen are recorded at the next apply", map[string]any{"error": err.Error()})
 		return nil
 	}
-	raw, err := json.Marshal(nextSeen(defaults, decodeSeen(prior), plan.managed()))
+	raw, err := json.Marshal(nextSeen(defaults, decodeSeen(prior, a.kind.seenBefore(defaults)), plan.managed()))
 	if err != nil {
 		var d diag.Diagnostics
 		d.AddError("Unable to record the default fields seen", err.Error())
@@ -221,8 +220,8 @@ func warnResets(plan imageConfigModel, found types.Map, resp *resource.ModifyPla
 // warnDestroyKeeps says that destroying a shared resource leaves the overrides it does
 // not set: the plan shows unmanaged_overrides going to null with the rest of the
 // resource, which reads as their deletion.
-func warnDestroyKeeps(ctx context.Context, st attributeReader, resp *resource.ModifyPlanResponse) {
-	state, diags := readImageConfig(ctx, st)
+func warnDestroyKeeps(ctx context.Context, kind *execConfigKind, st attributeReader, resp *resource.ModifyPlanResponse) {
+	state, diags := readImageConfig(ctx, kind, st)
 	if diags.HasError() || state.Exclusive.ValueBool() || len(state.UnmanagedOverrides.Elements()) == 0 {
 		return
 	}
@@ -305,7 +304,7 @@ type privateGetter interface {
 func (m imageConfigModel) fieldsBeyondRelease() []string {
 	var out []string
 	for _, api := range slices.Sorted(maps.Keys(m.InMap)) {
-		if _, ok := imageFieldByName(api); !ok {
+		if _, ok := m.kind.field(api); !ok {
 			out = append(out, m.fieldName(api))
 		}
 	}
@@ -316,11 +315,8 @@ func (m imageConfigModel) fieldsBeyondRelease() []string {
 // provider version knows nor one Harness has a default for: the apply would fail after
 // the plan said it would not. A field Harness adds after this release is known as soon
 // as Harness serves its default.
-func checkFieldNames(plan imageConfigModel, defaults client.ExecutionConfig, resp *resource.ModifyPlanResponse) {
-	var known []string
-	for _, f := range imageFields {
-		known = append(known, f.api)
-	}
+func checkFieldNames(config string, plan imageConfigModel, defaults client.ExecutionConfig, resp *resource.ModifyPlanResponse) {
+	known := plan.kind.knownFields()
 	for api := range defaults {
 		if !slices.Contains(known, api) {
 			known = append(known, api)
@@ -331,7 +327,7 @@ func checkFieldNames(plan imageConfigModel, defaults client.ExecutionConfig, res
 		if slices.Contains(known, api) {
 			continue
 		}
-		if _, ok := imageFieldByName(api); ok {
+		if _, ok := plan.kind.field(api); ok {
 			continue // an attribute name: ValidateConfig says what to write instead
 		}
 		hint := ""
@@ -339,9 +335,9 @@ func checkFieldNames(plan imageConfigModel, defaults client.ExecutionConfig, res
 			hint = fmt.Sprintf(" Did you mean %q?", near)
 		}
 		resp.Diagnostics.AddAttributeError(path.Root("images").AtMapKey(api), "Unknown image field",
-			fmt.Sprintf("Harness's execution config has no field %q, so the apply would fail.%s The fields are: %s. "+
+			fmt.Sprintf("Harness's %s has no field %q, so the apply would fail.%s The fields are: %s. "+
 				"(A field Harness adds later is accepted here as soon as Harness serves a default for it.)",
-				api, hint, strings.Join(known, ", ")))
+				config, api, hint, strings.Join(known, ", ")))
 	}
 }
 
@@ -380,8 +376,10 @@ func editDistance(a, b string) int {
 
 // compareWithDefaults warns about a new or changed override that equals its default (it
 // changes nothing today), and, in one warning, about every pinned image whose default
-// Harness has moved to a newer version (an upgrade to review).
-func compareWithDefaults(plan, state imageConfigModel, defaults client.ExecutionConfig, resp *resource.ModifyPlanResponse) {
+// Harness has moved to a newer version (an upgrade to review). noun names the images in
+// the warning's summary, which differs by config: Terraform folds the warnings of one
+// summary, and a plan of both configs must show both.
+func compareWithDefaults(noun string, plan, state imageConfigModel, defaults client.ExecutionConfig, resp *resource.ModifyPlanResponse) {
 	desired := plan.toAPI()
 	var upgrades []string
 	for _, api := range slices.Sorted(maps.Keys(desired)) {
@@ -402,7 +400,7 @@ func compareWithDefaults(plan, state imageConfigModel, defaults client.Execution
 	// One warning for all of them: Terraform folds warnings with the same summary into
 	// one and would hide all fields but the first.
 	if len(upgrades) > 0 {
-		resp.Diagnostics.AddWarning("Harness has moved a default image past a pinned version",
+		resp.Diagnostics.AddWarning("Harness has moved a default "+noun+" past a pinned version",
 			"Harness's default is a newer version of the image this configuration pins for:\n"+strings.Join(upgrades, "\n")+
 				"\nTo upgrade, make the new version available (copy it to your mirror, if you use one) and change the pin in "+
 				"a reviewed plan. This warning shows on every plan until then.")
@@ -457,7 +455,7 @@ func nextSeen(defaults client.ExecutionConfig, seen, managed []string) []string 
 // run Harness's default image, from Harness's registry, where the configuration
 // suggests they run the images it pins. Covering means exclusive = true, or a mirror of
 // every default (fieldCoverage).
-func warnNewFields(plan imageConfigModel, defaults client.ExecutionConfig, seen []string, resp *resource.ModifyPlanResponse) {
+func warnNewFields(resourceType string, plan imageConfigModel, defaults client.ExecutionConfig, seen []string, resp *resource.ModifyPlanResponse) {
 	if plan.MapUnknown || plan.Exclusive.IsUnknown() {
 		return // which fields the plan sets is not known yet
 	}
@@ -475,21 +473,27 @@ func warnNewFields(plan imageConfigModel, defaults client.ExecutionConfig, seen 
 		lines[i] = fmt.Sprintf("- %s, whose default is %q", api, defaults[api])
 	}
 	resp.Diagnostics.AddWarning("Harness has added an image field this configuration does not set",
-		fmt.Sprintf("Harness's defaults have a field that this harness_dbops_image_config does not set:\n%s\n%s: pipelines "+
+		fmt.Sprintf("Harness's defaults have a field that this %s does not set:\n%s\n%s: pipelines "+
 			"that use the field run Harness's default image, pulled from where Harness publishes it, not an image this "+
 			"configuration chose. To pin it, set it in the images map (copy the image to your mirror first, if you use "+
-			"one). This warning shows on every plan %s.", strings.Join(lines, "\n"), why, until))
+			"one). This warning shows on every plan %s.", resourceType, strings.Join(lines, "\n"), why, until))
 }
 
-// decodeSeen reads privateSeen; until the resource has recorded it, the fields this
-// provider version knows.
-func decodeSeen(raw []byte) []string {
+// decodeSeen reads privateSeen; until the resource has recorded it, before.
+func decodeSeen(raw []byte, before []string) []string {
 	var seen []string
 	if len(raw) == 0 || json.Unmarshal(raw, &seen) != nil {
-		seen = nil
-		for _, f := range imageFields {
-			seen = append(seen, f.api)
-		}
+		return before
 	}
 	return seen
+}
+
+// seenBefore is what a resource has seen before its first apply: the fields this
+// provider version knows, or, for a config whose fields it does not list (CI's, whose
+// fields differ by infra and release), the fields of the defaults now.
+func (k *execConfigKind) seenBefore(defaults client.ExecutionConfig) []string {
+	if len(k.fields) > 0 {
+		return k.knownFields()
+	}
+	return slices.Sorted(maps.Keys(defaults))
 }

@@ -304,19 +304,22 @@ func TestFieldCoverage(t *testing.T) {
 			t.Errorf("%s: nextSeen = %v, want %v", tt.name, got, tt.nextSeen)
 		}
 	}
-	if got := decodeSeen(nil); len(got) != len(imageFields) || got[0] != imageFields[0].api {
+	if got := decodeSeen(nil, dbopsKind.seenBefore(defaults)); len(got) != len(imageFields) || got[0] != imageFields[0].api {
 		t.Errorf("decodeSeen(nil) = %v, want the fields this provider version knows", got)
 	}
-	if got := decodeSeen([]byte(`["x"]`)); !slices.Equal(got, []string{"x"}) {
+	if got := decodeSeen(nil, ciKind.seenBefore(defaults)); !slices.Equal(got, []string{"aTag", "bTag", "newTag"}) {
+		t.Errorf("decodeSeen(nil) of a CI config = %v, want the fields of the defaults", got)
+	}
+	if got := decodeSeen([]byte(`["x"]`), nil); !slices.Equal(got, []string{"x"}) {
 		t.Errorf(`decodeSeen(["x"]) = %v`, got)
 	}
 }
 
 // plannedUnmanaged: what unmanaged_overrides holds after the apply, in each mode.
 func TestPlannedUnmanaged(t *testing.T) {
-	refreshed := imageConfigModel{UnmanagedOverrides: tfkit.StringMap(map[string]string{"mongoTag": "m:1", "oracleTag": "o:1"})}
+	refreshed := imageConfigModel{kind: dbopsKind, UnmanagedOverrides: tfkit.StringMap(map[string]string{"mongoTag": "m:1", "oracleTag": "o:1"})}
 	plan := func(exclusive types.Bool, set ...string) imageConfigModel {
-		m := imageConfigModel{Exclusive: exclusive, Images: map[string]types.String{}}
+		m := imageConfigModel{kind: dbopsKind, Exclusive: exclusive, Images: map[string]types.String{}}
 		for _, api := range set {
 			m.Images[api] = types.StringValue("x:1")
 		}
@@ -332,10 +335,10 @@ func TestPlannedUnmanaged(t *testing.T) {
 		{"exclusive: the apply resets them", plan(types.BoolValue(true)), refreshed, false, tfkit.StringMap(nil)},
 		{"shared: they stay", plan(types.BoolValue(false), "defaultTag"), refreshed, false, tfkit.StringMap(map[string]string{"mongoTag": "m:1", "oracleTag": "o:1"})},
 		{"shared: a field the plan sets leaves them", plan(types.BoolValue(false), "mongoTag"), refreshed, false, tfkit.StringMap(map[string]string{"oracleTag": "o:1"})},
-		{"shared create: not read yet", plan(types.BoolValue(false), "defaultTag"), imageConfigModel{}, true, types.MapUnknown(types.StringType)},
-		{"exclusive create: none left", plan(types.BoolValue(true)), imageConfigModel{}, true, tfkit.StringMap(nil)},
+		{"shared create: not read yet", plan(types.BoolValue(false), "defaultTag"), imageConfigModel{kind: dbopsKind}, true, types.MapUnknown(types.StringType)},
+		{"exclusive create: none left", plan(types.BoolValue(true)), imageConfigModel{kind: dbopsKind}, true, tfkit.StringMap(nil)},
 		{"exclusive unknown", plan(types.BoolUnknown()), refreshed, false, types.MapUnknown(types.StringType)},
-		{"a state not refreshed since an older version", plan(types.BoolValue(false)), imageConfigModel{UnmanagedOverrides: types.MapNull(types.StringType)}, false, types.MapNull(types.StringType)},
+		{"a state not refreshed since an older version", plan(types.BoolValue(false)), imageConfigModel{kind: dbopsKind, UnmanagedOverrides: types.MapNull(types.StringType)}, false, types.MapNull(types.StringType)},
 	} {
 		if got := tt.plan.plannedUnmanaged(tt.state, tt.creating); !got.Equal(tt.want) {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
@@ -366,7 +369,7 @@ func TestWarnDestroyKeeps(t *testing.T) {
 		{"exclusive", true, onDestroyReset, map[string]string{"gitCloneTag": "g:1"}, map[string]string{"mongoTag": "m:1"}, ""},
 		{"no other override", false, onDestroyReset, map[string]string{"gitCloneTag": "g:1"}, nil, ""},
 	} {
-		m := imageConfigModel{ID: types.StringValue("acc"), Exclusive: types.BoolValue(tt.exclusive), OnDestroy: types.StringValue(tt.onDestroy),
+		m := imageConfigModel{kind: dbopsKind, ID: types.StringValue("acc"), Exclusive: types.BoolValue(tt.exclusive), OnDestroy: types.StringValue(tt.onDestroy),
 			UnmanagedOverrides: tfkit.StringMap(tt.other), Images: map[string]types.String{}}
 		for api, v := range tt.set {
 			m.Images[api] = types.StringValue(v)
@@ -376,7 +379,7 @@ func TestWarnDestroyKeeps(t *testing.T) {
 			t.Fatal(diags)
 		}
 		resp := &resource.ModifyPlanResponse{}
-		warnDestroyKeeps(ctx, state, resp)
+		warnDestroyKeeps(ctx, dbopsKind, state, resp)
 		switch w := resp.Diagnostics.Warnings(); {
 		case tt.want == "" && len(w) > 0:
 			t.Errorf("%s: warns %q", tt.name, w[0].Detail())
@@ -396,11 +399,11 @@ func TestWarnResets(t *testing.T) {
 		want, wantNot string
 		warns         bool
 	}{
-		{"exclusive", imageConfigModel{Exclusive: types.BoolValue(true), Images: map[string]types.String{"defaultTag": types.StringValue("x:1")}},
+		{"exclusive", imageConfigModel{kind: dbopsKind, Exclusive: types.BoolValue(true), Images: map[string]types.String{"defaultTag": types.StringValue("x:1")}},
 			"not set:\n- mongoTag = \"m:1\"\nThe apply resets them to the Harness defaults. To keep one", "defaultTag", true},
-		{"exclusive, map unknown", imageConfigModel{Exclusive: types.BoolValue(true), MapUnknown: true, Images: map[string]types.String{}},
+		{"exclusive, map unknown", imageConfigModel{kind: dbopsKind, Exclusive: types.BoolValue(true), MapUnknown: true, Images: map[string]types.String{}},
 			"The apply resets them to the Harness defaults, except those the images map sets (it is known only at apply).", "", true},
-		{"shared", imageConfigModel{Exclusive: types.BoolValue(false), Images: map[string]types.String{}}, "", "", false},
+		{"shared", imageConfigModel{kind: dbopsKind, Exclusive: types.BoolValue(false), Images: map[string]types.String{}}, "", "", false},
 	} {
 		resp := &resource.ModifyPlanResponse{}
 		warnResets(tt.plan, found, resp)

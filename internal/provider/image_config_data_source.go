@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/dbdevops/terraform-provider-harness/internal/client"
 	"github.com/dbdevops/terraform-provider-harness/internal/tfkit"
 )
 
@@ -17,19 +16,21 @@ var (
 	_ datasource.DataSourceWithConfigure = (*imageConfigDataSource)(nil)
 )
 
-// imageConfigDataSource is the effective execution config: what pipelines use now.
+// imageConfigDataSource is the effective execution config of a kind: what pipelines
+// use now.
 type imageConfigDataSource struct {
-	client *client.Client
+	kind *execConfigKind
+	data *providerData
 }
 
-func newImageConfigDataSource() datasource.DataSource { return &imageConfigDataSource{} }
+func newImageConfigDataSource() datasource.DataSource { return &imageConfigDataSource{kind: dbopsKind} }
 
 func (d *imageConfigDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_dbops_image_config"
+	resp.TypeName = req.ProviderTypeName + d.kind.typeName
 }
 
 func (d *imageConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := map[string]schema.Attribute{
+	attrs := d.kind.dataSourceAttributes(map[string]schema.Attribute{
 		"images": schema.MapAttribute{
 			MarkdownDescription: "The effective image of every field, keyed by API field name: the Harness default " +
 				"merged with the account's override (`get-customer-config?overridesOnly=false`).",
@@ -42,36 +43,32 @@ func (d *imageConfigDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			ElementType: types.StringType,
 			Computed:    true,
 		},
-	}
-	for _, f := range imageFields {
-		attrs[f.attr] = schema.StringAttribute{
-			MarkdownDescription: "The image pipelines use now for " + f.what + " (API field `" + f.api + "`): the override if any, else the default.",
-			Computed:            true,
-		}
-	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "The account's effective DB DevOps execution config: the images its pipelines use now, " +
-			"defaults merged with overrides, and the overrides alone.",
-		Attributes: attrs,
-	}
+	}, func(f imageField) string {
+		return "The image pipelines use now for " + f.what + " (API field `" + f.api + "`): the override if any, else the default."
+	})
+	resp.Schema = schema.Schema{MarkdownDescription: d.kind.effectiveDoc, Attributes: attrs}
 }
 
 func (d *imageConfigDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	d.data = dataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (d *imageConfigDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	effective, err := d.client.GetCustomerConfig(ctx, false)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read the effective DB DevOps execution config", "Reading the effective config (get-customer-config?overridesOnly=false)", err)
+func (d *imageConfigDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	cfg, ok := d.kind.dataSourceConfig(ctx, d.data, req, resp)
+	if !ok {
 		return
 	}
-	overrides, err := d.client.GetCustomerConfig(ctx, true)
+	effective, err := cfg.effective(ctx)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read the DB DevOps image overrides", "Reading the overrides (get-customer-config)", err)
+		addAPIError(&resp.Diagnostics, "Unable to read the effective "+d.kind.product+" "+cfg.name, "Reading the effective config (get-customer-config?overridesOnly=false)", err)
 		return
 	}
-	resp.Diagnostics.Append(setImageAttributes(ctx, resp.State.SetAttribute, effective)...)
+	overrides, err := cfg.overrides(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read the "+d.kind.product+" image overrides", "Reading the overrides (get-customer-config)", err)
+		return
+	}
+	resp.Diagnostics.Append(setImageAttributes(ctx, d.kind, resp.State.SetAttribute, effective)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("images"), tfkit.StringMap(effective))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("overrides"), tfkit.StringMap(overrides))...)
 }

@@ -96,7 +96,7 @@ func TestParseImageImportID(t *testing.T) {
 		{id: "images,exclusive,images", err: `"images" is listed twice`},
 		{id: "a/b/c", err: "Known fields: artifactory_tag"},
 	} {
-		got, err := parseImageImportID(tt.id)
+		got, err := parseImageImportID(dbopsKind, tt.id)
 		if tt.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("parseImageImportID(%q) error = %v, want %q", tt.id, err, tt.err)
@@ -105,6 +105,39 @@ func TestParseImageImportID(t *testing.T) {
 		}
 		if err != nil || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("parseImageImportID(%q) = %+v, %v; want %+v", tt.id, got, err, tt.want)
+		}
+	}
+}
+
+// A CI import ID starts with the infra, as the API spells it; its fields are the images
+// map's, by API name, whatever this provider knows.
+func TestParseCIImageImportID(t *testing.T) {
+	for _, tt := range []struct {
+		id   string
+		want imageImport
+		err  string
+	}{
+		{id: "K8", want: imageImport{infra: "K8", prefix: "K8:", inMap: true}},
+		{id: "VM:", want: imageImport{infra: "VM", prefix: "VM:", inMap: true}},
+		{id: "K8:liteEngineTag, addonTag", want: imageImport{infra: "K8", prefix: "K8:", inMap: true, fields: []string{"liteEngineTag", "addonTag"}}},
+		{id: "VM:exclusive", want: imageImport{infra: "VM", prefix: "VM:", inMap: true, exclusive: true}},
+		{id: "K8:gitCloneTag,exclusive", want: imageImport{infra: "K8", prefix: "K8:", inMap: true, exclusive: true, fields: []string{"gitCloneTag"}}},
+		{id: "", err: "the import ID is empty"},
+		{id: "k8", err: `import ID "k8" does not start with the infra, K8 or VM`},
+		{id: "liteEngineTag", err: "does not start with the infra"},
+		{id: "K8:lite_engine_tag", err: `unknown field "lite_engine_tag"`},
+		{id: "K8:addonTag,addonTag", err: `"addonTag" is listed twice`},
+		{id: "K8:addonTag,", err: `unknown field ""`},
+	} {
+		got, err := parseImageImportID(ciKind, tt.id)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("parseImageImportID(ci, %q) error = %v, want %q", tt.id, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("parseImageImportID(ci, %q) = %+v, %v; want %+v", tt.id, got, err, tt.want)
 		}
 	}
 }
@@ -130,7 +163,7 @@ func FuzzParseImageImportID(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, id string) {
-		got, err := parseImageImportID(id)
+		got, err := parseImageImportID(dbopsKind, id)
 		var names []string
 		for _, part := range strings.Split(id, ",") {
 			names = append(names, strings.TrimSpace(part))
@@ -172,7 +205,7 @@ func FuzzParseImageImportID(f *testing.F) {
 		if got.inMap {
 			words = append(words, "images")
 		}
-		if again, err := parseImageImportID(strings.Join(words, ",")); err != nil || !reflect.DeepEqual(again, got) {
+		if again, err := parseImageImportID(dbopsKind, strings.Join(words, ",")); err != nil || !reflect.DeepEqual(again, got) {
 			t.Fatalf("%q: %+v does not parse back to itself: %+v %v", id, got, again, err)
 		}
 	})

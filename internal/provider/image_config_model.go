@@ -46,6 +46,30 @@ var imageFields = []imageField{
 	{"spanner_tag", "spannerTag", "the Liquibase image for Google Spanner"},
 }
 
+// dbopsKind is DB DevOps's execution config: harness_dbops_image_config and its data
+// sources, with a typed attribute per field it documents.
+var dbopsKind = &execConfigKind{
+	product:          "DB DevOps",
+	imageNoun:        "image",
+	typeName:         "_dbops_image_config",
+	fields:           imageFields,
+	exclusiveDestroy: "deletes every override of the account (`DELETE /v1/dbops/execution-config`)",
+	importUsage: fmt.Sprintf("Use a comma-separated list of the fields to manage, by attribute or API name (for example "+
+		"\"default_tag,mongo_tag\"); add %q to manage them in the images map (any field name, even one this provider "+
+		"version does not know) and %q to own the whole execution config. With no field listed, every field that has "+
+		"an override now is managed. Known fields: %s.", importInMap, importExclusive, imageFieldNames()),
+	open:           openDBOps,
+	resourceSchema: dbopsResourceSchema,
+	idDoc:          "The Harness account ID: the execution config is one per account.",
+	imagesDoc:      dbopsImagesDoc,
+
+	defaultsTypeName: "_dbops_default_images",
+	defaultsDoc: "The images Harness DB DevOps pipelines use when the account overrides nothing " +
+		"(`GET /v1/dbops/execution-config/get-default-config`).",
+	effectiveDoc: "The account's effective DB DevOps execution config: the images its pipelines use now, " +
+		"defaults merged with overrides, and the overrides alone.",
+}
+
 // imageFieldByName finds a field by its attribute or its API name.
 func imageFieldByName(name string) (imageField, bool) {
 	for _, f := range imageFields {
@@ -71,7 +95,9 @@ func imageFieldNames() string {
 // it; a null value is a field this resource does not manage. InMap holds the fields
 // the images map sets, and is nil when the map is null.
 type imageConfigModel struct {
+	kind               *execConfigKind
 	ID                 types.String
+	Infra              types.String // the CI build infrastructure (ciKind only)
 	Exclusive          types.Bool
 	OnDestroy          types.String
 	UnmanagedOverrides types.Map
@@ -92,14 +118,17 @@ type attributeWriter interface {
 	SetAttribute(context.Context, path.Path, any) diag.Diagnostics
 }
 
-func readImageConfig(ctx context.Context, src attributeReader) (imageConfigModel, diag.Diagnostics) {
-	m := imageConfigModel{Images: map[string]types.String{}}
+func readImageConfig(ctx context.Context, kind *execConfigKind, src attributeReader) (imageConfigModel, diag.Diagnostics) {
+	m := imageConfigModel{kind: kind, Images: map[string]types.String{}}
 	var diags diag.Diagnostics
 	diags.Append(src.GetAttribute(ctx, path.Root("id"), &m.ID)...)
+	if kind.hasInfra {
+		diags.Append(src.GetAttribute(ctx, infraPath, &m.Infra)...)
+	}
 	diags.Append(src.GetAttribute(ctx, path.Root("exclusive"), &m.Exclusive)...)
 	diags.Append(src.GetAttribute(ctx, path.Root("on_destroy"), &m.OnDestroy)...)
 	diags.Append(src.GetAttribute(ctx, path.Root("unmanaged_overrides"), &m.UnmanagedOverrides)...)
-	for _, f := range imageFields {
+	for _, f := range kind.fields {
 		var v types.String
 		diags.Append(src.GetAttribute(ctx, path.Root(f.attr), &v)...)
 		m.Images[f.api] = v
@@ -126,10 +155,13 @@ func readImageConfig(ctx context.Context, src attributeReader) (imageConfigModel
 func (m imageConfigModel) write(ctx context.Context, dst attributeWriter) diag.Diagnostics {
 	var diags diag.Diagnostics
 	diags.Append(dst.SetAttribute(ctx, path.Root("id"), m.ID)...)
+	if m.kind.hasInfra {
+		diags.Append(dst.SetAttribute(ctx, infraPath, m.Infra)...)
+	}
 	diags.Append(dst.SetAttribute(ctx, path.Root("exclusive"), m.Exclusive)...)
 	diags.Append(dst.SetAttribute(ctx, path.Root("on_destroy"), m.OnDestroy)...)
 	diags.Append(dst.SetAttribute(ctx, path.Root("unmanaged_overrides"), m.UnmanagedOverrides)...)
-	for _, f := range imageFields {
+	for _, f := range m.kind.fields {
 		v := m.Images[f.api]
 		if m.InMap[f.api] {
 			v = types.StringNull()
@@ -155,7 +187,7 @@ func (m imageConfigModel) write(ctx context.Context, dst attributeWriter) diag.D
 
 // typedAttr is the typed attribute that sets a field, if the images map does not.
 func (m imageConfigModel) typedAttr(api string) (string, bool) {
-	f, ok := imageFieldByName(api)
+	f, ok := m.kind.field(api)
 	return f.attr, ok && f.api == api && !m.InMap[api]
 }
 
@@ -260,10 +292,10 @@ func unmanaged(overrides client.ExecutionConfig, managed []string) map[string]st
 	return out
 }
 
-// setImageAttributes writes one attribute per known field, null where cfg lacks it.
-func setImageAttributes(ctx context.Context, set func(context.Context, path.Path, any) diag.Diagnostics, cfg client.ExecutionConfig) diag.Diagnostics {
+// setImageAttributes writes one attribute per typed field, null where cfg lacks it.
+func setImageAttributes(ctx context.Context, kind *execConfigKind, set func(context.Context, path.Path, any) diag.Diagnostics, cfg client.ExecutionConfig) diag.Diagnostics {
 	var diags diag.Diagnostics
-	for _, f := range imageFields {
+	for _, f := range kind.fields {
 		v := types.StringNull()
 		if s, ok := cfg[f.api]; ok {
 			v = types.StringValue(s)

@@ -14,7 +14,7 @@ import (
 )
 
 func model(exclusive bool, images map[string]string, markers ...string) imageConfigModel {
-	m := imageConfigModel{Exclusive: types.BoolValue(exclusive), Images: map[string]types.String{}}
+	m := imageConfigModel{kind: dbopsKind, Exclusive: types.BoolValue(exclusive), Images: map[string]types.String{}}
 	for _, f := range imageFields {
 		m.Images[f.api] = types.StringNull()
 	}

@@ -42,32 +42,61 @@ const (
 	privateApplied = "applied"
 )
 
-// imageConfigResource manages overrides of the account's execution config. The config
-// is one per account, so the resource ID is the account ID; several non-exclusive
-// resources may manage disjoint sets of fields.
+// imageConfigResource manages overrides of an execution config (kind): DB DevOps's, one
+// per account, whose resource ID is the account ID, or Harness CI's of one infra
+// ("<account>/<infra>"). Several non-exclusive resources may manage disjoint sets of
+// fields.
 type imageConfigResource struct {
-	client *client.Client
-	advice imageConfigAdvice
+	kind *execConfigKind
+	data *providerData
 }
 
-func newImageConfigResource() resource.Resource { return &imageConfigResource{} }
+func newImageConfigResource() resource.Resource { return &imageConfigResource{kind: dbopsKind} }
 
 func (r *imageConfigResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_dbops_image_config"
+	resp.TypeName = req.ProviderTypeName + r.kind.typeName
+}
+
+// config returns the calls of the config m manages.
+func (r *imageConfigResource) config(m imageConfigModel) execConfig {
+	return configFor(r.kind, r.data, m.Infra.ValueString())
+}
+
+// advice returns what the plan of m tells its reviewer (imageConfigAdvice).
+// Without a known infra (a CI config whose infra is known only at apply) it has no
+// config to compare with, and says nothing.
+func (r *imageConfigResource) advice(m imageConfigModel) imageConfigAdvice {
+	if r.kind.hasInfra && (m.Infra.IsNull() || m.Infra.IsUnknown()) {
+		return imageConfigAdvice{kind: r.kind}
+	}
+	return imageConfigAdvice{kind: r.kind, cfg: r.config(m)}
+}
+
+// resourceID is the ID of the resource that manages the config of m.
+func (r *imageConfigResource) resourceID(m imageConfigModel) types.String {
+	if r.kind.hasInfra {
+		return types.StringValue(r.data.client.AccountID() + "/" + m.Infra.ValueString())
+	}
+	return types.StringValue(r.data.client.AccountID())
 }
 
 func (r *imageConfigResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	attrs := map[string]schema.Attribute{
+	resp.Schema = r.kind.resourceSchema(imageConfigAttributes(r.kind))
+}
+
+// imageConfigAttributes are the attributes every image config resource has.
+func imageConfigAttributes(kind *execConfigKind) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
 		"id": schema.StringAttribute{
-			MarkdownDescription: "The Harness account ID: the execution config is one per account.",
+			MarkdownDescription: kind.idDoc,
 			Computed:            true,
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"exclusive": schema.BoolAttribute{
 			MarkdownDescription: "When `true`, this resource owns the whole execution config: the apply resets the " +
 				"overrides on fields it does not set (the plan shows them leaving `unmanaged_overrides`, with a warning), " +
-				"and destroy deletes every override of the account (`DELETE /v1/dbops/execution-config`). With " +
-				"`exclusive = true` no image attribute is required: the resource then keeps the account on the Harness " +
+				"and destroy " + kind.exclusiveDestroy + ". With " +
+				"`exclusive = true` no image is required: the resource then keeps the config on the Harness " +
 				"defaults. Turning it off changes nothing in Harness. Default `false`.",
 			Optional: true,
 			Computed: true,
@@ -90,19 +119,18 @@ func (r *imageConfigResource) Schema(_ context.Context, _ resource.SchemaRequest
 			ElementType: types.StringType,
 			Computed:    true,
 		},
+		"images": schema.MapAttribute{
+			MarkdownDescription: kind.imagesDoc,
+			ElementType:         types.StringType,
+			Optional:            true,
+			Validators:          []validator.Map{mapvalidator.ValueStringsAre(imageRefValidator{})},
+		},
 	}
-	attrs["images"] = schema.MapAttribute{
-		MarkdownDescription: "The bulk form: overrides keyed by API field name (`gitCloneTag`, as " +
-			"`harness_dbops_default_images.images` is keyed), the alternative to the typed attributes. It also takes " +
-			"fields Harness adds after this provider's release: a key must be a field this provider knows or one Harness " +
-			"has a default for (checked at plan time; when the defaults cannot be read, a warning, and the server " +
-			"decides at apply). A field may be set in the map or by its typed attribute, not both. Mirror every " +
-			"default with `images = { for f, img in data.harness_dbops_default_images.d.images : f => " +
-			"provider::harness::rehost_image(img, local.mirror) }`.",
-		ElementType: types.StringType,
-		Optional:    true,
-		Validators:  []validator.Map{mapvalidator.ValueStringsAre(imageRefValidator{})},
-	}
+}
+
+// dbopsResourceSchema is harness_dbops_image_config's schema: the common attributes, and
+// a typed attribute per field.
+func dbopsResourceSchema(attrs map[string]schema.Attribute) schema.Schema {
 	for _, f := range imageFields {
 		attrs[f.attr] = schema.StringAttribute{
 			MarkdownDescription: "Override of " + f.what + " (API field `" + f.api + "`): a full image reference with a " +
@@ -112,7 +140,7 @@ func (r *imageConfigResource) Schema(_ context.Context, _ resource.SchemaRequest
 			Validators: []validator.String{imageRefValidator{}},
 		}
 	}
-	resp.Schema = schema.Schema{
+	return schema.Schema{
 		MarkdownDescription: "Overrides of the images that Harness DB DevOps pipelines run (the account's execution " +
 			"config). Each attribute overrides one field; fields left out keep the Harness default. Refresh reads all " +
 			"overrides in one call and shows any change made outside Terraform as drift.",
@@ -120,27 +148,34 @@ func (r *imageConfigResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
+// dbopsImagesDoc documents harness_dbops_image_config's images map.
+const dbopsImagesDoc = "The bulk form: overrides keyed by API field name (`gitCloneTag`, as " +
+	"`harness_dbops_default_images.images` is keyed), the alternative to the typed attributes. It also takes " +
+	"fields Harness adds after this provider's release: a key must be a field this provider knows or one Harness " +
+	"has a default for (checked at plan time; when the defaults cannot be read, a warning, and the server " +
+	"decides at apply). A field may be set in the map or by its typed attribute, not both. Mirror every " +
+	"default with `images = { for f, img in data.harness_dbops_default_images.d.images : f => " +
+	"provider::harness::rehost_image(img, local.mirror) }`."
+
 func (r *imageConfigResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if d := dataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.client, r.advice = d.client, imageConfigAdvice{client: d.client, claims: d.claims, defaults: d.defaults}
-	}
+	r.data = dataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig requires at least one image unless the resource is exclusive, where an
 // empty configuration means "no override at all", and each field set in one place.
 func (r *imageConfigResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	m, diags := readImageConfig(ctx, req.Config)
+	m, diags := readImageConfig(ctx, r.kind, req.Config)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
 	}
 	for _, api := range m.Twice {
-		f, _ := imageFieldByName(api)
+		f, _ := r.kind.field(api)
 		resp.Diagnostics.AddAttributeError(path.Root("images").AtMapKey(api), "Image set twice",
 			fmt.Sprintf("%s is set both by %s and by images[%q]. Set it in one place.", api, f.attr, api))
 	}
 	for api := range m.InMap {
-		if f, ok := imageFieldByName(api); ok && f.api != api {
+		if f, ok := r.kind.field(api); ok && f.api != api {
 			resp.Diagnostics.AddAttributeError(path.Root("images").AtMapKey(api), "images is keyed by API field name",
 				fmt.Sprintf("%q is the name of the attribute; the images map takes the API field name: use %q.", api, f.api))
 		}
@@ -153,18 +188,17 @@ func (r *imageConfigResource) ValidateConfig(ctx context.Context, req resource.V
 			return
 		}
 	}
-	resp.Diagnostics.AddError("No image to manage",
-		"Set at least one image attribute ("+imageFieldNames()+") or images map entry, or set exclusive = true to keep every field on the Harness default.")
+	resp.Diagnostics.AddError("No image to manage", r.kind.noImageHint())
 }
 
 // ModifyPlan plans unmanaged_overrides (what the apply leaves of the overrides the refresh
 // found) and adds what the plan tells its reviewer (imageConfigAdvice).
 func (r *imageConfigResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		warnDestroyKeeps(ctx, req.State, resp)
+		warnDestroyKeeps(ctx, r.kind, req.State, resp)
 		return
 	}
-	plan, diags := readImageConfig(ctx, req.Plan)
+	plan, diags := readImageConfig(ctx, r.kind, req.Plan)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -172,7 +206,7 @@ func (r *imageConfigResource) ModifyPlan(ctx context.Context, req resource.Modif
 	creating := req.State.Raw.IsNull()
 	var state imageConfigModel
 	if !creating {
-		state, diags = readImageConfig(ctx, req.State)
+		state, diags = readImageConfig(ctx, r.kind, req.State)
 		resp.Diagnostics.Append(diags...)
 		if diags.HasError() {
 			return
@@ -181,18 +215,19 @@ func (r *imageConfigResource) ModifyPlan(ctx context.Context, req resource.Modif
 	plan.UnmanagedOverrides = plan.plannedUnmanaged(state, creating)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("unmanaged_overrides"), plan.UnmanagedOverrides)...)
 
-	r.advice.advise(ctx, req, plan, state, resp)
+	r.advice(plan).advise(ctx, req, plan, state, resp)
 }
 
 func (r *imageConfigResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, diags := readImageConfig(ctx, req.Plan)
+	plan, diags := readImageConfig(ctx, r.kind, req.Plan)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
 	}
-	current, err := r.client.GetCustomerConfig(ctx, true)
+	cfg := r.config(plan)
+	current, err := cfg.overrides(ctx)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read the execution config overrides", "Reading the overrides (get-customer-config)", err)
+		addAPIError(&resp.Diagnostics, "Unable to read the "+cfg.name+" overrides", "Reading the overrides (get-customer-config)", err)
 		return
 	}
 	desired := plan.toAPI()
@@ -214,29 +249,30 @@ func (r *imageConfigResource) Create(ctx context.Context, req resource.CreateReq
 	if plan.Exclusive.ValueBool() {
 		resets = slices.Sorted(maps.Keys(others))
 	}
-	if !r.apply(ctx, ops, resets, &resp.Diagnostics) {
+	if !apply(ctx, cfg, ops, resets, &resp.Diagnostics) {
 		return
 	}
-	plan.ID = types.StringValue(r.client.AccountID())
+	plan.ID = r.resourceID(plan)
 	if plan.UnmanagedOverrides.IsUnknown() { // shared mode: the overrides the apply left alone
 		plan.UnmanagedOverrides = tfkit.StringMap(others)
 	}
 	resp.Diagnostics.Append(plan.write(ctx, &resp.State)...)
-	resp.Diagnostics.Append(setAccountIdentity(ctx, resp.Identity, r.client.AccountID())...)
+	resp.Diagnostics.Append(setConfigIdentity(ctx, resp.Identity, plan, r.data.client.AccountID())...)
 	resp.Diagnostics.Append(saveApplied(ctx, resp.Private, desired)...)
-	resp.Diagnostics.Append(r.advice.recordSeen(ctx, nil, plan, resp.Private)...)
+	resp.Diagnostics.Append(r.advice(plan).recordSeen(ctx, nil, plan, resp.Private)...)
 	tflog.Debug(ctx, "created image config", map[string]any{"set": len(ops), "reset": len(resets), "exclusive": plan.Exclusive.ValueBool()})
 }
 
 func (r *imageConfigResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	m, diags := readImageConfig(ctx, req.State)
+	m, diags := readImageConfig(ctx, r.kind, req.State)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
 	}
-	overrides, err := r.client.GetCustomerConfig(ctx, true)
+	cfg := r.config(m)
+	overrides, err := cfg.overrides(ctx)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read the execution config overrides", "Reading the overrides (get-customer-config)", err)
+		addAPIError(&resp.Diagnostics, "Unable to read the "+cfg.name+" overrides", "Reading the overrides (get-customer-config)", err)
 		return
 	}
 	// Import leaves the defaults unset; fill them so import then plan is empty.
@@ -247,22 +283,22 @@ func (r *imageConfigResource) Read(ctx context.Context, req resource.ReadRequest
 		m.OnDestroy = types.StringValue(onDestroyReset)
 	}
 	if m.ID.IsNull() {
-		m.ID = types.StringValue(r.client.AccountID())
+		m.ID = r.resourceID(m)
 	}
 	m.fromAPI(overrides)
 	resp.Diagnostics.Append(m.write(ctx, &resp.State)...)
-	resp.Diagnostics.Append(setAccountIdentity(ctx, resp.Identity, r.client.AccountID())...)
+	resp.Diagnostics.Append(setConfigIdentity(ctx, resp.Identity, m, r.data.client.AccountID())...)
 }
 
 func (r *imageConfigResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, diags := readImageConfig(ctx, req.Plan)
+	plan, diags := readImageConfig(ctx, r.kind, req.Plan)
 	resp.Diagnostics.Append(diags...)
-	state, diags := readImageConfig(ctx, req.State)
+	state, diags := readImageConfig(ctx, r.kind, req.State)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(setAccountIdentity(ctx, resp.Identity, r.client.AccountID())...)
+	resp.Diagnostics.Append(setConfigIdentity(ctx, resp.Identity, plan, r.data.client.AccountID())...)
 	desired := plan.toAPI()
 	var ops []client.ConfigOperation
 	var resets []string
@@ -286,7 +322,7 @@ func (r *imageConfigResource) Update(ctx context.Context, req resource.UpdateReq
 		}
 		slices.Sort(resets)
 	}
-	if !r.apply(ctx, ops, resets, &resp.Diagnostics) {
+	if !apply(ctx, r.config(plan), ops, resets, &resp.Diagnostics) {
 		// Keep state true to the server: nothing of this update is recorded, and the next
 		// refresh reads whatever part of it went through.
 		resp.Diagnostics.Append(state.write(ctx, &resp.State)...)
@@ -300,12 +336,12 @@ func (r *imageConfigResource) Update(ctx context.Context, req resource.UpdateReq
 	resp.Diagnostics.Append(saveApplied(ctx, resp.Private, desired)...)
 	seen, diags := req.Private.GetKey(ctx, privateSeen)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(r.advice.recordSeen(ctx, seen, plan, resp.Private)...)
+	resp.Diagnostics.Append(r.advice(plan).recordSeen(ctx, seen, plan, resp.Private)...)
 	tflog.Debug(ctx, "updated image config", map[string]any{"set": len(ops), "reset": len(resets)})
 }
 
 func (r *imageConfigResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, diags := readImageConfig(ctx, req.State)
+	state, diags := readImageConfig(ctx, r.kind, req.State)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -314,23 +350,24 @@ func (r *imageConfigResource) Delete(ctx context.Context, req resource.DeleteReq
 		tflog.Info(ctx, "on_destroy = retain: leaving the overrides in place", map[string]any{"fields": state.managed()})
 		return
 	}
+	cfg := r.config(state)
 	exclusive, check := state.Exclusive.ValueBool(), state.managed()
 	switch {
 	case exclusive:
-		if _, err := r.client.DeleteConfigOverrides(ctx); err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to delete the execution config overrides", "The resource stays in state. Deleting every override of the account", err)
+		if err := cfg.resetAll(ctx); err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to delete the "+cfg.name+" overrides", "The resource stays in state. Deleting every override of the "+cfg.name, err)
 			return
 		}
 	case len(check) == 0:
 		return // every managed override is already gone
 	default:
-		if err := r.client.ResetConfig(ctx, check); err != nil {
+		if err := cfg.reset(ctx, check); err != nil {
 			addAPIError(&resp.Diagnostics, "Unable to reset the managed image overrides",
 				"The resource stays in state. Resetting "+strings.Join(check, ", "), err)
 			return
 		}
 	}
-	left, err := r.client.GetCustomerConfig(ctx, true)
+	left, err := cfg.overrides(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to verify the reset of the image overrides",
 			"The reset was sent; the resource stays in state. Reading the overrides back", err)
@@ -352,12 +389,12 @@ func (r *imageConfigResource) Delete(ctx context.Context, req resource.DeleteReq
 
 // apply sends the update-config and reset-config calls of one change, nothing when
 // there is nothing to change. It reports whether both went through.
-func (r *imageConfigResource) apply(ctx context.Context, ops []client.ConfigOperation, resets []string, diags *diag.Diagnostics) bool {
-	if err := r.client.UpdateConfig(ctx, ops); err != nil {
+func apply(ctx context.Context, cfg execConfig, ops []client.ConfigOperation, resets []string, diags *diag.Diagnostics) bool {
+	if err := cfg.update(ctx, ops); err != nil {
 		addAPIError(diags, "Unable to update the image overrides", "Setting the overrides of "+opFields(ops), err)
 		return false
 	}
-	if err := r.client.ResetConfig(ctx, resets); err != nil {
+	if err := cfg.reset(ctx, resets); err != nil {
 		addAPIError(diags, "Unable to reset image overrides", "Resetting "+strings.Join(resets, ", "), err)
 		return false
 	}

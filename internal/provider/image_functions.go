@@ -46,9 +46,10 @@ func imagePartsObject(p imageref.Parts) types.Object {
 
 const imagePartsDoc = "`registry` (the host, `docker.io` when the reference names none), `repository` (the path after " +
 	"the registry, normalized: `library/alpine` for `alpine`), `tag` and `digest`; and, for the images Harness publishes " +
-	"for DB DevOps (`drone-liquibase`, `drone-flyway`, `drone-git`, `download-artifactory`, under any registry), read " +
-	"from a tag such as `1.18.0-4.33-mongo`: `tool` (`liquibase` or `flyway`), `harness_version` (`1.18.0`), " +
-	"`tool_version` (`4.33`) and `variant` (`mongo`). A part that is absent is null."
+	"for DB DevOps (`drone-liquibase`, `drone-flyway`, `drone-git`, `download-artifactory`) and the CI images its " +
+	"stages pull (`ci-lite-engine`, `ci-addon`), under any registry, read from a tag such as `1.18.0-4.33-mongo` or " +
+	"`rootless-1.16.92`: `tool` (`liquibase` or `flyway`), `harness_version` (`1.18.0`), `tool_version` (`4.33`) and " +
+	"`variant` (`mongo`, `rootless`). A part that is absent is null."
 
 // parseImageFunction is provider::harness::parse_image(ref).
 type parseImageFunction struct{}

@@ -180,7 +180,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"endpoint": endpointOrDefault(endpoint), "account_id": accountID, "max_retries": retries, "request_timeout": timeout.String(),
 		"retry_wait_min": waitMin.String(), "retry_wait_max": waitMax.String(),
 	})
-	data := &providerData{client: c, claims: &fieldClaims{}, defaults: newHarnessDefaults(c, defaults, denied)}
+	data := &providerData{client: c, claims: &fieldClaims{}, defaults: newHarnessDefaults(c, defaults, denied), ciDefaults: newCIDefaults(c)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }
@@ -188,6 +188,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 func (p *harnessProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newImageConfigResource,
+		newCIImageConfigResource,
 		newDBSchemaResource,
 		newDBInstanceResource,
 	}
@@ -197,6 +198,8 @@ func (p *harnessProvider) DataSources(_ context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		newDefaultImagesDataSource,
 		newImageConfigDataSource,
+		newCIDefaultImagesDataSource,
+		newCIImageConfigDataSource,
 		newDBSchemaDataSource,
 		newDBInstanceDataSource,
 		newDBSchemasDataSource,

@@ -15,10 +15,11 @@ import (
 // client, and what the resources of this provider configuration share within one
 // Terraform run.
 type providerData struct {
-	client   *client.Client
-	claims   *fieldClaims
-	defaults *harnessDefaults
-	db       dbPlan // ready as it is: one per Configure
+	client     *client.Client
+	claims     *fieldClaims
+	defaults   *harnessDefaults
+	ciDefaults map[client.CIInfra]*harnessDefaults // the CI defaults, one cache per infra
+	db         dbPlan                              // ready as it is: one per Configure
 }
 
 // dataFrom takes what Configure handed over. It is nil, with no error, before the
@@ -54,7 +55,25 @@ const allFields = "*"
 // apart by what they manage (owner: their managed fields and values).
 type fieldClaims struct {
 	mu     sync.Mutex
-	owners map[string][]string // field (or allFields) -> owners that claim it
+	owners map[string][]string     // field (or allFields) -> owners that claim it
+	scopes map[string]*fieldClaims // the claims on another execution config (scope)
+}
+
+// scope returns the claims on the execution config named config ("" for DB DevOps's):
+// a field of one config never clashes with the same name in another.
+func (c *fieldClaims) scope(config string) *fieldClaims {
+	if config == "" {
+		return c
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.scopes == nil {
+		c.scopes = map[string]*fieldClaims{}
+	}
+	if c.scopes[config] == nil {
+		c.scopes[config] = &fieldClaims{}
+	}
+	return c.scopes[config]
 }
 
 // claim records that owner manages fields (API names, or allFields) and returns, for
@@ -97,7 +116,7 @@ func (c *fieldClaims) claim(owner string, fields []string) map[string]string {
 // answer. The check's 403 (a key that may not read the execution config) seeds it as
 // such, so that each user of the defaults reports the missing permission.
 type harnessDefaults struct {
-	client *client.Client
+	load func(context.Context) (client.ExecutionConfig, error)
 
 	mu     sync.Mutex
 	read   bool
@@ -108,14 +127,27 @@ type harnessDefaults struct {
 // newHarnessDefaults returns the cache, filled when the credentials check read the
 // defaults (images non-nil) or was refused them (err non-nil).
 func newHarnessDefaults(c *client.Client, images client.ExecutionConfig, err error) *harnessDefaults {
-	return &harnessDefaults{client: c, read: images != nil || err != nil, images: images, err: err}
+	return &harnessDefaults{load: c.GetDefaultConfig, read: images != nil || err != nil, images: images, err: err}
+}
+
+// newCIDefaults returns a cache of the CI defaults of each infra, read when first
+// needed (the credentials check reads only DB DevOps's).
+func newCIDefaults(c *client.Client) map[client.CIInfra]*harnessDefaults {
+	out := map[client.CIInfra]*harnessDefaults{}
+	for _, infra := range client.CIInfras() {
+		out[infra] = &harnessDefaults{load: func(ctx context.Context) (client.ExecutionConfig, error) {
+			cfg, err := c.GetCIDefaultConfig(ctx, infra)
+			return cfg.Images, err
+		}}
+	}
+	return out
 }
 
 func (d *harnessDefaults) get(ctx context.Context) (client.ExecutionConfig, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if !d.read {
-		d.images, d.err = d.client.GetDefaultConfig(ctx)
+		d.images, d.err = d.load(ctx)
 		d.read = true
 	}
 	return d.images, d.err

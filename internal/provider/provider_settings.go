@@ -209,6 +209,8 @@ func settingHint(err error) string {
 		return " Check api_key, or the " + envAPIKey + " environment variable."
 	case client.IsExecutionConfigDenied(err):
 		return executionConfigDenied
+	case client.IsCIExecutionConfigDenied(err):
+		return ciExecutionConfigDenied
 	case status == http.StatusForbidden:
 		return " Check account_id (or " + envAccountID + ") and the permissions of the API key: DB schemas and " +
 			"instances need Harness's DB DevOps permissions (dbops_schema_* and dbops_instance_*: view to read, edit " +
@@ -226,6 +228,16 @@ func settingHint(err error) string {
 	}
 	return ""
 }
+
+// ciExecutionConfigDenied is the hint for a 403 from the CI execution config: Harness's
+// CI manager asks for the account's core_account_view to read it and core_account_edit
+// to change it (harness-core CIExecutionConfigResource), permissions of a role bound at
+// the account scope.
+const ciExecutionConfigDenied = " The API key may not use the account's CI execution config: reading it needs the " +
+	"permission core_account_view and changing it core_account_edit, in a role bound " +
+	"at the account scope; a key scoped to a project has neither. DB schemas and instances do not need them. Use a " +
+	"key with such a role, or manage the CI images from another configuration; if the key has one, check account_id " +
+	"(or " + envAccountID + ")."
 
 // executionConfigDenied is the hint for a 403 from the execution config, which belongs
 // to the account: a key whose roles are bound in a project (the usual key of a pipeline

@@ -72,10 +72,13 @@ var withoutModel = map[string]string{
 	"resource harness_dbops_image_config":      "readImageConfig reads each typed attribute and the images map by itself",
 	"data source harness_dbops_image_config":   "it sets each image attribute and two maps, one by one (setImageAttributes)",
 	"data source harness_dbops_default_images": "it sets each image attribute, the images map and their parsed parts, one by one",
+	"resource harness_ci_image_config":         "the DB DevOps image config's resource over ciKind (readImageConfig)",
+	"data source harness_ci_image_config":      "the DB DevOps effective view over ciKind: infra and two maps, one by one",
+	"data source harness_ci_default_images":    "the DB DevOps defaults over ciKind: infra, the images map and their parsed parts, one by one",
 }
 
 // TestSchemas walks every resource and data source the provider registers: each has a
-// unique harness_dbops_ type name, a schema the framework accepts, a description on
+// unique harness_dbops_ (or, for Harness CI's execution config, harness_ci_) type name, a schema the framework accepts, a description on
 // every attribute (the generated docs), and, where it reads a tfsdk model, a model
 // whose fields are exactly its attributes.
 func TestSchemas(t *testing.T) {
@@ -88,8 +91,8 @@ func TestSchemas(t *testing.T) {
 	for _, e := range all {
 		t.Run(e.typeName, func(t *testing.T) {
 			name := e.typeName[strings.LastIndex(e.typeName, " ")+1:]
-			if !strings.HasPrefix(name, "harness_dbops_") || seen[e.typeName] {
-				t.Errorf("type name %q is not a unique harness_dbops_ name", name)
+			if !strings.HasPrefix(name, "harness_dbops_") && !strings.HasPrefix(name, "harness_ci_") || seen[e.typeName] {
+				t.Errorf("type name %q is not a unique harness_dbops_ or harness_ci_ name", name)
 			}
 			seen[e.typeName] = true
 			if d := append(e.diags, e.validate(ctx)...); d.HasError() {

@@ -22,6 +22,15 @@ locals {
     snowflakeTag         = "plugins/drone-liquibase:1.18.0-4.33-snowflake"
     spannerTag           = "plugins/drone-liquibase:1.18.0-4.33-spanner"
   }
+
+  # The CI images of DB DevOps stages on Kubernetes, pinned the same way.
+  ci_pinned = {
+    liteEngineTag         = "harness/ci-lite-engine:1.16.92"
+    addonTag              = "harness/ci-addon:1.16.92"
+    liteEngineTagRootless = "harness/ci-lite-engine:rootless-1.16.92"
+    addonTagRootless      = "harness/ci-addon:rootless-1.16.92"
+    gitCloneTag           = "harness/drone-git:1.6.9-rootless"
+  }
 }
 
 resource "harness_dbops_image_config" "mirror" {
@@ -31,10 +40,18 @@ resource "harness_dbops_image_config" "mirror" {
   }
 }
 
+resource "harness_ci_image_config" "mirror" {
+  infra = "K8"
+  images = {
+    for field, image in local.ci_pinned :
+    field => provider::harness::rehost_image(image, local.mirror)
+  }
+}
+
 # What the mirror must hold, from where to where.
 output "to_copy" {
   value = distinct([
-    for field, image in local.pinned :
+    for image in concat(values(local.pinned), values(local.ci_pinned)) :
     { from = image, to = provider::harness::rehost_image(image, local.mirror) }
   ])
 }
