@@ -19,6 +19,7 @@ type providerData struct {
 	claims   *fieldClaims
 	defaults *harnessDefaults
 	db       dbPlan // ready as it is: one per Configure
+	reads    *readCache
 }
 
 // dataFrom takes what Configure handed over. It is nil, with no error, before the
@@ -34,6 +35,14 @@ func dataFrom(data any, diags *diag.Diagnostics) *providerData {
 		return nil
 	}
 	return d
+}
+
+// readsFrom is dataFrom's read cache.
+func readsFrom(data any, diags *diag.Diagnostics) *readCache {
+	if d := dataFrom(data, diags); d != nil {
+		return d.reads
+	}
+	return nil
 }
 
 // clientFrom is dataFrom's client.
