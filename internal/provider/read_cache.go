@@ -21,7 +21,8 @@ import (
 //     the second lists the whole group, every page: reading one object never costs more
 //     than it did (a data source reading one instance of a schema with 5,000 of them
 //     makes one call, not 50), and reading many costs one call more than the pages.
-//     Concurrent reads of a group wait for its one list.
+//     Concurrent reads of a group wait for its one list. Reads of what this process
+//     wrote (below) do not count, so the calls do not depend on the order of reads.
 //   - An object missing from the list is read with a GET before it is called gone: a
 //     list can lag behind a create.
 //   - A list that fails (after the client's retries) is not tried again in the process:
@@ -113,7 +114,7 @@ type listCache[T any] struct {
 
 // listing is one group's list.
 type listing[T any] struct {
-	reads int           // reads of the group so far
+	reads int           // reads of the group so far, but those of what this process wrote
 	done  chan struct{} // made by the read that lists, closed once the list is in
 	items map[string]*T // by identifier; nil when the list failed
 }
@@ -132,8 +133,11 @@ func (c *listCache[T]) get(ctx context.Context, group, id string, list func(cont
 		g = &listing[T]{}
 		c.groups[group] = g
 	}
-	g.reads++
-	direct := g.reads == 1 || c.isWritten(group, id)
+	direct := c.isWritten(group, id)
+	if !direct {
+		g.reads++
+		direct = g.reads == 1
+	}
 	lead := !direct && g.done == nil
 	if lead {
 		g.done = make(chan struct{})
