@@ -27,10 +27,19 @@ func ordersInstances(ids []string, extra map[string]string) string {
 
 // A list that lags behind Harness (here: it shows none of the schema's instances yet)
 // removes nothing from state: each instance missing from it is read with a GET, and the
-// plan stays empty.
-func TestAccRefreshByList_laggingList(t *testing.T) {
+// plan stays empty. A list that fails is tried once (with the client's retries), and the
+// reads are GETs, as without refresh by list: the plan stays empty too.
+func TestAccRefreshByList_fallback(t *testing.T) {
 	srv := acctest.NewServer(t)
-	cfg := acctest.ProviderConfig(srv) + acctest.OrdersSchema("") + ordersInstances([]string{"a", "b", "c"}, nil)
+	cfg := acctest.CLIProvider(srv) + acctest.OrdersSchema("") + ordersInstances([]string{"a", "b", "c"}, nil)
+	refresh := func(lists int) map[string]int {
+		return map[string]int{
+			mockserver.RouteGetDefaultConfig: 2, // the credentials check of each plan
+			mockserver.RouteGetSchema:        1,
+			mockserver.RouteGetInstance:      3, // the first read, then the two missing from the list
+			mockserver.RouteListInstances:    lists,
+		}
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -43,12 +52,18 @@ func TestAccRefreshByList_laggingList(t *testing.T) {
 				Config:   cfg,
 				PlanOnly: true, // an instance called gone would be planned for creation, and fail the step
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{acctest.BudgetCheck{Server: srv, Want: map[string]int{
-						mockserver.RouteGetDefaultConfig: 2, // the credentials check of each plan
-						mockserver.RouteGetSchema:        1,
-						mockserver.RouteGetInstance:      3, // the first read, then the two missing from the list
-						mockserver.RouteListInstances:    1,
-					}}},
+					PostApplyPostRefresh: []plancheck.PlanCheck{acctest.BudgetCheck{Server: srv, Want: refresh(1)}},
+				},
+			},
+			{
+				PreConfig: func() {
+					srv.ResetRequests()
+					srv.AddFault(mockserver.Fault{Route: mockserver.RouteListInstances, Status: 500, Message: "list is down"})
+				},
+				Config:   cfg,
+				PlanOnly: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{acctest.BudgetCheck{Server: srv, Want: refresh(2)}}, // max_retries = 1
 				},
 			},
 		},
