@@ -237,7 +237,7 @@ func (f Fleet) CheckState(st FlatState, srv *mockserver.Server) error {
 		same("image config", attrs, want)
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("Terraform's state is not true to the server:\n  %s", strings.Join(errs, "\n  "))
+		return fmt.Errorf("the state Terraform holds is not true to the server:\n  %s", strings.Join(errs, "\n  "))
 	}
 	return nil
 }

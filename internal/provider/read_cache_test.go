@@ -25,10 +25,11 @@ func newTestReads(t *testing.T, srv *mockserver.TestServer) *readCache {
 	return newReadCache(c)
 }
 
-// seedInstances puts a schema and n instances (db_0 ...) into the mock, each named
+// seedInstances puts a schema "s" and n instances (db_0 ...) into the mock, each named
 // prefix + its identifier.
-func seedInstances(t *testing.T, srv *mockserver.TestServer, org, project, schema string, n int, prefix string) {
+func seedInstances(t *testing.T, srv *mockserver.TestServer, org, project string, n int, prefix string) {
 	t.Helper()
+	const schema = "s"
 	srv.PutSchema(org, project, mockserver.Schema{Identifier: schema, Name: prefix + schema,
 		Changelog: &mockserver.Changelog{Connector: "github", Location: "changelog.yaml"}})
 	for i := range n {
@@ -47,10 +48,10 @@ func wantCalls(t *testing.T, srv *mockserver.TestServer, want map[string]int) {
 	}
 }
 
-// readName reads an instance through the cache and returns its name ("" and the error
-// when the read fails).
-func readName(ctx context.Context, r *readCache, org, project, schema, id string) (string, error) {
-	in, err := r.instance(ctx, org, project, schema, id)
+// readName reads an instance of schema "s" through the cache and returns its name (""
+// and the error when the read fails).
+func readName(ctx context.Context, r *readCache, org, project, id string) (string, error) {
+	in, err := r.instance(ctx, org, project, "s", id)
 	if err != nil {
 		return "", err
 	}
@@ -63,7 +64,7 @@ func readName(ctx context.Context, r *readCache, org, project, schema, id string
 func TestReadCache_pages(t *testing.T) {
 	srv := mockserver.NewTestServer(t)
 	const n = 250
-	seedInstances(t, srv, "o", "p", "s", n, "")
+	seedInstances(t, srv, "o", "p", n, "")
 	for i := 1; i < 150; i++ {
 		srv.PutSchema("o", "p", mockserver.Schema{Identifier: fmt.Sprintf("s_%d", i), Name: fmt.Sprintf("S %d", i),
 			Changelog: &mockserver.Changelog{Connector: "github", Location: "changelog.yaml"}})
@@ -76,8 +77,8 @@ func TestReadCache_pages(t *testing.T) {
 		for i := range n {
 			wg.Go(func() {
 				id := fmt.Sprintf("db_%d", i)
-				if name, err := readName(t.Context(), r, "o", "p", "s", id); err != nil || name != id {
-					errs <- fmt.Errorf("instance %s: name %q, error %v", id, name, err)
+				if name, err := readName(t.Context(), r, "o", "p", id); err != nil || name != id {
+					errs <- fmt.Errorf("instance %s: name %q, error %w", id, name, err)
 				}
 			})
 		}
@@ -88,7 +89,7 @@ func TestReadCache_pages(t *testing.T) {
 					id = fmt.Sprintf("s_%d", i)
 				}
 				if s, err := r.schema(t.Context(), "o", "p", id); err != nil || s.Identifier != id {
-					errs <- fmt.Errorf("schema %s: %v, error %v", id, s, err)
+					errs <- fmt.Errorf("schema %s: %v, error %w", id, s, err)
 				}
 			})
 		}
@@ -111,12 +112,12 @@ func TestReadCache_pages(t *testing.T) {
 // makes it gone.
 func TestReadCache_laggingList(t *testing.T) {
 	srv := mockserver.NewTestServer(t)
-	seedInstances(t, srv, "o", "p", "s", 3, "")
+	seedInstances(t, srv, "o", "p", 3, "")
 	srv.ResetRequests()
 	srv.AddFault(mockserver.Fault{Route: mockserver.RouteListInstances, Body: "[]", ContentType: "application/json", Times: 1})
 	r := newTestReads(t, srv)
 	for _, id := range []string{"db_0", "db_1", "db_2"} {
-		if name, err := readName(t.Context(), r, "o", "p", "s", id); err != nil || name != id {
+		if name, err := readName(t.Context(), r, "o", "p", id); err != nil || name != id {
 			t.Errorf("instance %s: name %q, error %v; want it found", id, name, err)
 		}
 	}
@@ -131,7 +132,7 @@ func TestReadCache_laggingList(t *testing.T) {
 // instances of a deleted schema.
 func TestReadCache_readAfterWrite(t *testing.T) {
 	srv := mockserver.NewTestServer(t)
-	seedInstances(t, srv, "o", "p", "s", 3, "old ")
+	seedInstances(t, srv, "o", "p", 3, "old ")
 	srv.PutSchema("o", "p", mockserver.Schema{Identifier: "t", Name: "T", Changelog: &mockserver.Changelog{Connector: "github", Location: "c.yaml"}})
 	r := newTestReads(t, srv)
 	ctx := t.Context()
@@ -167,19 +168,19 @@ func TestReadCache_readAfterWrite(t *testing.T) {
 	}
 	srv.ResetRequests()
 
-	if got, err := readName(ctx, r, "o", "p", "s", "db_1"); got != name {
+	if got, err := readName(ctx, r, "o", "p", "db_1"); got != name {
 		t.Errorf("read after update: name %q (error %v), want %q", got, err, name)
 	}
 	if _, err := r.instance(ctx, "o", "p", "s", "db_2"); !client.IsNotFound(err) {
 		t.Errorf("read after delete: error %v, want not found", err)
 	}
-	if got, err := readName(ctx, r, "o", "p", "s", "db_3"); got != "created" {
+	if got, err := readName(ctx, r, "o", "p", "db_3"); got != "created" {
 		t.Errorf("read after create: name %q (error %v), want %q", got, err, "created")
 	}
 	if s, err := r.schema(ctx, "o", "p", "t"); err != nil || s.Name != "T2" {
 		t.Errorf("schema read after update: %+v (error %v), want name T2", s, err)
 	}
-	if got, err := readName(ctx, r, "o", "p", "s", "db_0"); got != "old db_0" { // not written: from the list
+	if got, err := readName(ctx, r, "o", "p", "db_0"); got != "old db_0" { // not written: from the list
 		t.Errorf("unwritten instance: name %q (error %v)", got, err)
 	}
 	wantCalls(t, srv, map[string]int{mockserver.RouteGetInstance: 3, mockserver.RouteGetSchema: 1})
@@ -201,7 +202,7 @@ func TestReadCache_scopes(t *testing.T) {
 	srv := mockserver.NewTestServer(t)
 	scopes := [][2]string{{"o1", "p"}, {"o2", "p"}, {"o1", "q"}}
 	for _, sc := range scopes {
-		seedInstances(t, srv, sc[0], sc[1], "s", 2, sc[0]+"/"+sc[1]+" ")
+		seedInstances(t, srv, sc[0], sc[1], 2, sc[0]+"/"+sc[1]+" ")
 		srv.PutSchema(sc[0], sc[1], mockserver.Schema{Identifier: "s2", Name: sc[0] + "/" + sc[1] + " s2",
 			Changelog: &mockserver.Changelog{Connector: "github", Location: "changelog.yaml"}})
 	}
@@ -211,7 +212,7 @@ func TestReadCache_scopes(t *testing.T) {
 		for _, sc := range scopes {
 			prefix := sc[0] + "/" + sc[1] + " "
 			for _, id := range []string{"db_0", "db_1"} {
-				if got, err := readName(t.Context(), r, sc[0], sc[1], "s", id); got != prefix+id {
+				if got, err := readName(t.Context(), r, sc[0], sc[1], id); got != prefix+id {
 					t.Errorf("%s/%s/s/%s: name %q (error %v), want %q", sc[0], sc[1], id, got, err, prefix+id)
 				}
 			}
@@ -230,14 +231,14 @@ func TestReadCache_scopes(t *testing.T) {
 // as without the cache, and succeed.
 func TestReadCache_listFails(t *testing.T) {
 	srv := mockserver.NewTestServer(t)
-	seedInstances(t, srv, "o", "p", "s", 4, "")
+	seedInstances(t, srv, "o", "p", 4, "")
 	srv.ResetRequests()
 	srv.AddFault(mockserver.Fault{Route: mockserver.RouteListInstances, Status: 500, Message: "list is down"})
 	r := newTestReads(t, srv)
 	for range 2 {
 		for i := range 4 {
 			id := fmt.Sprintf("db_%d", i)
-			if got, err := readName(t.Context(), r, "o", "p", "s", id); got != id {
+			if got, err := readName(t.Context(), r, "o", "p", id); got != id {
 				t.Errorf("instance %s: name %q, error %v; want it read with a GET", id, got, err)
 			}
 		}
@@ -251,10 +252,10 @@ func TestListCache_writeDuringList(t *testing.T) {
 	type obj struct{ id, v string }
 	c := listCache[obj]{idOf: func(o *obj) string { return o.id }}
 	listing, release := make(chan struct{}), make(chan struct{})
-	list := func(context.Context) ([]obj, error) {
+	list := func(ctx context.Context) ([]obj, error) {
 		close(listing)
 		<-release
-		return []obj{{"a", "listed"}, {"b", "listed"}}, nil
+		return []obj{{"a", "listed"}, {"b", "listed"}}, ctx.Err()
 	}
 	get := func(id string) func(context.Context) (*obj, error) {
 		return func(context.Context) (*obj, error) { return &obj{id, "read"}, nil }
