@@ -20,8 +20,13 @@ import (
 //   - Configure makes no call.
 //   - A create makes one POST per schema or instance and reads nothing back.
 //   - A plan that changes nothing writes nothing; without refresh it makes no call.
-//   - A refresh makes one GET per schema or instance, and one get-customer-config per
-//     image config, whatever the number of fields it manages.
+//   - A refresh reads by list (readCache): per project, one GET for the first schema it
+//     reads and one schema list (a call per 100 schemas) for the others; per schema, the
+//     same for its instances (instancelist); a GET more only for an object missing from
+//     a list. A plan of N instances under one schema thus costs the credentials check, 1
+//     GET of the schema, 1 GET of an instance and ceil(N/100) instancelist pages: 13
+//     calls for 1000 (TestAccBudget_scale). One get-customer-config per image config,
+//     whatever the number of fields it manages.
 //   - A destroy makes one DELETE per schema or instance, and per image config one
 //     reset-config and one get-customer-config (which verifies the reset).
 //   - A plan that destroys or replaces a schema lists its instances (instancelist, one
@@ -95,11 +100,14 @@ func mergeCounts(counts ...map[string]int) map[string]int {
 	return out
 }
 
-// The reads of a refresh of budgetConfig: one per schema and instance, one per image
-// config.
+// The reads of a refresh of budgetConfig: a GET of the first schema and one page of
+// the project's schemas; per schema, a GET of its first instance and, for the two
+// schemas with a second instance, one page of their instances; one per image config.
 var budgetRefresh = map[string]int{
-	mockserver.RouteGetSchema:         budgetSchemas,
-	mockserver.RouteGetInstance:       budgetInstances,
+	mockserver.RouteGetSchema:         1,
+	mockserver.RouteListSchemas:       1,
+	mockserver.RouteGetInstance:       budgetSchemas,
+	mockserver.RouteListInstances:     2,
 	mockserver.RouteGetCustomerConfig: 2,
 }
 
@@ -162,12 +170,7 @@ func TestAccBudget_lifecycle(t *testing.T) {
 				// that follows the refresh refreshes again: reads only. Then the
 				// count starts afresh for CheckDestroy.
 				RefreshPlanChecks: resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{
-					acctest.BudgetCheck{Server: srv, Want: map[string]int{
-						mockserver.RouteGetSchema:         2 * budgetSchemas,
-						mockserver.RouteGetInstance:       2 * budgetInstances,
-						mockserver.RouteGetCustomerConfig: 4,
-						mockserver.RouteGetDefaultConfig:  2,
-					}, Reset: true},
+					acctest.BudgetCheck{Server: srv, Want: mergeCounts(budgetRefresh, budgetDefaults, budgetRefresh, budgetDefaults), Reset: true},
 				}},
 			},
 		},
@@ -215,4 +218,58 @@ resource "harness_dbops_db_schema" "new" {
 			})
 		})
 	}
+}
+
+// budgetScaleN instances of one schema: more than a page of the instance list.
+const budgetScaleN = 120
+
+// At scale: an apply of N instances makes exactly N creates (and the schema's) and no
+// other call but the credentials check of each of its two provider processes (the plan
+// and the apply); a plan with refresh makes the check, 1 GET of the schema, 1 GET of an
+// instance and ceil(N/100) instancelist pages, whatever N.
+func TestAccBudget_scale(t *testing.T) {
+	srv := acctest.NewServer(t)
+	cfg := acctest.ProviderConfig(srv) + acctest.OrdersSchema("") + fmt.Sprintf(`
+resource "harness_dbops_db_instance" "i" {
+  count      = %d
+  org_id     = "default"
+  project_id = "p"
+  schema     = harness_dbops_db_schema.orders.identifier
+  identifier = "db_${count.index}"
+  name       = "DB ${count.index}"
+  connector  = "jdbc"
+  branch     = "main"
+}
+`, budgetScaleN)
+	check := map[string]int{mockserver.RouteGetDefaultConfig: 1}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					acctest.BudgetCheck{Server: srv, Want: check, Reset: true},
+				}},
+				Check: func(*terraform.State) error {
+					return acctest.BudgetIs(srv, mergeCounts(check, map[string]int{
+						mockserver.RouteCreateSchema:   1,
+						mockserver.RouteCreateInstance: budgetScaleN,
+					}))
+				},
+			},
+			{
+				PreConfig: srv.ResetRequests,
+				Config:    cfg,
+				PlanOnly:  true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPreRefresh: []plancheck.PlanCheck{acctest.BudgetCheck{Server: srv, Want: check, Reset: true}},
+					PostApplyPostRefresh: []plancheck.PlanCheck{acctest.BudgetCheck{Server: srv, Want: mergeCounts(check, map[string]int{
+						mockserver.RouteGetSchema:     1,
+						mockserver.RouteGetInstance:   1,
+						mockserver.RouteListInstances: (budgetScaleN + 99) / 100,
+					})}},
+				},
+			},
+		},
+	})
 }

@@ -7,8 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/dbdevops/terraform-provider-harness/internal/client"
 )
 
 var (
@@ -19,7 +17,7 @@ var (
 // dbInstanceDataSource reads one DB instance by identifier; its model is
 // dbInstanceModel, the resource's.
 type dbInstanceDataSource struct {
-	client *client.Client
+	reads *readCache
 }
 
 func newDBInstanceDataSource() datasource.DataSource { return &dbInstanceDataSource{} }
@@ -41,7 +39,7 @@ func (d *dbInstanceDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 }
 
 func (d *dbInstanceDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	d.reads = readsFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *dbInstanceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -51,7 +49,7 @@ func (d *dbInstanceDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		return
 	}
 	org, project, schemaID, id := m.OrgID.ValueString(), m.ProjectID.ValueString(), m.Schema.ValueString(), m.Identifier.ValueString()
-	inst, err := d.client.GetInstance(ctx, org, project, schemaID, id)
+	inst, err := d.reads.instance(ctx, org, project, schemaID, id)
 	if err != nil {
 		addReadError(&resp.Diagnostics, "DB instance", m.where(), err)
 		return

@@ -40,6 +40,7 @@ var dbInstanceImportParts = []string{"org_id", "project_id", "schema_id", "insta
 type dbInstanceResource struct {
 	client *client.Client
 	db     *dbPlan
+	reads  *readCache
 }
 
 func newDBInstanceResource() resource.Resource { return &dbInstanceResource{} }
@@ -94,7 +95,7 @@ func (r *dbInstanceResource) ConfigValidators(context.Context) []resource.Config
 
 func (r *dbInstanceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if d := dataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.client, r.db = d.client, &d.db
+		r.client, r.db, r.reads = d.client, &d.db, d.reads
 	}
 }
 
@@ -169,6 +170,7 @@ func (r *dbInstanceResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	org, project, schemaID := plan.OrgID.ValueString(), plan.ProjectID.ValueString(), plan.Schema.ValueString()
+	r.reads.wroteInstance(org, project, schemaID, in.Identifier)
 	inst, err := r.client.CreateInstance(ctx, org, project, schemaID, in)
 	if err != nil {
 		addCreateError(&resp.Diagnostics, "Unable to create DB instance", "Creating "+plan.where(), "harness_dbops_db_instance",
@@ -190,7 +192,7 @@ func (r *dbInstanceResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	org, project, schemaID, id := state.OrgID.ValueString(), state.ProjectID.ValueString(), state.Schema.ValueString(), state.Identifier.ValueString()
 	resp.Diagnostics.Append(dbInstanceIdentity.set(ctx, resp.Identity, org, project, schemaID, id)...) // even when gone: the framework wants one
-	inst, err := r.client.GetInstance(ctx, org, project, schemaID, id)
+	inst, err := r.reads.instance(ctx, org, project, schemaID, id)
 	if client.IsNotFound(err) {
 		// The API answers 404 for a missing instance and for a missing parent schema:
 		// either way the instance is gone.
@@ -226,6 +228,7 @@ func (r *dbInstanceResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	org, project, schemaID, id := plan.OrgID.ValueString(), plan.ProjectID.ValueString(), plan.Schema.ValueString(), plan.Identifier.ValueString()
+	r.reads.wroteInstance(org, project, schemaID, id)
 	inst, err := r.client.UpdateInstance(ctx, org, project, schemaID, id, client.NewInstanceUpdate(prior, desired))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to update DB instance", "Updating "+plan.where(), err)
@@ -249,6 +252,7 @@ func (r *dbInstanceResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	org, project, schemaID, id := state.OrgID.ValueString(), state.ProjectID.ValueString(), state.Schema.ValueString(), state.Identifier.ValueString()
+	r.reads.wroteInstance(org, project, schemaID, id)
 	err := r.client.DeleteInstance(ctx, org, project, schemaID, id)
 	if err != nil && !client.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "Unable to delete DB instance", "Deleting "+state.where(), err)

@@ -7,8 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/dbdevops/terraform-provider-harness/internal/client"
 )
 
 var (
@@ -19,7 +17,7 @@ var (
 // dbSchemaDataSource reads one DB schema by identifier; its model is dbSchemaModel,
 // the resource's.
 type dbSchemaDataSource struct {
-	client *client.Client
+	reads *readCache
 }
 
 func newDBSchemaDataSource() datasource.DataSource { return &dbSchemaDataSource{} }
@@ -37,7 +35,7 @@ func (d *dbSchemaDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 }
 
 func (d *dbSchemaDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	d.reads = readsFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *dbSchemaDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -47,7 +45,7 @@ func (d *dbSchemaDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 	org, project, id := m.OrgID.ValueString(), m.ProjectID.ValueString(), m.Identifier.ValueString()
-	s, err := d.client.GetSchema(ctx, org, project, id)
+	s, err := d.reads.schema(ctx, org, project, id)
 	if err != nil {
 		addReadError(&resp.Diagnostics, "DB schema", m.where(), err)
 		return

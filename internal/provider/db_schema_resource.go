@@ -53,6 +53,7 @@ var dbSchemaImportParts = []string{"org_id", "project_id", "schema_id"}
 type dbSchemaResource struct {
 	client *client.Client
 	db     *dbPlan
+	reads  *readCache
 }
 
 func newDBSchemaResource() resource.Resource { return &dbSchemaResource{} }
@@ -229,7 +230,7 @@ func (r *dbSchemaResource) warnCascade(ctx context.Context, prior dbSchemaModel,
 
 func (r *dbSchemaResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if d := dataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.client, r.db = d.client, &d.db
+		r.client, r.db, r.reads = d.client, &d.db, d.reads
 	}
 }
 
@@ -245,6 +246,7 @@ func (r *dbSchemaResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	org, project := plan.OrgID.ValueString(), plan.ProjectID.ValueString()
+	r.reads.wroteSchema(org, project, in.Identifier)
 	s, err := r.client.CreateSchema(ctx, org, project, in)
 	if err != nil {
 		addCreateError(&resp.Diagnostics, "Unable to create DB schema", "Creating "+plan.where(), "harness_dbops_db_schema",
@@ -266,7 +268,7 @@ func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	org, project, id := state.OrgID.ValueString(), state.ProjectID.ValueString(), state.Identifier.ValueString()
 	resp.Diagnostics.Append(dbSchemaIdentity.set(ctx, resp.Identity, org, project, id)...) // even when gone: the framework wants one
-	s, err := r.client.GetSchema(ctx, org, project, id)
+	s, err := r.reads.schema(ctx, org, project, id)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "DB schema not found; removing it from state", map[string]any{"org_id": org, "project_id": project, "identifier": id})
 		resp.Diagnostics.AddWarning("DB schema no longer exists",
@@ -300,6 +302,7 @@ func (r *dbSchemaResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	org, project, id := plan.OrgID.ValueString(), plan.ProjectID.ValueString(), plan.Identifier.ValueString()
+	r.reads.wroteSchema(org, project, id)
 	s, err := r.client.UpdateSchema(ctx, org, project, id, client.NewSchemaUpdate(prior, desired))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to update DB schema", "Updating "+plan.where(), err)
@@ -321,6 +324,7 @@ func (r *dbSchemaResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	org, project, id := state.OrgID.ValueString(), state.ProjectID.ValueString(), state.Identifier.ValueString()
+	r.reads.wroteSchema(org, project, id)
 	err := r.client.DeleteSchema(ctx, org, project, id)
 	if err != nil && !client.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "Unable to delete DB schema", "Deleting "+state.where(), err)

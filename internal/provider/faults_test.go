@@ -89,6 +89,7 @@ var transientRoutes = []string{
 	mockserver.RouteCreateSchema, mockserver.RouteGetSchema, mockserver.RouteUpdateSchema, mockserver.RouteDeleteSchema,
 	mockserver.RouteCreateInstance, mockserver.RouteGetInstance, mockserver.RouteUpdateInstance, mockserver.RouteDeleteInstance,
 	mockserver.RouteGetDefaultConfig, mockserver.RouteGetCustomerConfig, mockserver.RouteUpdateConfig, mockserver.RouteResetConfig,
+	mockserver.RouteListSchemas, mockserver.RouteListInstances, // refresh by list
 }
 
 // Every transient fault, on every route the fleet uses (deletes included), once and for

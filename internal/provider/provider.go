@@ -180,7 +180,7 @@ func (p *harnessProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"endpoint": endpointOrDefault(endpoint), "account_id": accountID, "max_retries": retries, "request_timeout": timeout.String(),
 		"retry_wait_min": waitMin.String(), "retry_wait_max": waitMax.String(),
 	})
-	data := &providerData{client: c, claims: &fieldClaims{}, defaults: newHarnessDefaults(c, defaults, denied), ciDefaults: newCIDefaults(c)}
+	data := &providerData{client: c, claims: &fieldClaims{}, defaults: newHarnessDefaults(c, defaults, denied), ciDefaults: newCIDefaults(c), reads: newReadCache(c)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }

@@ -20,6 +20,7 @@ type providerData struct {
 	defaults   *harnessDefaults
 	ciDefaults map[client.CIInfra]*harnessDefaults // the CI defaults, one cache per infra
 	db         dbPlan                              // ready as it is: one per Configure
+	reads      *readCache                          // refresh by list (read_cache.go)
 }
 
 // dataFrom takes what Configure handed over. It is nil, with no error, before the
@@ -35,6 +36,14 @@ func dataFrom(data any, diags *diag.Diagnostics) *providerData {
 		return nil
 	}
 	return d
+}
+
+// readsFrom is dataFrom's read cache.
+func readsFrom(data any, diags *diag.Diagnostics) *readCache {
+	if d := dataFrom(data, diags); d != nil {
+		return d.reads
+	}
+	return nil
 }
 
 // clientFrom is dataFrom's client.
