@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	rdebug "runtime/debug"
 	"strings"
 	"sync"
 
@@ -28,15 +27,19 @@ import (
 //     logger is off. Remove when terraform-plugin-go stops logging by default when
 //     Terraform does not collect logs.
 //   - detachedServer, below, and its UpgradeResourceState passthrough (stateTypes).
-//   - a lazier garbage collector (gcSettings), which the bounded heap of
-//     detachedServer allows.
+//
+// The garbage collector is Go's default, as the user's GOGC and GOMEMLIMIT set it. A
+// lazier one (GOGC=400 within a 40 MiB soft limit) saved 7% to 16% of the provider's CPU
+// in a plan or refresh of 5000 instances, but cost 4.9x the CPU of a list of 5000,
+// whose live heap passes any small limit (make bench BENCH_FLAGS=-gc, BENCHMARKS.md),
+// and was removed.
 func Serve(address, version string, debug bool, environ []string) error {
 	return ServeProtocol(address, debug, environ, func(quiet bool) tfprotov6.ProviderServer { return ProtocolServer(version, quiet)() })
 }
 
 // ServeProtocol serves the protocol-6 server that newServer returns (told whether the
-// provider is quiet) as Serve serves this provider: quiet logs and the tuned collector
-// when Terraform collects no provider log. scripts/bench/floor serves through it, so that
+// provider is quiet) as Serve serves this provider: quiet logs when Terraform collects
+// no provider log. scripts/bench/floor serves through it, so that
 // the floor of make bench pays for serving what this provider pays, and ours / floor is
 // the provider's own work.
 func ServeProtocol(address string, debug bool, environ []string, newServer func(quiet bool) tfprotov6.ProviderServer) error {
@@ -45,8 +48,7 @@ func ServeProtocol(address string, debug bool, environ []string, newServer func(
 }
 
 // serveOptions decides how the plugin is served: quiet when it is not debugged and
-// Terraform collects no provider log; then tf6server gets a logging sink and the
-// collector is tuned (tuneGC, a process-wide setting, applied here).
+// Terraform collects no provider log; then tf6server gets a logging sink.
 func serveOptions(debug bool, environ []string) (opts []tf6server.ServeOpt, quiet bool) {
 	quiet = !debug && !collectsLogs(environ)
 	if debug {
@@ -55,17 +57,7 @@ func serveOptions(debug bool, environ []string) (opts []tf6server.ServeOpt, quie
 	if quiet {
 		opts = append(opts, tf6server.WithLoggingSink(&testing.RuntimeT{}))
 	}
-	tuneGC(quiet, environ)
 	return opts, quiet
-}
-
-// tuneGC applies gcSettings to the runtime when the provider is quiet, unless the user
-// set GOGC or GOMEMLIMIT.
-func tuneGC(quiet bool, environ []string) {
-	if percent, limit, ok := gcSettings(environ); quiet && ok {
-		rdebug.SetGCPercent(percent)
-		rdebug.SetMemoryLimit(limit)
-	}
 }
 
 // ProtocolServer returns the provider's protocol-6 server as Serve runs it: with
@@ -83,24 +75,6 @@ func ProtocolServer(version string, detach bool) func() tfprotov6.ProviderServer
 		}
 		return detachedServer{frameworkServer: full, states: &stateTypes{}}
 	}
-}
-
-// gcSettings is the collector's tuning for a quiet provider: collect when the heap has
-// grown 400% (the default is 100%), but never let it pass 40 MiB. The provider's live
-// heap is a few MiB (what the requests in flight hold; detachedServer keeps the
-// framework from holding more), so the collector runs about four times less often: a
-// third less provider CPU in a plan of 1000 instances, for a peak RSS of about 55 MiB
-// instead of 35. Whether it pays where it can hurt (5000 instances, a list of 5000,
-// -parallelism=50) is what `make bench BENCH_FLAGS=-gc` measures and decides
-// (BENCHMARKS.md). A GOGC or GOMEMLIMIT in the environment, whatever its value, wins:
-// ok is false, and the runtime keeps what the user asked for.
-func gcSettings(environ []string) (percent int, limit int64, ok bool) {
-	for _, kv := range environ {
-		if strings.HasPrefix(kv, "GOGC=") || strings.HasPrefix(kv, "GOMEMLIMIT=") {
-			return 0, 0, false
-		}
-	}
-	return 400, 40 << 20, true
 }
 
 // collectsLogs reports whether any TF_LOG* variable is set: only then does Terraform

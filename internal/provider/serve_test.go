@@ -186,26 +186,14 @@ func TestUpgradeResourceStatePassthrough(t *testing.T) {
 	}
 }
 
-// The collector is tuned unless the user tuned it: GOGC or GOMEMLIMIT win.
-func TestGCSettings(t *testing.T) {
-	if p, l, ok := gcSettings([]string{"PATH=/bin", "TF_IN_AUTOMATION=1"}); !ok || p != 400 || l != 40<<20 {
-		t.Errorf("default: %d %d %v", p, l, ok)
-	}
-	for _, env := range []string{"GOGC=50", "GOMEMLIMIT=1GiB", "GOGC=off"} {
-		if _, _, ok := gcSettings([]string{"PATH=/bin", env}); ok {
-			t.Errorf("%s in the environment is overridden", env)
-		}
-	}
-}
-
 // gcChildEnv marks the process TestGCDecision starts to report its collector's settings.
 const gcChildEnv = "HARNESS_TEST_GC_CHILD"
 
 // What the collector runs with once Serve has decided, in a process started with the
 // user's environment, as Terraform starts the provider: the Go runtime reads GOGC and
-// GOMEMLIMIT at start, then serveOptions may tune it. The user's setting, whatever it
-// is (off, the default's own value, a limit alone), is what the process keeps; only
-// a quiet provider with neither variable set gets GOGC=400 within 40 MiB.
+// GOMEMLIMIT at start, and the provider leaves them be (its own setting was measured
+// and removed: serve.go). The user's setting, whatever it is (off, the default's own
+// value, a limit alone), is what the process keeps; with neither, Go's default.
 func TestGCDecision(t *testing.T) {
 	if os.Getenv(gcChildEnv) != "" {
 		_, quiet := serveOptions(false, os.Environ())
@@ -219,7 +207,7 @@ func TestGCDecision(t *testing.T) {
 		percent int
 		limit   int64
 	}{
-		{nil, 400, 40 << 20},
+		{nil, 100, noLimit},
 		{[]string{"GOGC=off"}, -1, noLimit},
 		{[]string{"GOGC=50"}, 50, noLimit},
 		{[]string{"GOGC=100"}, 100, noLimit},

@@ -14,9 +14,10 @@ import (
 )
 
 // gcOptions are the flags of the -gc mode, which measures the provider's own garbage
-// collector setting (internal/provider/serve.go, gcSettings: GOGC=400 within a 40 MiB
-// soft memory limit when Terraform collects no provider log) where it can hurt, with
-// and without it, and decides whether to keep it (decideGC).
+// collector setting where it can hurt, with and without it, and decides whether to keep
+// it (decideGC). Its run of record (2026-12-05, BENCHMARKS.md) removed the one the
+// provider had (GOGC=400 within a 40 MiB soft limit); the mode stays for the next
+// candidate.
 type gcOptions struct {
 	enabled     bool
 	n           int
