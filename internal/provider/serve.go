@@ -15,7 +15,7 @@ import (
 // Serve runs the provider as a Terraform plugin. environ is the process's environment
 // (os.Environ), read to tell whether Terraform collects provider logs.
 //
-// Three workarounds for costs outside this provider apply when Terraform collects no
+// Two workarounds for costs outside this provider apply when Terraform collects no
 // provider log (no TF_LOG* variable), which is every plan and apply that is not being
 // debugged; with logs, the plain framework server runs, so nothing is hidden from a
 // debugging user:
