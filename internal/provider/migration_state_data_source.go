@@ -23,6 +23,7 @@ var (
 // for release gates (postconditions) that stop a plan.
 type migrationStateDataSource struct {
 	client *client.Client
+	reads  *readCache // the schema, for its migration type
 }
 
 func newMigrationStateDataSource() datasource.DataSource { return &migrationStateDataSource{} }
@@ -71,7 +72,9 @@ func (d *migrationStateDataSource) Schema(_ context.Context, _ datasource.Schema
 }
 
 func (d *migrationStateDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	if data := dataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		d.client, d.reads = data.client, data.reads
+	}
 }
 
 func (d *migrationStateDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -81,7 +84,7 @@ func (d *migrationStateDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	org, project, schemaID, id := m.OrgID.ValueString(), m.ProjectID.ValueString(), m.Schema.ValueString(), m.Instance.ValueString()
-	mt, ok := readMigrationType(ctx, d.client, &resp.Diagnostics, org, project, schemaID)
+	mt, ok := readMigrationType(ctx, d.reads, &resp.Diagnostics, org, project, schemaID)
 	if !ok {
 		return
 	}
@@ -122,8 +125,8 @@ func byMigrationType[T any](mt string, liquibase, flyway func() (T, error)) (T, 
 
 // readMigrationType reads the schema's migration type (Liquibase when Harness leaves it
 // out, its default), which picks the view to call; false after an error diagnostic.
-func readMigrationType(ctx context.Context, c *client.Client, diags *diag.Diagnostics, org, project, schemaID string) (string, bool) {
-	sc, err := c.GetSchema(ctx, org, project, schemaID)
+func readMigrationType(ctx context.Context, reads *readCache, diags *diag.Diagnostics, org, project, schemaID string) (string, bool) {
+	sc, err := reads.schema(ctx, org, project, schemaID)
 	if err != nil {
 		addReadError(diags, "DB schema", fmt.Sprintf("DB schema %q in org %q, project %q", schemaID, org, project), err)
 		return "", false

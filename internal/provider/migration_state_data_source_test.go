@@ -250,3 +250,36 @@ func faultsAnswered(srv *mockserver.TestServer, n int) error {
 	}
 	return nil
 }
+
+// A gate over every instance of a schema reads the schema's migration type through the
+// run's read cache: one GET and one list of the project's schemas, not a GET per
+// instance, and one schema-wide view.
+func TestAccMigrationStateDataSource_schemaReadOnce(t *testing.T) {
+	t.Parallel()
+	srv := acctest.NewServer(t)
+	instances := []string{"a", "b", "c", "d", "e"}
+	putMigrationSchema(t, srv, "orders", "", instances...)
+	c := newTFCLI(t)
+	c.Write(map[string]string{"main.tf": acctest.CLIProvider(srv) + `
+data "harness_dbops_migration_state" "each" {
+  for_each   = toset(["a", "b", "c", "d", "e"])
+  org_id     = "default"
+  project_id = "default_project"
+  schema     = "orders"
+  instance   = each.key
+}
+data "harness_dbops_schema_migration_state" "orders" {
+  org_id     = "default"
+  project_id = "default_project"
+  schema     = "orders"
+}
+`})
+	srv.ResetRequests()
+	c.MustRun("plan")
+	if err := acctest.RouteCounts(srv, map[string]int{
+		mockserver.RouteGetSchema: 1, mockserver.RouteListSchemas: 1,
+		mockserver.RouteInstanceMigrationState: len(instances), mockserver.RouteSchemaMigrationState: 1,
+	})(nil); err != nil {
+		t.Error(err)
+	}
+}

@@ -22,6 +22,7 @@ var (
 // asks.
 type schemaMigrationStateDataSource struct {
 	client *client.Client
+	reads  *readCache // the schema, for its migration type
 }
 
 func newSchemaMigrationStateDataSource() datasource.DataSource {
@@ -66,7 +67,9 @@ func (d *schemaMigrationStateDataSource) Schema(_ context.Context, _ datasource.
 }
 
 func (d *schemaMigrationStateDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	if data := dataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		d.client, d.reads = data.client, data.reads
+	}
 }
 
 func (d *schemaMigrationStateDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -76,7 +79,7 @@ func (d *schemaMigrationStateDataSource) Read(ctx context.Context, req datasourc
 		return
 	}
 	org, project, schemaID := m.OrgID.ValueString(), m.ProjectID.ValueString(), m.Schema.ValueString()
-	mt, ok := readMigrationType(ctx, d.client, &resp.Diagnostics, org, project, schemaID)
+	mt, ok := readMigrationType(ctx, d.reads, &resp.Diagnostics, org, project, schemaID)
 	if !ok {
 		return
 	}
