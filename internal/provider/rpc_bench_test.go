@@ -24,10 +24,14 @@ type benchProvider struct {
 	mock    *mockserver.TestServer
 }
 
-func newBenchProvider(b *testing.B) *benchProvider {
+func newBenchProvider(b testing.TB) *benchProvider {
+	return newProtocolProvider(b, providerserver.NewProtocol6(New("bench")())())
+}
+
+// newProtocolProvider configures srv against a new mock.
+func newProtocolProvider(b testing.TB, srv tfprotov6.ProviderServer) *benchProvider {
 	b.Helper()
 	mock := mockserver.NewTestServer(b)
-	srv := providerserver.NewProtocol6(New("bench")())()
 	sch, err := srv.GetProviderSchema(b.Context(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || benchHasError(sch.Diagnostics) {
 		b.Fatalf("GetProviderSchema: %v %v", err, sch.Diagnostics)
@@ -45,7 +49,7 @@ func newBenchProvider(b *testing.B) *benchProvider {
 }
 
 // seed stores one schema with one instance, and two image overrides, in the mock.
-func (p *benchProvider) seed(b *testing.B) {
+func (p *benchProvider) seed(b testing.TB) {
 	b.Helper()
 	p.mock.PutSchema(acctest.DBTestOrg, acctest.DBTestProject, mockserver.Schema{
 		Identifier: "orders", Name: "Orders", Tags: map[string]string{"team": "payments"},
@@ -84,7 +88,7 @@ func (p *benchProvider) importedState(typeName string) tftypes.Value {
 }
 
 // read runs ReadResource and returns the new state, failing on any error.
-func (p *benchProvider) read(b *testing.B, typeName string, state *tfprotov6.DynamicValue) *tfprotov6.DynamicValue {
+func (p *benchProvider) read(b testing.TB, typeName string, state *tfprotov6.DynamicValue) *tfprotov6.DynamicValue {
 	resp, err := p.srv.ReadResource(b.Context(), &tfprotov6.ReadResourceRequest{TypeName: typeName, CurrentState: state})
 	if err != nil || benchHasError(resp.Diagnostics) || resp.NewState == nil {
 		b.Fatalf("ReadResource %s: %v %v", typeName, err, benchDiags(resp.Diagnostics))
@@ -148,6 +152,34 @@ func BenchmarkProviderPlanResourceChange(b *testing.B) {
 	}
 }
 
+// BenchmarkProviderPlanUnchanged is the plan of an unchanged DB instance, the one
+// resource of a refresh that users have by the thousand, through the framework alone
+// and through the server this provider runs (detachedServer: tfkit.UnchangedPlans
+// answers it).
+func BenchmarkProviderPlanUnchanged(b *testing.B) {
+	const typeName = "harness_dbops_db_instance"
+	for name, srv := range map[string]tfprotov6.ProviderServer{
+		"framework": providerserver.NewProtocol6(New("bench")())(),
+		"served":    ProtocolServer("bench", true)(),
+	} {
+		b.Run(name, func(b *testing.B) {
+			p := newProtocolProvider(b, srv)
+			p.seed(b)
+			sch := p.schemas[typeName]
+			state := p.read(b, typeName, benchDynamicValue(b, sch, p.importedState(typeName)))
+			config := benchDynamicValue(b, sch, benchConfigFromState(b, sch, state))
+			req := &tfprotov6.PlanResourceChangeRequest{TypeName: typeName, PriorState: state, ProposedNewState: state, Config: config}
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := p.srv.PlanResourceChange(b.Context(), req)
+				if err != nil || benchHasError(resp.Diagnostics) || resp.RequiresReplace != nil {
+					b.Fatalf("PlanResourceChange: %v %v %v", err, benchDiags(resp.Diagnostics), resp.RequiresReplace)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkProviderValidateResourceConfig is the validation Terraform asks for each
 // resource instance of a plan.
 func BenchmarkProviderValidateResourceConfig(b *testing.B) {
@@ -185,7 +217,7 @@ func benchObjectValue(sch *tfprotov6.Schema, set map[string]tftypes.Value) tftyp
 
 // benchConfigFromState is the configuration that state came from: state with the
 // attributes that only the provider sets (computed, not optional) nulled.
-func benchConfigFromState(b *testing.B, sch *tfprotov6.Schema, state *tfprotov6.DynamicValue) tftypes.Value {
+func benchConfigFromState(b testing.TB, sch *tfprotov6.Schema, state *tfprotov6.DynamicValue) tftypes.Value {
 	b.Helper()
 	v, err := state.Unmarshal(sch.ValueType())
 	if err != nil {
@@ -203,7 +235,7 @@ func benchConfigFromState(b *testing.B, sch *tfprotov6.Schema, state *tfprotov6.
 	return tftypes.NewValue(sch.ValueType(), attrs)
 }
 
-func benchDynamicValue(b *testing.B, sch *tfprotov6.Schema, v tftypes.Value) *tfprotov6.DynamicValue {
+func benchDynamicValue(b testing.TB, sch *tfprotov6.Schema, v tftypes.Value) *tfprotov6.DynamicValue {
 	b.Helper()
 	dv, err := tfprotov6.NewDynamicValue(sch.ValueType(), v)
 	if err != nil {
