@@ -18,7 +18,13 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
-	if err := provider.Serve(registryAddress, version, debug, os.Environ()); err != nil {
+	err := provider.Serve(registryAddress, version, debug, os.Environ())
+	afterServe()
+	if err != nil {
 		log.Fatal(err)
 	}
 }
+
+// afterServe runs when Terraform has stopped the provider; a build with -tags profile
+// (main_profile.go) sets it.
+var afterServe = func() {}

@@ -15,6 +15,9 @@
 //     AtMostOneOf).
 //   - plan.go: plan modifiers and ModifyPlan helpers (UseStateWhenUnchanged,
 //     PlanModels, Replacing, KnownStrings).
+//   - unchanged.go: UnchangedPlans, the framework's plan of an unchanged object (its
+//     prior state) answered without the framework, for resources marked
+//     UnchangedPlanIsState, when it can prove the framework's answer.
 //
 // What only Harness knows (its identifier pattern, reserved identifiers, connector
 // references, the scope of an entity) is the provider's, which builds on this.

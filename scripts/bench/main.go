@@ -82,6 +82,7 @@ type options struct {
 	maxLoad      float64
 	goBench      bool
 	benchtime    string
+	profile      bool // build the provider with -tags profile and keep its CPU profiles
 	gc           gcOptions
 	// args are the flags given on the command line, as the report quotes them.
 	args []string
@@ -126,6 +127,7 @@ func parseFlags(args []string) (options, error) {
 	fs.Float64Var(&o.maxLoad, "max-load", 1.0, "see -wait-load; with -gc, a higher load at the start leaves the decision open")
 	fs.BoolVar(&o.goBench, "gobench", true, "also run the Go benchmarks")
 	fs.StringVar(&o.benchtime, "benchtime", "1s", "go test -benchtime")
+	fs.BoolVar(&o.profile, "profile", false, "build this provider with -tags profile and keep a CPU profile of its processes for the last run of each command, in build/bench/profiles/ (sampling costs a few percent: not a run of record)")
 	o.gc.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -214,7 +216,7 @@ func build(ctx context.Context, o options, kindNames []string) (*bench, error) {
 
 	announce("Building into build/bench: " + strings.Join(kindNames, ", ") + ", the mock and rsswrap")
 	builds := [][]string{
-		{"build", "-trimpath", "-ldflags", "-X main.version=bench", "-o", filepath.Join(b.work, "bin", "provider"), "."},
+		providerBuild(o, filepath.Join(b.work, "bin", "provider")),
 		{"build", "-trimpath", "-o", filepath.Join(b.work, "bin", "harness-dbops-mock"), "./cmd/harness-dbops-mock"},
 		{"build", "-C", "scripts/bench", "-trimpath", "-o", filepath.Join(b.work, "bin", "rsswrap"), "./rsswrap"},
 	}
@@ -235,6 +237,16 @@ func build(ctx context.Context, o options, kindNames []string) (*bench, error) {
 		return nil, err
 	}
 	return b, nil
+}
+
+// providerBuild is the go build of this provider; with -profile, tagged profile, which
+// makes it write CPU profiles (main_profile.go).
+func providerBuild(o options, out string) []string {
+	args := []string{"build", "-trimpath", "-ldflags", "-X main.version=bench"}
+	if o.profile {
+		args = append(args, "-tags", "profile")
+	}
+	return append(args, "-o", out, ".")
 }
 
 // buildBefore builds the provider of commit -before from `git archive`, in a directory of
@@ -316,6 +328,10 @@ func runBench(ctx context.Context, o options) error {
 	}
 	if err := writeSection(b.outPath(), beginMarker, endMarker, rep.markdown()); err != nil {
 		return err
+	}
+	if o.profile {
+		fmt.Printf("\nCPU profiles of the provider, the last run of each command: build/bench/profiles/<kind>-<command>-<latency>/, e.g.\n"+
+			"  go tool pprof -top -cum build/bench/bin/provider build/bench/profiles/provider-plan-0s/*.pprof\n")
 	}
 	announce(fmt.Sprintf("Done in %s: %s updated", time.Since(started).Round(time.Second), o.out))
 	return nil

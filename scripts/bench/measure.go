@@ -55,6 +55,13 @@ func (b *bench) terraformEnv(ctx context.Context, k kind, lat time.Duration, env
 		return s, err
 	}
 	defer func() { _ = logf.Close() }()
+	if b.o.profile && k.name == "provider" {
+		dir, err := b.profileDir(logName)
+		if err != nil {
+			return s, err
+		}
+		env = append(env, profileDirEnv+"="+dir)
+	}
 	cmd := exec.CommandContext(ctx, "terraform", append([]string{"-chdir=" + k.dir}, args...)...)
 	cmd.Env, cmd.Stdout, cmd.Stderr = b.envFor(k, env...), logf, logf
 	// On Ctrl-C, let Terraform stop its providers and save its state.
@@ -84,6 +91,20 @@ func (b *bench) terraformEnv(ctx context.Context, k kind, lat time.Duration, env
 	}
 	s.requests = log.Counts
 	return s, nil
+}
+
+// profileDirEnv is where a provider built with -tags profile writes its CPU profiles
+// (main_profile.go at the repository root).
+const profileDirEnv = "HARNESS_PROVIDER_CPUPROFILE_DIR"
+
+// profileDir empties and returns the profile directory of the command whose log is
+// logName: build/bench/profiles/<kind>-<command>-<latency>, so the last run stays.
+func (b *bench) profileDir(logName string) (string, error) {
+	dir := filepath.Join(b.work, "profiles", strings.TrimSuffix(filepath.Base(logName), ".log"))
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
+	return dir, os.MkdirAll(dir, 0o755)
 }
 
 // readRusage adds up the files rsswrap wrote into dir, one per provider process

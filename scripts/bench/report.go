@@ -25,7 +25,7 @@ type report struct {
 
 // recordFlags are the flags that change what is measured: a run that sets one of them is
 // not the figures of record.
-var recordFlags = []string{"n", "runs", "runs-large", "parallelism", "latency", "before", "rss-n", "gobench", "benchtime"}
+var recordFlags = []string{"n", "runs", "runs-large", "parallelism", "latency", "before", "rss-n", "gobench", "benchtime", "profile"}
 
 // partial lists the flags of the run that make it other than make bench's full run.
 func (r report) partial() []string {
@@ -95,6 +95,10 @@ func (r report) markdown() string {
 	} else {
 		p("At N >= %d, `destroy` (half a minute of Terraform's own work whatever the provider) is not measured (`-destroy-large` "+
 			"measures it); the runs reset the state and the mock instead.\n", largeFrom)
+	}
+	if r.o.profile {
+		p("- **Profiled** (`-profile`): this provider was built with `-tags profile` and wrote CPU profiles " +
+			"(build/bench/profiles/); sampling adds a few percent to its figures, so this run is not one of record.\n")
 	}
 	if r.rss != nil {
 		p("- **Peak RSS at N=%d**: one plan, whose state is one real apply's instance copied %d times in the state file and in the "+

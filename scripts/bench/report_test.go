@@ -128,3 +128,27 @@ func TestWriteSection(t *testing.T) {
 		t.Errorf("a new file: %q", got)
 	}
 }
+
+// -profile builds the provider with the profile tag, and its report says that sampling
+// makes it no run of record; without it, neither.
+func TestProfileFlag(t *testing.T) {
+	for _, profile := range []bool{false, true} {
+		args := []string{"-n", "100"}
+		if profile {
+			args = append(args, "-profile")
+		}
+		o, err := parseFlags(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		build := strings.Join(providerBuild(o, "out"), " ")
+		if got := strings.Contains(build, "-tags profile"); got != profile {
+			t.Errorf("-profile=%v: go %s", profile, build)
+		}
+		r := sampleReport(o.args...)
+		r.o.profile = o.profile
+		if got := strings.Contains(r.markdown(), "**Profiled** (`-profile`)"); got != profile {
+			t.Errorf("-profile=%v: the report says it is profiled: %v", profile, got)
+		}
+	}
+}
