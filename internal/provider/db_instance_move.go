@@ -54,6 +54,6 @@ func (r *dbInstanceResource) MoveState(context.Context) []resource.StateMover {
 		m.Created, m.Updated = types.Int64Null(), types.Int64Null()
 		officialDBInstance.warnDescription(src.Description, m.where(), &resp.Diagnostics)
 		resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.TargetState, &m)...)
-		resp.Diagnostics.Append(dbInstanceIdentity.set(ctx, resp.TargetIdentity, src.OrgID, src.ProjectID, src.Schema, src.Identifier)...)
+		dbInstanceIdentity.set(resp.TargetIdentity, src.OrgID, src.ProjectID, src.Schema, src.Identifier)
 	}}}
 }

@@ -188,7 +188,7 @@ func (r *dbInstanceResource) Create(ctx context.Context, req resource.CreateRequ
 	tflog.Debug(ctx, "created DB instance", map[string]any{"org_id": org, "project_id": project, "schema": schemaID, "identifier": inst.Identifier})
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, schemaID, inst)...)
 	resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.State, &plan)...)
-	resp.Diagnostics.Append(dbInstanceIdentity.set(ctx, resp.Identity, org, project, schemaID, inst.Identifier)...)
+	dbInstanceIdentity.set(resp.Identity, org, project, schemaID, inst.Identifier)
 	addMismatches(&resp.Diagnostics, plan.where(), in.Mismatches(inst), nil)
 }
 
@@ -199,7 +199,7 @@ func (r *dbInstanceResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	org, project, schemaID, id := state.OrgID.ValueString(), state.ProjectID.ValueString(), state.Schema.ValueString(), state.Identifier.ValueString()
-	resp.Diagnostics.Append(dbInstanceIdentity.set(ctx, resp.Identity, org, project, schemaID, id)...) // even when gone: the framework wants one
+	dbInstanceIdentity.set(resp.Identity, org, project, schemaID, id) // even when gone: the framework wants one
 	inst, err := r.reads.instance(ctx, org, project, schemaID, id)
 	if client.IsNotFound(err) {
 		// The API answers 404 for a missing instance and for a missing parent schema:
@@ -247,7 +247,7 @@ func (r *dbInstanceResource) Update(ctx context.Context, req resource.UpdateRequ
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, schemaID, inst)...)
 	plan.LastAppliedTag, plan.LastDeployedChangeSetTag = lastApplied, lastDeployed
 	resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.State, &plan)...)
-	resp.Diagnostics.Append(dbInstanceIdentity.set(ctx, resp.Identity, org, project, schemaID, id)...)
+	dbInstanceIdentity.set(resp.Identity, org, project, schemaID, id)
 	addMismatches(&resp.Diagnostics, plan.where(), desired.Mismatches(inst), nil)
 }
 
@@ -284,5 +284,5 @@ func (r *dbInstanceResource) ImportState(ctx context.Context, req resource.Impor
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), parts[1])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("schema"), parts[2])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), parts[3])...)
-	resp.Diagnostics.Append(dbInstanceIdentity.set(ctx, resp.Identity, parts...)...)
+	dbInstanceIdentity.set(resp.Identity, parts...)
 }

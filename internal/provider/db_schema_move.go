@@ -81,6 +81,6 @@ func (r *dbSchemaResource) MoveState(context.Context) []resource.StateMover {
 		m.SchemaSourceType, m.ParentID = types.StringNull(), types.StringNull()
 		officialDBSchema.warnDescription(src.Description, m.where(), &resp.Diagnostics)
 		resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.TargetState, &m)...)
-		resp.Diagnostics.Append(dbSchemaIdentity.set(ctx, resp.TargetIdentity, src.OrgID, src.ProjectID, src.Identifier)...)
+		dbSchemaIdentity.set(resp.TargetIdentity, src.OrgID, src.ProjectID, src.Identifier)
 	}}}
 }

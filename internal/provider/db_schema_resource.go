@@ -256,7 +256,7 @@ func (r *dbSchemaResource) Create(ctx context.Context, req resource.CreateReques
 	tflog.Debug(ctx, "created DB schema", map[string]any{"org_id": org, "project_id": project, "identifier": s.Identifier})
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, s)...)
 	resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.State, &plan)...)
-	resp.Diagnostics.Append(dbSchemaIdentity.set(ctx, resp.Identity, org, project, s.Identifier)...)
+	dbSchemaIdentity.set(resp.Identity, org, project, s.Identifier)
 	addMismatches(&resp.Diagnostics, plan.where(), in.Mismatches(s), dbSchemaBlocks)
 }
 
@@ -267,7 +267,7 @@ func (r *dbSchemaResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	org, project, id := state.OrgID.ValueString(), state.ProjectID.ValueString(), state.Identifier.ValueString()
-	resp.Diagnostics.Append(dbSchemaIdentity.set(ctx, resp.Identity, org, project, id)...) // even when gone: the framework wants one
+	dbSchemaIdentity.set(resp.Identity, org, project, id) // even when gone: the framework wants one
 	s, err := r.reads.schema(ctx, org, project, id)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "DB schema not found; removing it from state", map[string]any{"org_id": org, "project_id": project, "identifier": id})
@@ -313,7 +313,7 @@ func (r *dbSchemaResource) Update(ctx context.Context, req resource.UpdateReques
 	resp.Diagnostics.Append(plan.fromAPI(ctx, org, project, s)...)
 	plan.InstanceCount = instances
 	resp.Diagnostics.Append(tfkit.SetModel(ctx, &resp.State, &plan)...)
-	resp.Diagnostics.Append(dbSchemaIdentity.set(ctx, resp.Identity, org, project, id)...)
+	dbSchemaIdentity.set(resp.Identity, org, project, id)
 	addMismatches(&resp.Diagnostics, plan.where(), desired.Mismatches(s), dbSchemaBlocks)
 }
 
@@ -347,7 +347,7 @@ func (r *dbSchemaResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_id"), parts[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), parts[1])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("identifier"), parts[2])...)
-	resp.Diagnostics.Append(dbSchemaIdentity.set(ctx, resp.Identity, parts...)...)
+	dbSchemaIdentity.set(resp.Identity, parts...)
 }
 
 // schemaTypeFromSource computes `type` at plan time from the source attribute that is

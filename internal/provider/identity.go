@@ -58,21 +58,19 @@ func (s scopeIdentity) schema() identityschema.Schema {
 	return identityschema.Schema{Attributes: attrs}
 }
 
-// set writes the identity: values in the order of s.attrs.
-func (s scopeIdentity) set(ctx context.Context, identity *tfsdk.ResourceIdentity, values ...string) diag.Diagnostics {
-	var diags diag.Diagnostics
+// set writes the identity, when the request has one: values in the order of s.attrs.
+// The whole object at once: SetAttribute per attribute walks the schema each time, half
+// of an instance's Read in a refresh of 1000.
+func (s scopeIdentity) set(identity *tfsdk.ResourceIdentity, values ...string) {
 	if identity == nil {
-		return diags
+		return
 	}
-	// The whole object at once: SetAttribute per attribute walks the schema each time,
-	// half of an instance's Read in a refresh of 1000.
 	attrTypes := make(map[string]tftypes.Type, len(s.attrs))
 	vals := make(map[string]tftypes.Value, len(s.attrs))
 	for i, name := range s.attrs {
 		attrTypes[name], vals[name] = tftypes.String, tftypes.NewValue(tftypes.String, values[i])
 	}
 	identity.Raw = tftypes.NewValue(tftypes.Object{AttributeTypes: attrTypes}, vals)
-	return diags
 }
 
 // importID is the import ID an import asks for: the ID itself, or the one the identity
