@@ -84,8 +84,9 @@ func TestInstanceMigrationStateFollowsEveryPage(t *testing.T) {
 			t.Errorf("%s?%s: the migration-state views take no sort or order", r.Path, r.Query)
 		}
 	}
+	slices.Sort(pages) // the pages after the first are asked for at once
 	if strings.Join(pages, " ") != "0/2 1/2 2/2 3/2" {
-		t.Errorf("pages asked: %v, want 0 to 3 of 2", pages)
+		t.Errorf("pages asked: %v, want 0 to 3 of 2, each once", pages)
 	}
 
 	// The Flyway twin, with a repeatable migration.

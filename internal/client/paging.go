@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 )
 
 // maxPages stops a server that never stops answering full pages.
@@ -59,23 +60,27 @@ func pageAll[P, T any](ctx context.Context, c *Client, base call, pageSize int, 
 
 // readPages reads every page once. changed reports that X-Total-Elements moved between
 // pages.
+//
+// Once the first page gives the total, the pages it announces are fetched at once,
+// pageConcurrency at a time (fetchPages): every read of a schema's instances in a plan
+// waits for this list, and at 100 ms a call ten pages one after another are a second.
+// They are then taken in order exactly as if read one by one: the same checks, the same
+// stop at a short page, further pages read one by one if the announced ones were not
+// all.
 func readPages[P, T any](ctx context.Context, c *Client, base call, pageSize int, items func(*P) []T) (first *P, all []T, changed bool, err error) {
 	firstTotal := -1
+	var ahead []pageAnswer[P] // pages 1, 2, ... fetched at once
 	for page := 0; page < maxPages; page++ {
-		q := url.Values{}
-		for k, v := range base.query {
-			q[k] = v
+		var a pageAnswer[P]
+		if page >= 1 && page <= len(ahead) {
+			a = ahead[page-1]
+		} else {
+			a = fetchPage[P](ctx, c, base, pageSize, page)
 		}
-		q.Set("page", strconv.Itoa(page))
-		q.Set("limit", strconv.Itoa(pageSize))
-		answer := new(P)
-		var header http.Header
-		cl := base
-		cl.query, cl.out, cl.header = q, answer, &header
-		if err := c.do(ctx, cl); err != nil {
-			return nil, nil, false, err
+		if a.err != nil {
+			return nil, nil, false, a.err
 		}
-		got := items(answer)
+		got := items(a.answer)
 		for i := range got {
 			if ch, ok := any(&got[i]).(checker); ok {
 				if err := ch.check(); err != nil {
@@ -84,10 +89,10 @@ func readPages[P, T any](ctx context.Context, c *Client, base call, pageSize int
 			}
 		}
 		if first == nil {
-			first = answer
+			first = a.answer
 		}
 		all = append(all, got...)
-		total, err := strconv.Atoi(header.Get("X-Total-Elements"))
+		total, err := strconv.Atoi(a.header.Get("X-Total-Elements"))
 		if err == nil {
 			if firstTotal < 0 {
 				firstTotal = total
@@ -99,6 +104,53 @@ func readPages[P, T any](ctx context.Context, c *Client, base call, pageSize int
 		if len(got) < pageSize || (err == nil && len(all) >= total) {
 			return first, all, false, nil
 		}
+		if page == 0 && err == nil {
+			ahead = fetchPages[P](ctx, c, base, pageSize, min((total+pageSize-1)/pageSize, maxPages)-1)
+		}
 	}
 	return nil, nil, false, fmt.Errorf("%s %s: more than %d pages; giving up", base.method, base.path, maxPages)
+}
+
+// pageConcurrency is how many pages of one list fetchPages asks for at a time: what
+// Terraform's default -parallelism asks of the API for the reads it replaces.
+const pageConcurrency = 8
+
+// pageAnswer is one page: its decoded answer and headers, or the error of reading it.
+type pageAnswer[P any] struct {
+	answer *P
+	header http.Header
+	err    error
+}
+
+func fetchPage[P any](ctx context.Context, c *Client, base call, pageSize, page int) pageAnswer[P] {
+	q := url.Values{}
+	for k, v := range base.query {
+		q[k] = v
+	}
+	q.Set("page", strconv.Itoa(page))
+	q.Set("limit", strconv.Itoa(pageSize))
+	a := pageAnswer[P]{answer: new(P)}
+	cl := base
+	cl.query, cl.out, cl.header = q, a.answer, &a.header
+	a.err = c.do(ctx, cl)
+	return a
+}
+
+// fetchPages fetches pages 1 to n, pageConcurrency at a time, and returns them in
+// order. A page that fails does not stop the others: readPages reports the first
+// failed page in order, as reading them one by one would.
+func fetchPages[P any](ctx context.Context, c *Client, base call, pageSize, n int) []pageAnswer[P] {
+	out := make([]pageAnswer[P], max(n, 0))
+	slots := make(chan struct{}, pageConcurrency)
+	var wg sync.WaitGroup
+	for i := range out {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			out[i] = fetchPage[P](ctx, c, base, pageSize, i+1)
+		}()
+	}
+	wg.Wait()
+	return out
 }

@@ -96,3 +96,55 @@ func TestListStartsAgainWhenTheListChanges(t *testing.T) {
 		t.Errorf("a list that never holds still: %v after %d requests; want an error after 8", err, lists.Load())
 	}
 }
+
+// Once the first page announces the total, the other pages are asked for at once, and
+// come back in order: in this server, the first page after the first waits (at most
+// 5 s) until another is in flight beside it, which one-by-one reading never gives.
+func TestListFetchesAnnouncedPagesAtOnce(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.NewChecked(t, mockserver.Options{})
+	srv.PutSchema("o", "p", mockserver.Schema{Identifier: "s", Name: "S", Changelog: &mockserver.Changelog{Connector: "git", Location: "c.yaml"}})
+	for i := range 450 {
+		if err := srv.PutInstance("o", "p", "s", mockserver.Instance{Identifier: fmt.Sprintf("i%03d", i), Name: "I", Connector: "jdbc",
+			Branch: "main", Created: int64(1700000000 + i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var inFlight, lists atomic.Int32
+	var waited, together atomic.Bool
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/instancelist") {
+			lists.Add(1)
+			if r.URL.Query().Get("page") != "0" {
+				n := inFlight.Add(1)
+				defer inFlight.Add(-1)
+				if n == 1 && !waited.Swap(true) {
+					for deadline := time.Now().Add(5 * time.Second); inFlight.Load() < 2 && time.Now().Before(deadline); {
+						time.Sleep(time.Millisecond)
+					}
+				}
+				if inFlight.Load() >= 2 {
+					together.Store(true)
+				}
+			}
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	c, err := client.New(client.Config{Endpoint: ts.URL + "/gateway", AccountID: mockserver.TestAccountID, APIKey: mockserver.TestAPIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.ListInstances(context.Background(), "o", "p", "s", client.ListInstancesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, in := range got {
+		if want := fmt.Sprintf("i%03d", i); in.Identifier != want {
+			t.Fatalf("item %d is %s, want %s: the pages are out of order", i, in.Identifier, want)
+		}
+	}
+	if len(got) != 450 || lists.Load() != 5 || !together.Load() {
+		t.Errorf("%d instances in %d pages, two pages in flight at once: %v; want 450 in 5, the last four at once", len(got), lists.Load(), together.Load())
+	}
+}
