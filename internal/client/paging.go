@@ -61,19 +61,20 @@ func pageAll[P, T any](ctx context.Context, c *Client, base call, pageSize int, 
 // readPages reads every page once. changed reports that X-Total-Elements moved between
 // pages.
 //
-// Once the first page gives the total, the pages it announces are fetched at once,
-// pageConcurrency at a time (fetchPages): every read of a schema's instances in a plan
+// Once a page gives the total, the next pages it announces are fetched together,
+// pageConcurrency of them (fetchPages): every read of a schema's instances in a plan
 // waits for this list, and at 100 ms a call ten pages one after another are a second.
 // They are then taken in order exactly as if read one by one: the same checks, the same
-// stop at a short page, further pages read one by one if the announced ones were not
-// all.
+// stop at a short page, then the next pages together. A total that overstates the list
+// costs at most pageConcurrency pages that reading one by one would not have asked for.
 func readPages[P, T any](ctx context.Context, c *Client, base call, pageSize int, items func(*P) []T) (first *P, all []T, changed bool, err error) {
 	firstTotal := -1
-	var ahead []pageAnswer[P] // pages 1, 2, ... fetched at once
+	var ahead []pageAnswer[P] // pages from, from+1, ... fetched together
+	from := 0
 	for page := 0; page < maxPages; page++ {
 		var a pageAnswer[P]
-		if page >= 1 && page <= len(ahead) {
-			a = ahead[page-1]
+		if i := page - from; i >= 0 && i < len(ahead) {
+			a = ahead[i]
 		} else {
 			a = fetchPage[P](ctx, c, base, pageSize, page)
 		}
@@ -104,15 +105,16 @@ func readPages[P, T any](ctx context.Context, c *Client, base call, pageSize int
 		if len(got) < pageSize || (err == nil && len(all) >= total) {
 			return first, all, false, nil
 		}
-		if page == 0 && err == nil {
-			ahead = fetchPages[P](ctx, c, base, pageSize, min((total+pageSize-1)/pageSize, maxPages)-1)
+		if next := page + 1; err == nil && next-from >= len(ahead) {
+			announced := min((total+pageSize-1)/pageSize, maxPages)
+			ahead, from = fetchPages[P](ctx, c, base, pageSize, next, min(announced-next, pageConcurrency)), next
 		}
 	}
 	return nil, nil, false, fmt.Errorf("%s %s: more than %d pages; giving up", base.method, base.path, maxPages)
 }
 
-// pageConcurrency is how many pages of one list fetchPages asks for at a time: what
-// Terraform's default -parallelism asks of the API for the reads it replaces.
+// pageConcurrency is how many pages of one list readPages asks for together: about what
+// Terraform's default -parallelism asks of the API for the reads the list replaces.
 const pageConcurrency = 8
 
 // pageAnswer is one page: its decoded answer and headers, or the error of reading it.
@@ -136,20 +138,14 @@ func fetchPage[P any](ctx context.Context, c *Client, base call, pageSize, page 
 	return a
 }
 
-// fetchPages fetches pages 1 to n, pageConcurrency at a time, and returns them in
-// order. A page that fails does not stop the others: readPages reports the first
-// failed page in order, as reading them one by one would.
-func fetchPages[P any](ctx context.Context, c *Client, base call, pageSize, n int) []pageAnswer[P] {
+// fetchPages fetches the n pages from page first at once and returns them in order. A
+// page that fails does not stop the others: readPages reports the first failed page in
+// order, as reading them one by one would.
+func fetchPages[P any](ctx context.Context, c *Client, base call, pageSize, first, n int) []pageAnswer[P] {
 	out := make([]pageAnswer[P], max(n, 0))
-	slots := make(chan struct{}, pageConcurrency)
 	var wg sync.WaitGroup
 	for i := range out {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			out[i] = fetchPage[P](ctx, c, base, pageSize, i+1)
-		}()
+		wg.Go(func() { out[i] = fetchPage[P](ctx, c, base, pageSize, first+i) })
 	}
 	wg.Wait()
 	return out

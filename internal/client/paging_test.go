@@ -148,3 +148,54 @@ func TestListFetchesAnnouncedPagesAtOnce(t *testing.T) {
 		t.Errorf("%d instances in %d pages, two pages in flight at once: %v; want 450 in 5, the last four at once", len(got), lists.Load(), together.Load())
 	}
 }
+
+// overstating answers as the mock does, but announces a total of 100000.
+type overstating struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *overstating) WriteHeader(code int) {
+	w.wrote = true
+	w.Header().Set("X-Total-Elements", "100000")
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *overstating) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// A total that overstates the list costs at most one batch of pages more than reading
+// one by one: the list of 250 that announces 100000 is read in 9 pages (the first, then
+// 8 together, the third of which is short), not in the 1000 it announces.
+func TestListTrustsAnOverstatedTotalOneBatchAtMost(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.NewChecked(t, mockserver.Options{})
+	srv.PutSchema("o", "p", mockserver.Schema{Identifier: "s", Name: "S", Changelog: &mockserver.Changelog{Connector: "git", Location: "c.yaml"}})
+	for i := range 250 {
+		if err := srv.PutInstance("o", "p", "s", mockserver.Instance{Identifier: fmt.Sprintf("i%03d", i), Name: "I", Connector: "jdbc",
+			Branch: "main", Created: int64(1700000000 + i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var lists atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/instancelist") {
+			lists.Add(1)
+			w = &overstating{ResponseWriter: w}
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	c, err := client.New(client.Config{Endpoint: ts.URL + "/gateway", AccountID: mockserver.TestAccountID, APIKey: mockserver.TestAPIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.ListInstances(context.Background(), "o", "p", "s", client.ListInstancesOptions{})
+	if err != nil || len(got) != 250 || lists.Load() != 9 {
+		t.Errorf("%d instances in %d pages (%v); want 250 in 9", len(got), lists.Load(), err)
+	}
+}

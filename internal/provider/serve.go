@@ -221,6 +221,9 @@ type unchangedPlans struct {
 }
 
 func (u *unchangedPlans) get(ctx context.Context) *tfkit.UnchangedPlans {
+	if u == nil {
+		return nil // a detachedServer built without it plans through the framework
+	}
 	u.once.Do(func() {
 		p := New(u.version)()
 		var meta provider.MetadataResponse

@@ -42,7 +42,9 @@ type UnchangedPlanIsState interface {
 //   - the resource's plan modifiers are all ones that do nothing to an unchanged,
 //     known value (UseStateForUnknown, RequiresReplace and RequiresReplaceIf), its
 //     attributes are of the kinds checked here, and it has no block;
-//   - there is no private state and no provider_meta.
+//   - there is no private state and no provider_meta;
+//   - (the provider's part) its Configure never defers (ConfigureResponse.Deferred):
+//     the framework would answer a deferral instead.
 //
 // Anything else (nil) goes to the framework. TestUnchangedPlanPassthrough holds its
 // answers equal to the framework's. Remove it when the framework plans an unchanged
@@ -82,8 +84,11 @@ func (u *UnchangedPlans) Answers(typeName string) bool {
 }
 
 // Plan returns the framework's plan of an unchanged object, or nil when the framework
-// must plan.
+// must plan (always, for a nil u).
 func (u *UnchangedPlans) Plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
+	if u == nil {
+		return nil
+	}
 	t, ok := u.types[req.TypeName]
 	if !ok || len(req.PriorPrivate) > 0 || !rawMsgPack(req.PriorState) || !rawMsgPack(req.ProposedNewState) ||
 		!rawMsgPack(req.Config) || !bytes.Equal(req.PriorState.MsgPack, req.ProposedNewState.MsgPack) ||
