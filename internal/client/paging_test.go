@@ -21,6 +21,23 @@ import (
 // client reads the list. It returns a client pointed at it.
 func changingList(t *testing.T, n, deletions int) (*client.Client, *mockserver.Server, *atomic.Int32) {
 	t.Helper()
+	srv := instancesMock(t, n)
+	var lists atomic.Int32
+	c := clientOf(t, func(w http.ResponseWriter, r *http.Request) {
+		srv.ServeHTTP(w, r)
+		if strings.HasSuffix(r.URL.Path, "/instancelist") && int(lists.Add(1)) <= deletions {
+			if left := srv.Instances("o", "p", "s"); len(left) > 0 {
+				srv.DeleteInstance("o", "p", "s", left[0].Identifier)
+			}
+		}
+	})
+	return c, srv, &lists
+}
+
+// instancesMock is a mock whose schema "s" has n instances, created one second apart in
+// identifier order.
+func instancesMock(t *testing.T, n int) *mockserver.Server {
+	t.Helper()
 	srv := mockserver.NewChecked(t, mockserver.Options{})
 	srv.PutSchema("o", "p", mockserver.Schema{Identifier: "s", Name: "S", Changelog: &mockserver.Changelog{Connector: "git", Location: "c.yaml"}})
 	for i := range n {
@@ -29,22 +46,20 @@ func changingList(t *testing.T, n, deletions int) (*client.Client, *mockserver.S
 			t.Fatal(err)
 		}
 	}
-	var lists atomic.Int32
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		srv.ServeHTTP(w, r)
-		if strings.HasSuffix(r.URL.Path, "/instancelist") && int(lists.Add(1)) <= deletions {
-			if left := srv.Instances("o", "p", "s"); len(left) > 0 {
-				srv.DeleteInstance("o", "p", "s", left[0].Identifier)
-			}
-		}
-	}))
+	return srv
+}
+
+// clientOf is a client of a server that handle serves.
+func clientOf(t *testing.T, handle http.HandlerFunc) *client.Client {
+	t.Helper()
+	ts := httptest.NewServer(handle)
 	t.Cleanup(ts.Close)
 	c, err := client.New(client.Config{Endpoint: ts.URL + "/gateway", AccountID: mockserver.TestAccountID, APIKey: mockserver.TestAPIKey,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, srv, &lists
+	return c
 }
 
 // Both lists ask for the oldest first, explicitly: a new entity then lands on the last
@@ -102,17 +117,10 @@ func TestListStartsAgainWhenTheListChanges(t *testing.T) {
 // 5 s) until another is in flight beside it, which one-by-one reading never gives.
 func TestListFetchesAnnouncedPagesAtOnce(t *testing.T) {
 	t.Parallel()
-	srv := mockserver.NewChecked(t, mockserver.Options{})
-	srv.PutSchema("o", "p", mockserver.Schema{Identifier: "s", Name: "S", Changelog: &mockserver.Changelog{Connector: "git", Location: "c.yaml"}})
-	for i := range 450 {
-		if err := srv.PutInstance("o", "p", "s", mockserver.Instance{Identifier: fmt.Sprintf("i%03d", i), Name: "I", Connector: "jdbc",
-			Branch: "main", Created: int64(1700000000 + i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	srv := instancesMock(t, 450)
 	var inFlight, lists atomic.Int32
 	var waited, together atomic.Bool
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := clientOf(t, func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/instancelist") {
 			lists.Add(1)
 			if r.URL.Query().Get("page") != "0" {
@@ -129,12 +137,7 @@ func TestListFetchesAnnouncedPagesAtOnce(t *testing.T) {
 			}
 		}
 		srv.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
-	c, err := client.New(client.Config{Endpoint: ts.URL + "/gateway", AccountID: mockserver.TestAccountID, APIKey: mockserver.TestAPIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	got, err := c.ListInstances(context.Background(), "o", "p", "s", client.ListInstancesOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -173,27 +176,15 @@ func (w *overstating) Write(b []byte) (int, error) {
 // 8 together, the third of which is short), not in the 1000 it announces.
 func TestListTrustsAnOverstatedTotalOneBatchAtMost(t *testing.T) {
 	t.Parallel()
-	srv := mockserver.NewChecked(t, mockserver.Options{})
-	srv.PutSchema("o", "p", mockserver.Schema{Identifier: "s", Name: "S", Changelog: &mockserver.Changelog{Connector: "git", Location: "c.yaml"}})
-	for i := range 250 {
-		if err := srv.PutInstance("o", "p", "s", mockserver.Instance{Identifier: fmt.Sprintf("i%03d", i), Name: "I", Connector: "jdbc",
-			Branch: "main", Created: int64(1700000000 + i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	srv := instancesMock(t, 250)
 	var lists atomic.Int32
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := clientOf(t, func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/instancelist") {
 			lists.Add(1)
 			w = &overstating{ResponseWriter: w}
 		}
 		srv.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
-	c, err := client.New(client.Config{Endpoint: ts.URL + "/gateway", AccountID: mockserver.TestAccountID, APIKey: mockserver.TestAPIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	got, err := c.ListInstances(context.Background(), "o", "p", "s", client.ListInstancesOptions{})
 	if err != nil || len(got) != 250 || lists.Load() != 9 {
 		t.Errorf("%d instances in %d pages (%v); want 250 in 9", len(got), lists.Load(), err)
