@@ -172,8 +172,8 @@ func (w *overstating) Write(b []byte) (int, error) {
 }
 
 // A total that overstates the list costs at most one batch of pages more than reading
-// one by one: the list of 250 that announces 100000 is read in 9 pages (the first, then
-// 8 together, the third of which is short), not in the 1000 it announces.
+// one by one: the list of 250 that announces 100000 is read in at most 9 pages (the
+// first, then 8 together, the third of which is short), not in the 1000 it announces.
 func TestListTrustsAnOverstatedTotalOneBatchAtMost(t *testing.T) {
 	t.Parallel()
 	srv := instancesMock(t, 250)
@@ -186,7 +186,7 @@ func TestListTrustsAnOverstatedTotalOneBatchAtMost(t *testing.T) {
 		srv.ServeHTTP(w, r)
 	})
 	got, err := c.ListInstances(context.Background(), "o", "p", "s", client.ListInstancesOptions{})
-	if err != nil || len(got) != 250 || lists.Load() != 9 {
-		t.Errorf("%d instances in %d pages (%v); want 250 in 9", len(got), lists.Load(), err)
+	if err != nil || len(got) != 250 || lists.Load() > 9 {
+		t.Errorf("%d instances in %d pages (%v); want 250 in at most 9", len(got), lists.Load(), err)
 	}
 }
