@@ -330,7 +330,7 @@ func runBench(ctx context.Context, o options) error {
 		return err
 	}
 	if o.profile {
-		fmt.Printf("\nCPU profiles of the provider, the last run of each command: build/bench/profiles/<kind>-<command>-<latency>/, e.g.\n"+
+		fmt.Print("\nCPU profiles of the provider, the last run of each command: build/bench/profiles/<kind>-<command>-<latency>/, e.g.\n" +
 			"  go tool pprof -top -cum build/bench/bin/provider build/bench/profiles/provider-plan-0s/*.pprof\n")
 	}
 	announce(fmt.Sprintf("Done in %s: %s updated", time.Since(started).Round(time.Second), o.out))
